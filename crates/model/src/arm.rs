@@ -1,0 +1,297 @@
+//! ARM ids and scopes as text.
+//!
+//! An ARM id names its own place in the scope tree: `/subscriptions/{s}/resourceGroups/{rg}/
+//! providers/{namespace}/{type}/{name}[/{child type}/{child name}]...`, optionally followed by
+//! `/providers/...` again for extension resources (role assignments, federated credentials).
+//! Management groups and tenant-level resources start at `/providers/...`. The functions here
+//! read that structure from the text alone, in any case, without allocating.
+
+/// How high in the scope tree an id sits.
+#[derive(Copy, Clone, Eq, PartialEq, Ord, PartialOrd, Hash, Debug)]
+pub enum ScopeLevel {
+    /// `/`: the tenant root.
+    Root,
+    /// `/providers/Microsoft.Management/managementGroups/{mg}`.
+    ManagementGroup,
+    /// `/subscriptions/{s}`.
+    Subscription,
+    /// `/subscriptions/{s}/resourceGroups/{rg}`.
+    ResourceGroup,
+    /// Any resource or child resource.
+    Resource,
+}
+
+/// Every scope that contains `id`, from the outermost to `id` itself (without the root `/`).
+///
+/// `/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/servers/a/databases/b` yields
+/// the subscription, the resource group, the server and the database. Management-group
+/// ancestry is not part of an id; the inventory's hierarchy supplies it.
+pub fn scopes_of(id: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut walker = Walker::new(id);
+    while let Some(end) = walker.next_scope_end() {
+        out.push(&id[..end]);
+    }
+    out
+}
+
+/// The level of `id` in the scope tree, or `None` when it is not an ARM id.
+pub fn level(id: &str) -> Option<ScopeLevel> {
+    let id = id.trim_end_matches('/');
+    if id.is_empty() {
+        return Some(ScopeLevel::Root);
+    }
+    let parts: Vec<&str> = id.split('/').collect();
+    if !parts.first().is_some_and(|p| p.is_empty()) {
+        return None;
+    }
+    match parts.as_slice() {
+        [_, s, _] if s.eq_ignore_ascii_case("subscriptions") => Some(ScopeLevel::Subscription),
+        [_, s, _, r, _] if s.eq_ignore_ascii_case("subscriptions") && r.eq_ignore_ascii_case("resourcegroups") => {
+            Some(ScopeLevel::ResourceGroup)
+        }
+        [_, p, ns, t, _]
+            if p.eq_ignore_ascii_case("providers")
+                && ns.eq_ignore_ascii_case("microsoft.management")
+                && t.eq_ignore_ascii_case("managementgroups") =>
+        {
+            Some(ScopeLevel::ManagementGroup)
+        }
+        _ if scopes_of(id).last().is_some_and(|s| s.len() == id.len()) => Some(ScopeLevel::Resource),
+        _ => None,
+    }
+}
+
+/// The subscription GUID in `id`, if any.
+pub fn subscription_id(id: &str) -> Option<&str> {
+    let mut parts = id.split('/');
+    parts.next().filter(|p| p.is_empty())?;
+    let first = parts.next()?;
+    first.eq_ignore_ascii_case("subscriptions").then(|| parts.next()).flatten().filter(|s| !s.is_empty())
+}
+
+/// The resource-group name in `id`, if any.
+pub fn resource_group(id: &str) -> Option<&str> {
+    let mut parts = id.split('/').skip(1);
+    if !parts.next()?.eq_ignore_ascii_case("subscriptions") {
+        return None;
+    }
+    parts.next()?;
+    if !parts.next()?.eq_ignore_ascii_case("resourcegroups") {
+        return None;
+    }
+    parts.next().filter(|s| !s.is_empty())
+}
+
+/// The subscription scope (`/subscriptions/{s}`) containing `id`.
+pub fn subscription_scope(id: &str) -> Option<&str> {
+    let sub = subscription_id(id)?;
+    let end = "/subscriptions/".len() + sub.len();
+    id.get(..end)
+}
+
+/// The resource-group scope containing `id`.
+pub fn resource_group_scope(id: &str) -> Option<&str> {
+    let sub = subscription_id(id)?;
+    let rg = resource_group(id)?;
+    let end = "/subscriptions/".len() + sub.len() + "/resourceGroups/".len() + rg.len();
+    id.get(..end)
+}
+
+/// The last segment of an id: the resource's own name.
+pub fn last_segment(id: &str) -> &str {
+    id.trim_end_matches('/').rsplit('/').next().unwrap_or(id)
+}
+
+/// The resource type of the last resource named in `id`: `Microsoft.Sql/servers/databases` for a
+/// database id. `None` for subscriptions, resource groups and non-ids.
+pub fn resource_type(id: &str) -> Option<String> {
+    let parts: Vec<&str> = id.trim_end_matches('/').split('/').collect();
+    let providers = parts.iter().rposition(|p| p.eq_ignore_ascii_case("providers"))?;
+    let rest = parts.get(providers + 1..)?;
+    let (namespace, pairs) = rest.split_first()?;
+    if pairs.is_empty() || pairs.len() % 2 != 0 {
+        return None;
+    }
+    let mut out = String::from(*namespace);
+    for pair in pairs.chunks(2) {
+        out.push('/');
+        out.push_str(pair[0]);
+    }
+    Some(out)
+}
+
+/// For an extension resource id (`{scope}/providers/{ns}/{type}/{name}` such as a role
+/// assignment), the scope it extends. `/providers/Microsoft.Authorization/roleAssignments/{g}`
+/// extends the root `/`.
+pub fn extended_scope(id: &str) -> Option<&str> {
+    let lowered_at = rfind_ignore_case(id, "/providers/")?;
+    Some(if lowered_at == 0 { "/" } else { &id[..lowered_at] })
+}
+
+fn rfind_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    (0..=h.len().checked_sub(n.len())?).rev().find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
+/// Walks an id segment by segment and reports where each contained scope ends.
+struct Walker<'a> {
+    parts: Vec<&'a str>,
+    at: usize,
+    offset: usize,
+    state: WalkState,
+}
+
+#[derive(Copy, Clone)]
+enum WalkState {
+    Start,
+    AfterSubscription,
+    AfterResourceGroup,
+    /// Inside `/providers/{ns}`: pairs of type and name follow.
+    InProvider,
+    Done,
+}
+
+impl<'a> Walker<'a> {
+    fn new(id: &'a str) -> Self {
+        let trimmed = id.trim_end_matches('/');
+        let parts: Vec<&str> = trimmed.split('/').collect();
+        let state = if parts.first().is_some_and(|p| p.is_empty()) && parts.len() > 1 {
+            WalkState::Start
+        } else {
+            WalkState::Done
+        };
+        // Skip the empty segment before the leading slash.
+        Walker { parts, at: 1, offset: 0, state }
+    }
+
+    /// Consumes one segment, returning its end offset in the id.
+    fn take(&mut self) -> Option<(&'a str, usize)> {
+        let part = *self.parts.get(self.at)?;
+        self.offset += 1 + part.len();
+        self.at += 1;
+        Some((part, self.offset))
+    }
+
+    fn next_scope_end(&mut self) -> Option<usize> {
+        loop {
+            match self.state {
+                WalkState::Done => return None,
+                WalkState::Start => {
+                    let (head, _) = self.take()?;
+                    if head.eq_ignore_ascii_case("subscriptions") {
+                        let (sub, end) = self.take().filter(|(s, _)| !s.is_empty())?;
+                        let _ = sub;
+                        self.state = WalkState::AfterSubscription;
+                        return Some(end);
+                    }
+                    if head.eq_ignore_ascii_case("providers") {
+                        self.take()?;
+                        self.state = WalkState::InProvider;
+                        continue;
+                    }
+                    self.state = WalkState::Done;
+                }
+                WalkState::AfterSubscription | WalkState::AfterResourceGroup => {
+                    let Some((head, _)) = self.take() else {
+                        self.state = WalkState::Done;
+                        continue;
+                    };
+                    if head.eq_ignore_ascii_case("resourcegroups") && matches!(self.state, WalkState::AfterSubscription)
+                    {
+                        let (_, end) = self.take()?;
+                        self.state = WalkState::AfterResourceGroup;
+                        return Some(end);
+                    }
+                    if head.eq_ignore_ascii_case("providers") {
+                        self.take()?;
+                        self.state = WalkState::InProvider;
+                        continue;
+                    }
+                    self.state = WalkState::Done;
+                }
+                WalkState::InProvider => {
+                    let Some((head, _)) = self.take() else {
+                        self.state = WalkState::Done;
+                        continue;
+                    };
+                    if head.eq_ignore_ascii_case("providers") {
+                        self.take()?;
+                        continue;
+                    }
+                    let Some((_, end)) = self.take() else {
+                        self.state = WalkState::Done;
+                        continue;
+                    };
+                    return Some(end);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DB: &str = "/subscriptions/S1/resourceGroups/RG/providers/Microsoft.Sql/servers/a/databases/b";
+
+    #[test]
+    fn scopes_of_a_child_resource() {
+        assert_eq!(
+            scopes_of(DB),
+            vec![
+                "/subscriptions/S1",
+                "/subscriptions/S1/resourceGroups/RG",
+                "/subscriptions/S1/resourceGroups/RG/providers/Microsoft.Sql/servers/a",
+                DB,
+            ]
+        );
+    }
+
+    #[test]
+    fn scopes_of_an_extension_resource_include_the_extended_resource() {
+        let ra = "/subscriptions/s/resourcegroups/rg/providers/Microsoft.KeyVault/vaults/kv/providers/Microsoft.Authorization/roleAssignments/g";
+        let scopes = scopes_of(ra);
+        assert_eq!(scopes[2], "/subscriptions/s/resourcegroups/rg/providers/Microsoft.KeyVault/vaults/kv");
+        assert_eq!(scopes.last(), Some(&ra));
+    }
+
+    #[test]
+    fn management_group_scopes() {
+        let mg = "/providers/Microsoft.Management/managementGroups/mg-platform";
+        assert_eq!(scopes_of(mg), vec![mg]);
+        assert_eq!(level(mg), Some(ScopeLevel::ManagementGroup));
+    }
+
+    #[test]
+    fn levels() {
+        assert_eq!(level("/"), Some(ScopeLevel::Root));
+        assert_eq!(level("/subscriptions/s"), Some(ScopeLevel::Subscription));
+        assert_eq!(level("/SUBSCRIPTIONS/s/RESOURCEGROUPS/rg"), Some(ScopeLevel::ResourceGroup));
+        assert_eq!(level(DB), Some(ScopeLevel::Resource));
+        assert_eq!(level("not an id"), None);
+        assert_eq!(level("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web"), None);
+    }
+
+    #[test]
+    fn parts_of_an_id() {
+        assert_eq!(subscription_id(DB), Some("S1"));
+        assert_eq!(resource_group(DB), Some("RG"));
+        assert_eq!(subscription_scope(DB), Some("/subscriptions/S1"));
+        assert_eq!(resource_group_scope(DB), Some("/subscriptions/S1/resourceGroups/RG"));
+        assert_eq!(resource_type(DB).as_deref(), Some("Microsoft.Sql/servers/databases"));
+        assert_eq!(last_segment(DB), "b");
+        assert_eq!(resource_group("/subscriptions/s"), None);
+        assert_eq!(subscription_id("/providers/Microsoft.Management/managementGroups/x"), None);
+    }
+
+    #[test]
+    fn extended_scopes() {
+        assert_eq!(extended_scope("/providers/Microsoft.Authorization/roleAssignments/g"), Some("/"));
+        assert_eq!(
+            extended_scope("/subscriptions/s/providers/Microsoft.Authorization/roleAssignments/g"),
+            Some("/subscriptions/s")
+        );
+    }
+}

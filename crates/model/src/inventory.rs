@@ -1,0 +1,688 @@
+//! The canonical inventory and its building blocks.
+
+use std::collections::HashMap;
+
+use crate::keys::{Key, Keys};
+
+/// Where an object was read: the input file and the JSON path inside it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// Index of the input file, as given to the importer.
+    pub file: u32,
+    /// JSON Pointer to the object inside the file (`/value/3`).
+    pub path: String,
+    /// Whether the object comes from a design (template, plan) rather than an export of a
+    /// deployed tenant.
+    pub design: bool,
+}
+
+/// Tags as `(name, value)` pairs in input order. Names keep their case; lookups ignore it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tags(pub Vec<(String, String)>);
+
+impl Tags {
+    /// The value of the first tag whose name equals `name`, ignoring case.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// True when there are no tags.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// An ARM resource of any type, user-assigned identities included.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resource {
+    /// The lower-cased ARM id.
+    pub id: Key,
+    /// The name as the export spells it.
+    pub name: String,
+    /// The type in ARM casing when known (`Microsoft.Web/sites`), else as read.
+    pub resource_type: String,
+    /// `kind` (`app`, `functionapp,linux`, ...), when the export has it.
+    pub kind: Option<String>,
+    /// The normalised region (`westeurope`), when known.
+    pub region: Option<String>,
+    /// Tags.
+    pub tags: Tags,
+    /// Where it was read first.
+    pub origin: Origin,
+}
+
+/// `properties.isolationScope` of a user-assigned identity.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum IsolationScope {
+    /// Usable by sources in any region (the default).
+    None,
+    /// Usable only by sources in the identity's own region.
+    Regional,
+    /// The export does not say (older API versions lack the property).
+    #[default]
+    Unknown,
+}
+
+/// The identity-specific facts of a user-assigned managed identity. Its name, region and tags
+/// are those of the [`Resource`] with the same id.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserAssignedIdentity {
+    /// The identity's ARM id (also a resource).
+    pub id: Key,
+    /// Object id of its service principal: the key role assignments use.
+    pub principal_id: Option<Key>,
+    /// Application (client) id.
+    pub client_id: Option<Key>,
+    /// Home tenant.
+    pub tenant_id: Option<Key>,
+    /// Isolation scope.
+    pub isolation_scope: IsolationScope,
+    /// `assignmentRestrictions.providers`, when set.
+    pub assignment_restrictions: Option<Vec<String>>,
+}
+
+impl UserAssignedIdentity {
+    /// An identity known only by its ARM id.
+    pub fn new(id: Key) -> Self {
+        Self {
+            id,
+            principal_id: None,
+            client_id: None,
+            tenant_id: None,
+            isolation_scope: IsolationScope::Unknown,
+            assignment_restrictions: None,
+        }
+    }
+}
+
+/// Which identity a source resource carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AttachedIdentity {
+    /// Its system-assigned identity, with the principal id when the export has it.
+    System {
+        /// Object id of the system-assigned service principal.
+        principal_id: Option<Key>,
+    },
+    /// A user-assigned identity, by ARM id.
+    User(Key),
+}
+
+/// How an identity is attached to its source.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AttachmentRole {
+    /// The resource's own `identity` block.
+    Resource,
+    /// An AKS kubelet identity (`identityProfile.kubeletidentity`).
+    Kubelet,
+    /// An AKS add-on identity (`addonProfiles.<name>.identity`).
+    Addon(String),
+}
+
+/// An identity attached to a source resource: code on the source can obtain its tokens.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Attachment {
+    /// The source resource.
+    pub source: Key,
+    /// The identity.
+    pub identity: AttachedIdentity,
+    /// How it is attached.
+    pub role: AttachmentRole,
+}
+
+/// What kind of directory object a principal is.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub enum PrincipalKind {
+    /// A person.
+    User,
+    /// A security group.
+    Group,
+    /// A group from another tenant.
+    ForeignGroup,
+    /// An application's service principal.
+    ServicePrincipal,
+    /// A managed identity's service principal.
+    ManagedIdentity,
+    /// A device.
+    Device,
+    /// Not known (or reported `Unknown`: typically deleted).
+    #[default]
+    Unknown,
+}
+
+impl PrincipalKind {
+    /// Reads the spellings exports use (`User`, `ServicePrincipal`, `Unknown`, any case).
+    pub fn parse(text: &str) -> Self {
+        match text.to_ascii_lowercase().as_str() {
+            "user" => Self::User,
+            "group" => Self::Group,
+            "foreigngroup" => Self::ForeignGroup,
+            "serviceprincipal" => Self::ServicePrincipal,
+            "managedidentity" => Self::ManagedIdentity,
+            "device" => Self::Device,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// The canonical spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "User",
+            Self::Group => "Group",
+            Self::ForeignGroup => "ForeignGroup",
+            Self::ServicePrincipal => "ServicePrincipal",
+            Self::ManagedIdentity => "ManagedIdentity",
+            Self::Device => "Device",
+            Self::Unknown => "Unknown",
+        }
+    }
+}
+
+/// A directory object that can hold roles.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Principal {
+    /// Object id.
+    pub id: Key,
+    /// Kind.
+    pub kind: PrincipalKind,
+    /// Display name or UPN.
+    pub display_name: Option<String>,
+}
+
+/// One permission block of a role definition.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Permission {
+    /// Control-plane action patterns granted.
+    pub actions: Vec<String>,
+    /// Patterns removed from `actions` (not a deny).
+    pub not_actions: Vec<String>,
+    /// Data-plane action patterns granted.
+    pub data_actions: Vec<String>,
+    /// Patterns removed from `data_actions`.
+    pub not_data_actions: Vec<String>,
+}
+
+/// A role definition, built-in or custom, keyed by its GUID.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoleDefinition {
+    /// The role's GUID (the trailing segment of any of its ids).
+    pub id: Key,
+    /// `roleName`.
+    pub name: String,
+    /// Built-in (same GUID in every tenant) rather than custom.
+    pub builtin: bool,
+    /// Permission blocks.
+    pub permissions: Vec<Permission>,
+    /// Where it may be assigned.
+    pub assignable_scopes: Vec<Key>,
+}
+
+/// A role assignment: a principal holds a role at a scope.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoleAssignment {
+    /// The assignment's id (or its GUID when only that is known).
+    pub id: Key,
+    /// The scope, lower-cased (`/` for the root).
+    pub scope: Key,
+    /// Object id of the principal.
+    pub principal: Key,
+    /// The principal type the export reports.
+    pub principal_type: PrincipalKind,
+    /// `principalName` as exported: `Some("")` means the directory no longer knows the principal.
+    pub principal_name: Option<String>,
+    /// GUID of the role definition.
+    pub role_definition: Key,
+    /// The role name the export printed: a label for humans, never trusted over the GUID.
+    pub role_name: Option<String>,
+    /// ABAC condition, when set.
+    pub condition: Option<String>,
+    /// Where it was read.
+    pub origin: Origin,
+}
+
+/// A federated identity credential: an external issuer and subject trusted by a UAMI.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FederatedCredential {
+    /// Its ARM id.
+    pub id: Key,
+    /// The user-assigned identity that trusts it.
+    pub identity: Key,
+    /// Its name.
+    pub name: String,
+    /// Issuer URL.
+    pub issuer: String,
+    /// Subject, absent for claims-matching (flexible) credentials.
+    pub subject: Option<String>,
+    /// `claimsMatchingExpression.value`, for flexible credentials.
+    pub claims_expression: Option<String>,
+    /// Audiences.
+    pub audiences: Vec<String>,
+    /// Where it was read.
+    pub origin: Origin,
+}
+
+/// A group membership edge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Membership {
+    /// The group's object id.
+    pub group: Key,
+    /// The member's object id.
+    pub member: Key,
+}
+
+/// A field that two inputs set to different values; the first value read is kept.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conflict {
+    /// The object's id.
+    pub id: String,
+    /// The field.
+    pub field: &'static str,
+    /// The value kept (read first).
+    pub kept: String,
+    /// The value ignored.
+    pub ignored: String,
+    /// Where the ignored value was read.
+    pub origin: Origin,
+}
+
+/// The merged inventory of everything the inputs describe.
+///
+/// Objects are keyed by lower-cased id. Adding an object that is already present completes
+/// the fields it lacked; a field that disagrees keeps its first value and is recorded in
+/// [`Inventory::conflicts`].
+#[derive(Debug, Default)]
+pub struct Inventory {
+    /// The interner of every id in the inventory.
+    pub keys: Keys,
+    resources: Vec<Resource>,
+    resource_index: HashMap<Key, usize>,
+    identities: Vec<UserAssignedIdentity>,
+    identity_index: HashMap<Key, usize>,
+    principals: Vec<Principal>,
+    principal_index: HashMap<Key, usize>,
+    role_definitions: Vec<RoleDefinition>,
+    role_definition_index: HashMap<Key, usize>,
+    role_assignments: Vec<RoleAssignment>,
+    role_assignment_index: HashMap<Key, usize>,
+    federated_credentials: Vec<FederatedCredential>,
+    federated_credential_index: HashMap<Key, usize>,
+    attachments: Vec<Attachment>,
+    attachment_index: HashMap<Attachment, ()>,
+    memberships: Vec<Membership>,
+    membership_index: HashMap<Membership, ()>,
+    conflicts: Vec<Conflict>,
+}
+
+/// Fills `slot` from `incoming` when empty; records a conflict when both are set and differ.
+fn complete(
+    slot: &mut Option<String>,
+    incoming: Option<String>,
+    field: &'static str,
+    conflict: &mut dyn FnMut(&'static str, String, String),
+) {
+    match (slot.as_ref(), incoming) {
+        (None, incoming) => *slot = incoming,
+        (Some(kept), Some(new)) if *kept != new => conflict(field, kept.clone(), new),
+        _ => {}
+    }
+}
+
+impl Inventory {
+    /// An empty inventory.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Interns an id.
+    pub fn key(&mut self, raw: &str) -> Key {
+        self.keys.intern(raw)
+    }
+
+    /// The lower-cased text of a key.
+    pub fn text(&self, key: Key) -> &str {
+        self.keys.text(key)
+    }
+
+    /// Adds a resource, or completes the one with the same id.
+    pub fn add_resource(&mut self, resource: Resource) {
+        let Some(&at) = self.resource_index.get(&resource.id) else {
+            self.resource_index.insert(resource.id, self.resources.len());
+            self.resources.push(resource);
+            return;
+        };
+        let id = self.keys.text(resource.id).to_owned();
+        let mut conflicts = Vec::new();
+        let existing = &mut self.resources[at];
+        let origin = &resource.origin;
+        let mut record = |field, kept, ignored| {
+            conflicts.push(Conflict { id: id.clone(), field, kept, ignored, origin: origin.clone() })
+        };
+        complete(&mut existing.kind, resource.kind, "kind", &mut record);
+        complete(&mut existing.region, resource.region, "region", &mut record);
+        if existing.tags.is_empty() {
+            existing.tags = resource.tags;
+        }
+        if existing.name.is_empty() {
+            existing.name = resource.name;
+        }
+        // A generic type read from an id is completed by the real one.
+        if !existing.resource_type.contains('/') {
+            existing.resource_type = resource.resource_type;
+        }
+        self.conflicts.extend(conflicts);
+    }
+
+    /// Adds a user-assigned identity, or completes the one with the same id.
+    pub fn add_identity(&mut self, identity: UserAssignedIdentity, origin: &Origin) {
+        let Some(&at) = self.identity_index.get(&identity.id) else {
+            self.identity_index.insert(identity.id, self.identities.len());
+            self.identities.push(identity);
+            return;
+        };
+        let keys = &self.keys;
+        let existing = &mut self.identities[at];
+        let mut conflicts = Vec::new();
+        let mut check = |field, kept: Option<Key>, incoming: Option<Key>| {
+            if let (Some(kept), Some(incoming)) = (kept, incoming)
+                && kept != incoming
+            {
+                conflicts.push(Conflict {
+                    id: keys.text(identity.id).to_owned(),
+                    field,
+                    kept: keys.text(kept).to_owned(),
+                    ignored: keys.text(incoming).to_owned(),
+                    origin: origin.clone(),
+                });
+            }
+        };
+        check("principalId", existing.principal_id, identity.principal_id);
+        check("clientId", existing.client_id, identity.client_id);
+        check("tenantId", existing.tenant_id, identity.tenant_id);
+        existing.principal_id = existing.principal_id.or(identity.principal_id);
+        existing.client_id = existing.client_id.or(identity.client_id);
+        existing.tenant_id = existing.tenant_id.or(identity.tenant_id);
+        if existing.isolation_scope == IsolationScope::Unknown {
+            existing.isolation_scope = identity.isolation_scope;
+        }
+        if existing.assignment_restrictions.is_none() {
+            existing.assignment_restrictions = identity.assignment_restrictions;
+        }
+        self.conflicts.extend(conflicts);
+    }
+
+    /// Adds a principal, or completes the one with the same object id.
+    pub fn add_principal(&mut self, principal: Principal) {
+        let Some(&at) = self.principal_index.get(&principal.id) else {
+            self.principal_index.insert(principal.id, self.principals.len());
+            self.principals.push(principal);
+            return;
+        };
+        let existing = &mut self.principals[at];
+        // A specific kind beats a generic one: a managed identity is also a service principal.
+        let specific = |k: PrincipalKind| match k {
+            PrincipalKind::Unknown => 0,
+            PrincipalKind::ServicePrincipal => 1,
+            _ => 2,
+        };
+        if specific(principal.kind) > specific(existing.kind) {
+            existing.kind = principal.kind;
+        }
+        if existing.display_name.as_deref().is_none_or(str::is_empty) {
+            existing.display_name = principal.display_name;
+        }
+    }
+
+    /// Adds a role definition; a definition already present (by GUID) is kept.
+    pub fn add_role_definition(&mut self, definition: RoleDefinition) {
+        if let Some(&at) = self.role_definition_index.get(&definition.id) {
+            let existing = &mut self.role_definitions[at];
+            if existing.permissions.is_empty() {
+                *existing = definition;
+            }
+            return;
+        }
+        self.role_definition_index.insert(definition.id, self.role_definitions.len());
+        self.role_definitions.push(definition);
+    }
+
+    /// Adds a role assignment; one already present (by id) is completed.
+    pub fn add_role_assignment(&mut self, assignment: RoleAssignment) {
+        let Some(&at) = self.role_assignment_index.get(&assignment.id) else {
+            self.role_assignment_index.insert(assignment.id, self.role_assignments.len());
+            self.role_assignments.push(assignment);
+            return;
+        };
+        let existing = &mut self.role_assignments[at];
+        if existing.principal_type == PrincipalKind::Unknown {
+            existing.principal_type = assignment.principal_type;
+        }
+        if existing.principal_name.is_none() {
+            existing.principal_name = assignment.principal_name;
+        }
+        if existing.role_name.is_none() {
+            existing.role_name = assignment.role_name;
+        }
+        if existing.condition.is_none() {
+            existing.condition = assignment.condition;
+        }
+    }
+
+    /// Adds a federated credential; one already present (by id) is kept.
+    pub fn add_federated_credential(&mut self, credential: FederatedCredential) {
+        if self.federated_credential_index.contains_key(&credential.id) {
+            return;
+        }
+        self.federated_credential_index.insert(credential.id, self.federated_credentials.len());
+        self.federated_credentials.push(credential);
+    }
+
+    /// Records that `source` carries `identity` (once).
+    pub fn add_attachment(&mut self, attachment: Attachment) {
+        // A system-assigned identity seen first without, then with, its principal id is one.
+        if let AttachedIdentity::System { principal_id: Some(p) } = attachment.identity {
+            let bare = Attachment { identity: AttachedIdentity::System { principal_id: None }, ..attachment.clone() };
+            if self.attachment_index.remove(&bare).is_some() {
+                if let Some(slot) = self.attachments.iter_mut().find(|a| **a == bare) {
+                    slot.identity = AttachedIdentity::System { principal_id: Some(p) };
+                }
+                self.attachment_index.insert(attachment, ());
+                return;
+            }
+        }
+        if let AttachedIdentity::System { principal_id: None } = attachment.identity {
+            let has_known = self.attachments.iter().any(|a| {
+                a.source == attachment.source
+                    && a.role == attachment.role
+                    && matches!(a.identity, AttachedIdentity::System { principal_id: Some(_) })
+            });
+            if has_known {
+                return;
+            }
+        }
+        if self.attachment_index.insert(attachment.clone(), ()).is_none() {
+            self.attachments.push(attachment);
+        }
+    }
+
+    /// Records that `member` belongs to `group` (once).
+    pub fn add_membership(&mut self, membership: Membership) {
+        if self.membership_index.insert(membership, ()).is_none() {
+            self.memberships.push(membership);
+        }
+    }
+
+    /// Every resource, user-assigned identities included, in the order first read.
+    pub fn resources(&self) -> &[Resource] {
+        &self.resources
+    }
+
+    /// The resource with this id.
+    pub fn resource(&self, id: Key) -> Option<&Resource> {
+        self.resource_index.get(&id).map(|&at| &self.resources[at])
+    }
+
+    /// Every user-assigned identity.
+    pub fn identities(&self) -> &[UserAssignedIdentity] {
+        &self.identities
+    }
+
+    /// The user-assigned identity with this ARM id.
+    pub fn identity(&self, id: Key) -> Option<&UserAssignedIdentity> {
+        self.identity_index.get(&id).map(|&at| &self.identities[at])
+    }
+
+    /// Every principal.
+    pub fn principals(&self) -> &[Principal] {
+        &self.principals
+    }
+
+    /// The principal with this object id.
+    pub fn principal(&self, id: Key) -> Option<&Principal> {
+        self.principal_index.get(&id).map(|&at| &self.principals[at])
+    }
+
+    /// Every role definition.
+    pub fn role_definitions(&self) -> &[RoleDefinition] {
+        &self.role_definitions
+    }
+
+    /// The role definition with this GUID.
+    pub fn role_definition(&self, id: Key) -> Option<&RoleDefinition> {
+        self.role_definition_index.get(&id).map(|&at| &self.role_definitions[at])
+    }
+
+    /// Every role assignment.
+    pub fn role_assignments(&self) -> &[RoleAssignment] {
+        &self.role_assignments
+    }
+
+    /// Every federated credential.
+    pub fn federated_credentials(&self) -> &[FederatedCredential] {
+        &self.federated_credentials
+    }
+
+    /// Every attachment of an identity to a source.
+    pub fn attachments(&self) -> &[Attachment] {
+        &self.attachments
+    }
+
+    /// Every group membership.
+    pub fn memberships(&self) -> &[Membership] {
+        &self.memberships
+    }
+
+    /// Fields on which inputs disagreed, with the value kept.
+    pub fn conflicts(&self) -> &[Conflict] {
+        &self.conflicts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn origin(file: u32) -> Origin {
+        Origin { file, path: String::new(), design: false }
+    }
+
+    fn resource(inv: &mut Inventory, id: &str, region: Option<&str>) -> Resource {
+        Resource {
+            id: inv.key(id),
+            name: crate::arm::last_segment(id).to_owned(),
+            resource_type: crate::arm::resource_type(id).unwrap_or_default(),
+            kind: None,
+            region: region.map(str::to_owned),
+            tags: Tags::default(),
+            origin: origin(0),
+        }
+    }
+
+    #[test]
+    fn the_same_resource_from_two_files_is_one_completed_object() {
+        let mut inv = Inventory::new();
+        let a = resource(&mut inv, "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/App", None);
+        let mut b = resource(
+            &mut inv,
+            "/SUBSCRIPTIONS/s/resourcegroups/RG/providers/microsoft.web/sites/app",
+            Some("westeurope"),
+        );
+        b.kind = Some("app".into());
+        inv.add_resource(a);
+        inv.add_resource(b);
+        assert_eq!(inv.resources().len(), 1);
+        let merged = &inv.resources()[0];
+        assert_eq!(merged.region.as_deref(), Some("westeurope"));
+        assert_eq!(merged.kind.as_deref(), Some("app"));
+        assert_eq!(merged.name, "App");
+        assert!(inv.conflicts().is_empty());
+    }
+
+    #[test]
+    fn conflicting_fields_keep_the_first_value_and_say_so() {
+        let mut inv = Inventory::new();
+        let a = resource(
+            &mut inv,
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/app",
+            Some("westeurope"),
+        );
+        let mut b =
+            resource(&mut inv, "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/app", Some("eastus"));
+        b.origin = origin(1);
+        inv.add_resource(a);
+        inv.add_resource(b);
+        assert_eq!(inv.resources()[0].region.as_deref(), Some("westeurope"));
+        let conflict = &inv.conflicts()[0];
+        assert_eq!(conflict.field, "region");
+        assert_eq!(conflict.origin.file, 1);
+        assert!(conflict.kept.contains("westeurope") && conflict.ignored.contains("eastus"));
+    }
+
+    #[test]
+    fn identity_fields_complete_across_inputs() {
+        let mut inv = Inventory::new();
+        let id = inv
+            .key("/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-a");
+        let principal = inv.key("11111111-1111-1111-1111-111111111111");
+        inv.add_identity(UserAssignedIdentity::new(id), &origin(0));
+        inv.add_identity(
+            UserAssignedIdentity {
+                principal_id: Some(principal),
+                isolation_scope: IsolationScope::Regional,
+                ..UserAssignedIdentity::new(id)
+            },
+            &origin(1),
+        );
+        let merged = inv.identity(id).unwrap();
+        assert_eq!(merged.principal_id, Some(principal));
+        assert_eq!(merged.isolation_scope, IsolationScope::Regional);
+        assert_eq!(inv.identities().len(), 1);
+    }
+
+    #[test]
+    fn a_system_identity_learns_its_principal_id_once() {
+        let mut inv = Inventory::new();
+        let source = inv.key("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm");
+        let p = inv.key("22222222-2222-2222-2222-222222222222");
+        let bare = Attachment {
+            source,
+            identity: AttachedIdentity::System { principal_id: None },
+            role: AttachmentRole::Resource,
+        };
+        let known = Attachment { identity: AttachedIdentity::System { principal_id: Some(p) }, ..bare.clone() };
+        inv.add_attachment(bare.clone());
+        inv.add_attachment(known.clone());
+        inv.add_attachment(bare);
+        inv.add_attachment(known.clone());
+        assert_eq!(inv.attachments(), &[known]);
+    }
+
+    #[test]
+    fn a_managed_identity_kind_beats_service_principal() {
+        let mut inv = Inventory::new();
+        let id = inv.key("33333333-3333-3333-3333-333333333333");
+        inv.add_principal(Principal { id, kind: PrincipalKind::ManagedIdentity, display_name: None });
+        inv.add_principal(Principal { id, kind: PrincipalKind::ServicePrincipal, display_name: Some("x".into()) });
+        let p = inv.principal(id).unwrap();
+        assert_eq!(p.kind, PrincipalKind::ManagedIdentity);
+        assert_eq!(p.display_name.as_deref(), Some("x"));
+    }
+}
