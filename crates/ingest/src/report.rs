@@ -1,0 +1,108 @@
+//! What loading said about each file: its format, what it held, and its diagnostics.
+
+use std::fmt;
+
+/// How serious a diagnostic is.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Something was not read: an object, or the whole file.
+    Error,
+    /// Read, but doubtful or partly ignored.
+    Warning,
+    /// Worth knowing.
+    Info,
+}
+
+impl Severity {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// One problem, located: the file, the JSON path inside it, and a plain sentence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// How serious.
+    pub severity: Severity,
+    /// The file's name as given.
+    pub file: String,
+    /// JSON Pointer to the place (`/resources/3/identity`); empty for the whole file.
+    pub path: String,
+    /// What is wrong, in a sentence.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let place = if self.path.is_empty() { String::new() } else { format!(" at {}", self.path) };
+        write!(f, "{}: {}{}: {}", self.severity.as_str(), self.file, place, self.message)
+    }
+}
+
+/// The formats Blastmap recognises, by content.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Blastmap's own `blastmap/inventory/v1`.
+    BlastmapInventory,
+}
+
+impl Format {
+    /// A name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::BlastmapInventory => "Blastmap inventory (blastmap/inventory/v1)",
+        }
+    }
+}
+
+/// How many objects of each kind a file held (before merging with other files).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Resources, user-assigned identities included.
+    pub resources: usize,
+    /// User-assigned identities.
+    pub identities: usize,
+    /// Identities attached to sources.
+    pub attachments: usize,
+    /// Principals.
+    pub principals: usize,
+    /// Group memberships.
+    pub memberships: usize,
+    /// Role definitions.
+    pub role_definitions: usize,
+    /// Role assignments.
+    pub role_assignments: usize,
+    /// Federated identity credentials.
+    pub federated_credentials: usize,
+}
+
+impl Counts {
+    /// Every object counted.
+    pub fn total(&self) -> usize {
+        self.resources
+            + self.attachments
+            + self.principals
+            + self.memberships
+            + self.role_definitions
+            + self.role_assignments
+            + self.federated_credentials
+    }
+}
+
+/// What loading one file gave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileReport {
+    /// The file's name as given.
+    pub name: String,
+    /// The format recognised, if any.
+    pub format: Option<Format>,
+    /// Objects read.
+    pub counts: Counts,
+    /// Problems found.
+    pub diagnostics: Vec<Diagnostic>,
+}

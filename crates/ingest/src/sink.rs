@@ -1,0 +1,116 @@
+//! Where importers put what they read: the shared inventory, plus this file's report.
+
+use blastmap_model::{
+    Attachment, FederatedCredential, Inventory, Key, Membership, Origin, Principal, Resource, RoleAssignment,
+    RoleDefinition, UserAssignedIdentity, arm,
+};
+
+use crate::report::{Counts, Diagnostic, Severity};
+
+/// The inventory being built, seen from one input file: every object added is counted for the
+/// file's report and every problem is located in the file.
+pub struct Sink<'a> {
+    /// The merged inventory of all files.
+    pub inventory: &'a mut Inventory,
+    file_index: u32,
+    file_name: &'a str,
+    design: bool,
+    pub(crate) counts: Counts,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Sink<'a> {
+    pub(crate) fn new(inventory: &'a mut Inventory, file_index: u32, file_name: &'a str) -> Self {
+        Sink { inventory, file_index, file_name, design: false, counts: Counts::default(), diagnostics: Vec::new() }
+    }
+
+    /// Where an object at `path` of this file comes from.
+    pub fn origin(&self, path: &str) -> Origin {
+        Origin { file: self.file_index, path: path.to_owned(), design: self.design }
+    }
+
+    fn diagnostic(&mut self, severity: Severity, path: &str, message: String) {
+        self.diagnostics.push(Diagnostic { severity, file: self.file_name.to_owned(), path: path.to_owned(), message });
+    }
+
+    /// Reports that something at `path` was not read.
+    pub fn error(&mut self, path: &str, message: String) {
+        self.diagnostic(Severity::Error, path, message);
+    }
+
+    /// Reports something doubtful at `path`.
+    pub fn warning(&mut self, path: &str, message: String) {
+        self.diagnostic(Severity::Warning, path, message);
+    }
+
+    /// Interns `id` if it is an ARM resource id; reports it otherwise.
+    pub fn arm_id(&mut self, path: &str, id: &str) -> Option<Key> {
+        if arm::level(id) == Some(arm::ScopeLevel::Resource) {
+            Some(self.inventory.key(id.trim_end_matches('/')))
+        } else {
+            self.error(path, format!("{id:?} is not an ARM resource id; object skipped"));
+            None
+        }
+    }
+
+    /// Interns `scope` if it is a scope (root, management group, subscription, resource group
+    /// or resource); reports it otherwise.
+    pub fn scope(&mut self, path: &str, scope: &str) -> Option<Key> {
+        match arm::level(scope) {
+            Some(arm::ScopeLevel::Root) => Some(self.inventory.key("/")),
+            Some(_) => Some(self.inventory.key(scope.trim_end_matches('/'))),
+            None => {
+                self.error(path, format!("{scope:?} is not a scope; object skipped"));
+                None
+            }
+        }
+    }
+
+    /// Adds a resource.
+    pub fn add_resource(&mut self, resource: Resource) {
+        self.counts.resources += 1;
+        self.inventory.add_resource(resource);
+    }
+
+    /// Adds a user-assigned identity.
+    pub fn add_identity(&mut self, identity: UserAssignedIdentity, origin: &Origin) {
+        self.counts.identities += 1;
+        self.inventory.add_identity(identity, origin);
+    }
+
+    /// Adds an attachment of an identity to a source.
+    pub fn add_attachment(&mut self, attachment: Attachment) {
+        self.counts.attachments += 1;
+        self.inventory.add_attachment(attachment);
+    }
+
+    /// Adds a principal.
+    pub fn add_principal(&mut self, principal: Principal) {
+        self.counts.principals += 1;
+        self.inventory.add_principal(principal);
+    }
+
+    /// Adds a group membership.
+    pub fn add_membership(&mut self, membership: Membership) {
+        self.counts.memberships += 1;
+        self.inventory.add_membership(membership);
+    }
+
+    /// Adds a role definition.
+    pub fn add_role_definition(&mut self, definition: RoleDefinition) {
+        self.counts.role_definitions += 1;
+        self.inventory.add_role_definition(definition);
+    }
+
+    /// Adds a role assignment.
+    pub fn add_role_assignment(&mut self, assignment: RoleAssignment) {
+        self.counts.role_assignments += 1;
+        self.inventory.add_role_assignment(assignment);
+    }
+
+    /// Adds a federated credential.
+    pub fn add_federated_credential(&mut self, credential: FederatedCredential) {
+        self.counts.federated_credentials += 1;
+        self.inventory.add_federated_credential(credential);
+    }
+}
