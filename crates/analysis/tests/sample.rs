@@ -1,0 +1,67 @@
+//! The built-in sample (seed 001: one identity shared by dev, uat and prod) as an access graph.
+
+use blastmap_analysis::{AccessGraph, EdgeKind, Environment, NodeKind};
+use blastmap_ingest::{SourceFile, load};
+use petgraph::visit::EdgeRef;
+
+fn sample() -> blastmap_ingest::Loaded {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/sample/inventory.json")).unwrap();
+    load(&[SourceFile { name: "inventory.json", bytes: &bytes }])
+}
+
+#[test]
+fn the_shared_identity_is_used_from_three_environments() {
+    let loaded = sample();
+    let access = AccessGraph::build(&loaded.inventory);
+    let g = &access.graph;
+    let id_orders = g.node_indices().find(|&n| g[n].label == "id-orders").unwrap();
+    let mut users: Vec<(String, Environment)> = g
+        .edges_directed(id_orders, petgraph::Direction::Incoming)
+        .filter(|e| e.weight().kind == EdgeKind::CanUse)
+        .map(|e| (g[e.source()].label.clone(), g[e.source()].environment))
+        .collect();
+    users.sort();
+    assert_eq!(
+        users,
+        vec![
+            ("app-orders-dev".to_owned(), Environment::Dev),
+            ("app-orders-prod".to_owned(), Environment::Prod),
+            ("app-orders-uat".to_owned(), Environment::Uat),
+            ("func-sync-dev".to_owned(), Environment::Dev),
+        ]
+    );
+    let mut roles: Vec<&str> = g
+        .edges(id_orders)
+        .filter(|e| e.weight().kind == EdgeKind::HasRole)
+        .map(|e| e.weight().reason.as_str())
+        .collect();
+    roles.sort();
+    assert_eq!(
+        roles,
+        vec![
+            "id-orders holds AcrPull on acrplatformprod",
+            "id-orders holds Contributor on subscription 9e3b8c55",
+            "id-orders holds Key Vault Secrets User on kv-orders-dev",
+            "id-orders holds Key Vault Secrets User on kv-orders-prod",
+            "id-orders holds Storage Blob Data Contributor on stordersprod",
+        ]
+    );
+}
+
+#[test]
+fn every_kind_of_node_is_present_with_its_environment() {
+    let loaded = sample();
+    let access = AccessGraph::build(&loaded.inventory);
+    let g = &access.graph;
+    let find = |label: &str| g.node_weights().find(|n| n.label == label).unwrap_or_else(|| panic!("{label}"));
+    assert_eq!(find("vm-report").kind, NodeKind::Source);
+    assert_eq!(find("vm-report").environment, Environment::Prod, "tag Environment=Production");
+    assert_eq!(find("vm-report (system)").kind, NodeKind::SystemIdentity);
+    assert_eq!(find("alice@contoso.com").kind, NodeKind::Principal(blastmap_model::PrincipalKind::User));
+    assert_eq!(find("rg-orders-dev").environment, Environment::Dev, "from the resource group's name");
+    assert_eq!(find("subscription 9e3b8c55").environment, Environment::Prod, "the subscription's resources agree");
+    assert_eq!(find("rg-orders-uat").kind, NodeKind::Target(blastmap_model::arm::ScopeLevel::ResourceGroup));
+    // The orphaned assignment's principal is known only by its object id.
+    assert!(g.node_weights().any(|n| n.label == "d3adbeef-0000-4000-8000-000000000000"));
+    assert_eq!(g.edge_count(), 6 + 11, "six attachments and eleven role assignments");
+}
