@@ -1,0 +1,5 @@
+//! Entry point of the web app (built by trunk).
+
+fn main() {
+    blastmap_app::start();
+}

@@ -1,0 +1,297 @@
+//! What the canvas shows, in world units: boxes, lines, lanes and bands, plus the viewport
+//! that maps world to screen and the hit-testing that maps screen back to a node.
+//!
+//! Pure Rust with no browser types, so it is tested natively; a [`crate::render::Renderer`]
+//! turns it into pixels.
+
+use blastmap_analysis::{AccessGraph, EdgeKind, Environment, NodeKind};
+use blastmap_layout::{Column, Layout};
+
+/// Width of a node box in world units.
+pub const NODE_WIDTH: f32 = 200.0;
+/// Height of a node box in world units.
+pub const NODE_HEIGHT: f32 = 30.0;
+/// Below this zoom, labels are not drawn (level of detail).
+pub const LABEL_MIN_SCALE: f32 = 0.45;
+
+/// How a node is drawn.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum NodeStyle {
+    /// A person, group or app that can act.
+    Actor,
+    /// A resource carrying identities.
+    Source,
+    /// A user-assigned identity.
+    Identity,
+    /// A system-assigned identity.
+    SystemIdentity,
+    /// A scope roles are held on.
+    Target,
+}
+
+impl NodeStyle {
+    fn of(kind: NodeKind) -> Self {
+        match kind {
+            NodeKind::Principal(_) => NodeStyle::Actor,
+            NodeKind::Source => NodeStyle::Source,
+            NodeKind::UserAssignedIdentity => NodeStyle::Identity,
+            NodeKind::SystemIdentity => NodeStyle::SystemIdentity,
+            NodeKind::Target(_) => NodeStyle::Target,
+        }
+    }
+}
+
+/// How an edge is drawn.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum EdgeStyle {
+    /// A source uses an identity.
+    Uses,
+    /// A role held on a scope.
+    Role,
+    /// Any edge whose ends lie in different environments: the warning colour.
+    CrossEnvironment,
+}
+
+/// A node box.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SceneNode {
+    /// Centre.
+    pub x: f32,
+    /// Centre.
+    pub y: f32,
+    /// Style.
+    pub style: NodeStyle,
+    /// Label.
+    pub label: String,
+}
+
+/// An edge between two nodes (indices into [`Scene::nodes`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SceneEdge {
+    /// Start node.
+    pub from: usize,
+    /// End node.
+    pub to: usize,
+    /// Style.
+    pub style: EdgeStyle,
+}
+
+/// A labelled horizontal band (an environment lane or a region band).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SceneBand {
+    /// Top edge.
+    pub top: f32,
+    /// Height.
+    pub height: f32,
+    /// Its title.
+    pub title: String,
+    /// The environment it belongs to.
+    pub environment: Environment,
+}
+
+/// Everything the canvas shows.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Scene {
+    /// Node boxes.
+    pub nodes: Vec<SceneNode>,
+    /// Edges.
+    pub edges: Vec<SceneEdge>,
+    /// Environment lanes.
+    pub lanes: Vec<SceneBand>,
+    /// Region bands.
+    pub bands: Vec<SceneBand>,
+    /// Column titles with their centre x.
+    pub columns: Vec<(f32, &'static str)>,
+    /// World width.
+    pub width: f32,
+    /// World height.
+    pub height: f32,
+    /// How many edges cross environments.
+    pub cross_environment_edges: usize,
+}
+
+impl Scene {
+    /// Builds the scene of a laid-out access graph.
+    pub fn new(access: &AccessGraph, layout: &Layout) -> Scene {
+        let g = &access.graph;
+        let nodes: Vec<SceneNode> = g
+            .node_indices()
+            .map(|n| {
+                let at = layout.nodes[n.index()];
+                SceneNode { x: at.x, y: at.y, style: NodeStyle::of(g[n].kind), label: g[n].label.clone() }
+            })
+            .collect();
+        let lane_of = |i: usize| layout.nodes[i].lane;
+        let edges: Vec<SceneEdge> = g
+            .raw_edges()
+            .iter()
+            .map(|e| {
+                let (from, to) = (e.source().index(), e.target().index());
+                let crosses = lane_of(from) != lane_of(to)
+                    && lane_of(from) != Environment::Unknown
+                    && lane_of(to) != Environment::Unknown;
+                let style = match (crosses, e.weight.kind) {
+                    (true, _) => EdgeStyle::CrossEnvironment,
+                    (false, EdgeKind::CanUse) => EdgeStyle::Uses,
+                    (false, _) => EdgeStyle::Role,
+                };
+                SceneEdge { from, to, style }
+            })
+            .collect();
+        let lanes = layout
+            .lanes
+            .iter()
+            .map(|l| SceneBand {
+                top: l.top,
+                height: l.height,
+                title: l.environment.as_str().to_uppercase(),
+                environment: l.environment,
+            })
+            .collect();
+        let bands = layout
+            .bands
+            .iter()
+            .map(|b| SceneBand {
+                top: b.top,
+                height: b.height,
+                title: b.region.clone().unwrap_or_else(|| "no region".to_owned()),
+                environment: b.environment,
+            })
+            .collect();
+        let columns = Column::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ((i as f32 + 0.5) * blastmap_layout::COLUMN_WIDTH, c.title()))
+            .collect();
+        let cross_environment_edges = edges.iter().filter(|e| e.style == EdgeStyle::CrossEnvironment).count();
+        Scene {
+            nodes,
+            edges,
+            lanes,
+            bands,
+            columns,
+            width: layout.width,
+            height: layout.height,
+            cross_environment_edges,
+        }
+    }
+
+    /// The node under a world point, if any.
+    pub fn hit(&self, x: f32, y: f32) -> Option<usize> {
+        self.nodes.iter().position(|n| (n.x - x).abs() <= NODE_WIDTH / 2.0 && (n.y - y).abs() <= NODE_HEIGHT / 2.0)
+    }
+}
+
+/// Maps world units to screen pixels: `screen = world * scale + offset`.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct Viewport {
+    /// Pixels per world unit.
+    pub scale: f32,
+    /// Screen x of world x = 0.
+    pub offset_x: f32,
+    /// Screen y of world y = 0.
+    pub offset_y: f32,
+}
+
+/// Space kept around the scene when fitting, in pixels (column titles sit above y = 0).
+const FIT_MARGIN: f32 = 36.0;
+const MIN_SCALE: f32 = 0.05;
+const MAX_SCALE: f32 = 4.0;
+
+impl Default for Viewport {
+    fn default() -> Self {
+        Viewport { scale: 1.0, offset_x: 0.0, offset_y: 0.0 }
+    }
+}
+
+impl Viewport {
+    /// The viewport that shows the whole scene in a `width` × `height` pixel area, at most 1:1.
+    pub fn fit(scene: &Scene, width: f32, height: f32) -> Viewport {
+        let (w, h) = (scene.width.max(1.0), scene.height.max(1.0));
+        let scale = ((width - 2.0 * FIT_MARGIN) / w).min((height - 2.0 * FIT_MARGIN) / h).clamp(MIN_SCALE, 1.0);
+        Viewport { scale, offset_x: ((width - w * scale) / 2.0).max(FIT_MARGIN.min(width / 2.0)), offset_y: FIT_MARGIN }
+    }
+
+    /// Screen position of a world point.
+    pub fn to_screen(&self, x: f32, y: f32) -> (f32, f32) {
+        (x * self.scale + self.offset_x, y * self.scale + self.offset_y)
+    }
+
+    /// World position of a screen point.
+    pub fn to_world(&self, x: f32, y: f32) -> (f32, f32) {
+        ((x - self.offset_x) / self.scale, (y - self.offset_y) / self.scale)
+    }
+
+    /// Moves the picture by a screen distance.
+    pub fn pan(self, dx: f32, dy: f32) -> Viewport {
+        Viewport { offset_x: self.offset_x + dx, offset_y: self.offset_y + dy, ..self }
+    }
+
+    /// Zooms by `factor`, keeping the world point under the screen point `(x, y)` in place.
+    pub fn zoom_at(self, factor: f32, x: f32, y: f32) -> Viewport {
+        let scale = (self.scale * factor).clamp(MIN_SCALE, MAX_SCALE);
+        let (wx, wy) = self.to_world(x, y);
+        Viewport { scale, offset_x: x - wx * scale, offset_y: y - wy * scale }
+    }
+
+    /// Whether labels are legible at this zoom.
+    pub fn shows_labels(&self) -> bool {
+        self.scale >= LABEL_MIN_SCALE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scene() -> Scene {
+        Scene {
+            nodes: vec![
+                SceneNode { x: 100.0, y: 50.0, style: NodeStyle::Source, label: "a".into() },
+                SceneNode { x: 400.0, y: 50.0, style: NodeStyle::Identity, label: "b".into() },
+            ],
+            width: 1000.0,
+            height: 500.0,
+            ..Scene::default()
+        }
+    }
+
+    #[test]
+    fn hit_testing_finds_the_box_under_a_point() {
+        let s = scene();
+        assert_eq!(s.hit(100.0, 50.0), Some(0));
+        assert_eq!(s.hit(100.0 + NODE_WIDTH / 2.0 - 1.0, 50.0 + NODE_HEIGHT / 2.0 - 1.0), Some(0));
+        assert_eq!(s.hit(400.0, 60.0), Some(1));
+        assert_eq!(s.hit(250.0, 50.0), None);
+        assert_eq!(s.hit(100.0, 80.0), None);
+    }
+
+    #[test]
+    fn screen_and_world_round_trip() {
+        let v = Viewport { scale: 0.5, offset_x: 10.0, offset_y: -20.0 };
+        let (sx, sy) = v.to_screen(300.0, 200.0);
+        assert_eq!((sx, sy), (160.0, 80.0));
+        assert_eq!(v.to_world(sx, sy), (300.0, 200.0));
+    }
+
+    #[test]
+    fn zoom_keeps_the_point_under_the_cursor() {
+        let v = Viewport { scale: 1.0, offset_x: 0.0, offset_y: 0.0 };
+        let before = v.to_world(200.0, 100.0);
+        let zoomed = v.zoom_at(2.0, 200.0, 100.0);
+        assert_eq!(zoomed.scale, 2.0);
+        assert_eq!(zoomed.to_world(200.0, 100.0), before);
+        assert_eq!(v.zoom_at(1000.0, 0.0, 0.0).scale, MAX_SCALE, "zoom is bounded");
+    }
+
+    #[test]
+    fn fit_shows_the_whole_scene() {
+        let s = scene();
+        let v = Viewport::fit(&s, 800.0, 600.0);
+        let (x0, y0) = v.to_screen(0.0, 0.0);
+        let (x1, y1) = v.to_screen(s.width, s.height);
+        assert!(x0 >= 0.0 && y0 >= 0.0 && x1 <= 800.0 && y1 <= 600.0, "{x0} {y0} {x1} {y1}");
+        assert!(v.scale <= 1.0);
+        assert!(!Viewport::fit(&s, 100.0, 100.0).shows_labels(), "a tiny area hides labels");
+    }
+}

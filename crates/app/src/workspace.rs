@@ -1,0 +1,166 @@
+//! The files a user has opened and what Blastmap made of them.
+//!
+//! Pure: opening files is a value transition (`Workspace` → `Workspace`) that reruns ingest,
+//! analysis and layout. The page keeps one immutable [`Analysis`] behind an `Rc`, so Yew
+//! compares it by pointer and re-renders only when it changed.
+
+use std::rc::Rc;
+
+use blastmap_analysis::AccessGraph;
+use blastmap_ingest::{FileReport, Severity, SourceFile, load};
+use blastmap_layout::layout;
+
+use crate::scene::Scene;
+
+/// The built-in sample: seed 001's design, one identity shared by dev, uat and prod.
+pub const SAMPLE_NAME: &str = "sample: shared identity across environments";
+const SAMPLE: &str = include_str!("../../../web/sample/inventory.json");
+
+/// One opened file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpenFile {
+    /// Its name.
+    pub name: String,
+    /// Its bytes.
+    pub bytes: Rc<[u8]>,
+}
+
+/// Counts shown in the header.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// User-assigned identities.
+    pub user_assigned_identities: usize,
+    /// Resources that carry at least one identity.
+    pub sources: usize,
+    /// Resources (UAMIs included).
+    pub resources: usize,
+    /// Role assignments.
+    pub role_assignments: usize,
+    /// Error diagnostics across files.
+    pub errors: usize,
+    /// Warning diagnostics across files.
+    pub warnings: usize,
+}
+
+/// What Blastmap made of the open files.
+#[derive(Debug, PartialEq, Default)]
+pub struct Analysis {
+    /// Per-file reports, in the order opened.
+    pub files: Vec<FileReport>,
+    /// Header counts.
+    pub summary: Summary,
+    /// The picture.
+    pub scene: Scene,
+    /// Nodes and edges of the access graph.
+    pub graph_size: (usize, usize),
+}
+
+/// The open files and their analysis.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Workspace {
+    /// Open files.
+    pub files: Vec<OpenFile>,
+    /// Whether the files are the built-in sample (replaced by the first files a user opens).
+    pub is_sample: bool,
+    /// The analysis of `files`.
+    pub analysis: Rc<Analysis>,
+}
+
+impl Workspace {
+    /// The built-in sample, analysed.
+    pub fn sample() -> Workspace {
+        let file = OpenFile { name: SAMPLE_NAME.to_owned(), bytes: Rc::from(SAMPLE.as_bytes()) };
+        Workspace { is_sample: true, ..Workspace::with_files(vec![file]) }
+    }
+
+    /// No files.
+    pub fn empty() -> Workspace {
+        Workspace::with_files(Vec::new())
+    }
+
+    fn with_files(files: Vec<OpenFile>) -> Workspace {
+        let analysis = Rc::new(analyse(&files));
+        Workspace { files, is_sample: false, analysis }
+    }
+
+    /// Adds files; a file with the same name as an open one replaces it. Opening files
+    /// replaces the built-in sample.
+    pub fn open(&self, incoming: Vec<OpenFile>) -> Workspace {
+        let mut files = if self.is_sample { Vec::new() } else { self.files.clone() };
+        for file in incoming {
+            match files.iter_mut().find(|f| f.name == file.name) {
+                Some(slot) => *slot = file,
+                None => files.push(file),
+            }
+        }
+        Workspace::with_files(files)
+    }
+
+    /// Closes the file at `index`.
+    pub fn close(&self, index: usize) -> Workspace {
+        let mut files = self.files.clone();
+        if index < files.len() {
+            files.remove(index);
+        }
+        Workspace::with_files(files)
+    }
+}
+
+fn analyse(files: &[OpenFile]) -> Analysis {
+    let sources: Vec<SourceFile<'_>> = files.iter().map(|f| SourceFile { name: &f.name, bytes: &f.bytes }).collect();
+    let loaded = load(&sources);
+    let access = AccessGraph::build(&loaded.inventory);
+    let picture = layout(&access);
+    let inventory = &loaded.inventory;
+    let mut sources: Vec<_> = inventory.attachments().iter().map(|a| a.source).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    let diagnostics = loaded.files.iter().flat_map(|f| &f.diagnostics);
+    let summary = Summary {
+        user_assigned_identities: inventory.identities().len(),
+        sources: sources.len(),
+        resources: inventory.resources().len(),
+        role_assignments: inventory.role_assignments().len(),
+        errors: diagnostics.clone().filter(|d| d.severity == Severity::Error).count(),
+        warnings: diagnostics.filter(|d| d.severity == Severity::Warning).count(),
+    };
+    Analysis {
+        files: loaded.files,
+        summary,
+        scene: Scene::new(&access, &picture),
+        graph_size: (access.graph.node_count(), access.graph.edge_count()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, text: &str) -> OpenFile {
+        OpenFile { name: name.to_owned(), bytes: Rc::from(text.as_bytes()) }
+    }
+
+    #[test]
+    fn the_sample_is_analysed_cleanly() {
+        let w = Workspace::sample();
+        assert!(w.is_sample);
+        let s = w.analysis.summary;
+        assert_eq!((s.user_assigned_identities, s.sources, s.errors, s.warnings), (4, 5, 0, 0));
+        assert!(w.analysis.scene.cross_environment_edges >= 2, "dev and uat apps use a prod identity");
+    }
+
+    #[test]
+    fn opening_files_replaces_the_sample_then_adds_and_replaces_by_name() {
+        let w = Workspace::sample().open(vec![file("a.json", "{")]);
+        assert!(!w.is_sample);
+        assert_eq!(w.files.len(), 1);
+        assert_eq!(w.analysis.summary.errors, 1);
+        let w = w.open(vec![file("b.json", r#"{"schema": "blastmap/inventory/v1"}"#), file("a.json", "[]")]);
+        let names: Vec<&str> = w.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["a.json", "b.json"]);
+        assert!(w.analysis.files[0].diagnostics[0].message.contains("empty JSON array"));
+        let w = w.close(0);
+        assert_eq!(w.files.len(), 1);
+        assert_eq!(w.analysis.summary.errors, 0);
+    }
+}

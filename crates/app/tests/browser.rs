@@ -1,0 +1,91 @@
+//! Browser unit tests: the real renderer on a real canvas in headless Chromium.
+#![cfg(target_arch = "wasm32")]
+
+use blastmap_app::render::{Canvas2d, Renderer, node_colours};
+use blastmap_app::scene::{NodeStyle, Viewport};
+use blastmap_app::workspace::{OpenFile, Workspace};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn canvas(width: u32, height: u32) -> HtmlCanvasElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let canvas: HtmlCanvasElement = document.create_element("canvas").unwrap().dyn_into().unwrap();
+    let style = canvas.style();
+    style.set_property("width", &format!("{width}px")).unwrap();
+    style.set_property("height", &format!("{height}px")).unwrap();
+    style.set_property("display", "block").unwrap();
+    document.body().unwrap().append_child(&canvas).unwrap();
+    canvas
+}
+
+/// The colour of a CSS pixel, read back from the canvas.
+fn pixel(canvas: &HtmlCanvasElement, x: f32, y: f32) -> [u8; 3] {
+    let ratio = web_sys::window().unwrap().device_pixel_ratio();
+    let context: CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    let data = context.get_image_data(f64::from(x) * ratio, f64::from(y) * ratio, 1.0, 1.0).unwrap().data();
+    [data[0], data[1], data[2]]
+}
+
+fn hex(colour: &str) -> [u8; 3] {
+    let byte = |i: usize| u8::from_str_radix(&colour[i..i + 2], 16).unwrap();
+    [byte(1), byte(3), byte(5)]
+}
+
+#[wasm_bindgen_test]
+fn the_sample_is_analysed_in_the_browser() {
+    let workspace = Workspace::sample();
+    let summary = workspace.analysis.summary;
+    assert_eq!((summary.user_assigned_identities, summary.sources, summary.errors), (4, 5, 0));
+    assert!(workspace.analysis.graph_size.0 > 15);
+}
+
+#[wasm_bindgen_test]
+fn nodes_are_drawn_where_the_scene_puts_them() {
+    let workspace = Workspace::sample();
+    let scene = &workspace.analysis.scene;
+    let element = canvas(1200, 800);
+    let mut renderer = Canvas2d::new(&element).expect("a 2D context");
+    assert_eq!(renderer.size(), (1200.0, 800.0));
+    let view = Viewport::fit(scene, 1200.0, 800.0);
+    renderer.draw(scene, &view);
+    for style in [NodeStyle::Source, NodeStyle::Identity, NodeStyle::Target] {
+        let node = scene.nodes.iter().find(|n| n.style == style).unwrap();
+        // Just inside the box's left edge: fill, not label text.
+        let (x, y) = view.to_screen(node.x - 95.0, node.y - 10.0);
+        assert_eq!(pixel(&element, x, y), hex(node_colours(style).0), "{style:?} {}", node.label);
+    }
+    // Far right of the last column is lane background, not a node.
+    let (x, y) = view.to_screen(scene.width - 2.0, scene.nodes[0].y);
+    assert_ne!(pixel(&element, x, y), hex(node_colours(NodeStyle::Source).0));
+    element.remove();
+}
+
+#[wasm_bindgen_test]
+fn a_click_on_screen_finds_its_node() {
+    let workspace = Workspace::sample();
+    let scene = &workspace.analysis.scene;
+    let element = canvas(900, 700);
+    let renderer = Canvas2d::new(&element).unwrap();
+    let (w, h) = renderer.size();
+    let view = Viewport::fit(scene, w, h).zoom_at(1.7, 300.0, 200.0).pan(-40.0, 25.0);
+    for (index, node) in scene.nodes.iter().enumerate() {
+        let (x, y) = view.to_screen(node.x, node.y);
+        let (wx, wy) = view.to_world(x, y);
+        assert_eq!(scene.hit(wx, wy), Some(index), "{}", node.label);
+    }
+    element.remove();
+}
+
+#[wasm_bindgen_test]
+fn a_broken_file_is_reported_and_the_rest_still_shows() {
+    let workspace = Workspace::sample();
+    let good = workspace.files[0].clone();
+    let broken = OpenFile { name: "broken.json".into(), bytes: std::rc::Rc::from(&b"{\"schema\": "[..]) };
+    let workspace = Workspace::empty().open(vec![broken, good]);
+    assert_eq!(workspace.analysis.summary.errors, 1);
+    assert!(workspace.analysis.files[0].diagnostics[0].message.starts_with("not valid JSON"));
+    assert_eq!(workspace.analysis.summary.user_assigned_identities, 4);
+}

@@ -1,0 +1,121 @@
+//! `blastmap`: the Blastmap core on the command line, for terminals and CI pipelines.
+//!
+//! Reads the same files the web app takes, with the same code. Standard output carries only
+//! the requested output; messages go to standard error. Exit status: 0 success, 2 usage error
+//! or unreadable input.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use blastmap_ingest::{FileReport, Loaded, SourceFile, load, native};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "blastmap", version, about = "The blast radius of Azure managed identities")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Per file: the format recognised, the objects read, and every diagnostic.
+    Inspect {
+        /// Input files (exports, templates, Blastmap inventories).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the merged inventory of all inputs as `blastmap/inventory/v1`.
+    Inventory {
+        /// Input files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// Exit status for usage errors and unreadable input.
+const USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (Command::Inspect { files } | Command::Inventory { files }) = &cli.command;
+    let inputs = match read(files) {
+        Ok(inputs) => inputs,
+        Err(message) => {
+            eprintln!("blastmap: {message}");
+            return ExitCode::from(USAGE);
+        }
+    };
+    let sources: Vec<SourceFile<'_>> =
+        inputs.iter().map(|(name, bytes)| SourceFile { name: name.as_str(), bytes: bytes.as_slice() }).collect();
+    let loaded = load(&sources);
+    let text = match cli.command {
+        Command::Inspect { .. } => inspect(&loaded),
+        Command::Inventory { .. } => {
+            for report in &loaded.files {
+                for diagnostic in &report.diagnostics {
+                    eprintln!("{diagnostic}");
+                }
+            }
+            native::write(&loaded.inventory) + "\n"
+        }
+    };
+    // A closed pipe (`blastmap inventory … | head`) is not an error worth a message.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    ExitCode::SUCCESS
+}
+
+fn read(paths: &[PathBuf]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    paths
+        .iter()
+        .map(|path| {
+            let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Ok((path.display().to_string(), bytes))
+        })
+        .collect()
+}
+
+fn inspect(loaded: &Loaded) -> String {
+    let mut out = String::new();
+    for report in &loaded.files {
+        out.push_str(&describe(report));
+    }
+    let inventory = &loaded.inventory;
+    out.push_str(&format!(
+        "merged: {} resources, {} user-assigned identities, {} attachments, {} principals, {} role definitions, \
+         {} role assignments, {} federated credentials\n",
+        inventory.resources().len(),
+        inventory.identities().len(),
+        inventory.attachments().len(),
+        inventory.principals().len(),
+        inventory.role_definitions().len(),
+        inventory.role_assignments().len(),
+        inventory.federated_credentials().len(),
+    ));
+    out
+}
+
+fn describe(report: &FileReport) -> String {
+    let format = report.format.map_or("not recognised", |f| f.label());
+    let c = report.counts;
+    let mut out = format!(
+        "{}: {format}\n  {} resources, {} user-assigned identities, {} attachments, {} principals, \
+         {} role definitions, {} role assignments, {} federated credentials\n",
+        report.name,
+        c.resources,
+        c.identities,
+        c.attachments,
+        c.principals,
+        c.role_definitions,
+        c.role_assignments,
+        c.federated_credentials,
+    );
+    for diagnostic in &report.diagnostics {
+        let place = if diagnostic.path.is_empty() { String::new() } else { format!(" at {}", diagnostic.path) };
+        out.push_str(&format!("  {}{place}: {}\n", diagnostic.severity.as_str(), diagnostic.message));
+    }
+    out
+}

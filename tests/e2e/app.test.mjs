@@ -1,0 +1,107 @@
+// The app as a person meets it: the built-in sample, dropping files, the file picker,
+// readable errors, and a page that talks to nobody.
+import { after, afterEach, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { dropFiles, fixture, launch, openApp, screenshot, serveDist } from "./harness.mjs";
+
+let site;
+let browser;
+let session;
+
+before(async () => {
+  site = await serveDist();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  site?.server.close();
+});
+
+afterEach(async () => {
+  const problems = session?.problems() ?? [];
+  await session?.context.close();
+  session = undefined;
+  assert.deepEqual(problems, [], "the page made a request outside its origin or logged an error");
+});
+
+const text = (page, selector) => page.locator(selector).innerText();
+
+test("opens on the built-in sample, drawn on a canvas", async () => {
+  session = await openApp(browser, site);
+  const { page } = session;
+  assert.match(await text(page, "#summary"), /built-in sample/);
+  assert.equal(await text(page, "#count-uami"), "4 user-assigned identities");
+  assert.equal(await text(page, "#count-sources"), "5 sources");
+  const canvas = page.locator("#graph-canvas");
+  assert.equal(Number(await canvas.getAttribute("data-nodes")), 22);
+  assert.equal(Number(await canvas.getAttribute("data-edges")), 17);
+  assert.ok(Number(await canvas.getAttribute("data-cross-environment")) >= 2);
+  assert.match(await text(page, "#file-list"), /Blastmap inventory \(blastmap\/inventory\/v1\)/);
+  // The canvas really holds a picture: many distinct colours, not a blank rectangle.
+  const colours = await canvas.evaluate((element) => {
+    const context = element.getContext("2d");
+    const { data } = context.getImageData(0, 0, element.width, element.height);
+    const seen = new Set();
+    for (let i = 0; i < data.length; i += 4 * 97) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+    return seen.size;
+  });
+  assert.ok(colours > 8, `the canvas shows ${colours} colours`);
+  await screenshot(page, "sample");
+});
+
+test("dropping several files lists each one, with a readable error for invalid JSON", async () => {
+  session = await openApp(browser, site);
+  const { page } = session;
+  await dropFiles(page, [fixture("design-small.json"), fixture("invalid.json")]);
+  await page.locator("#file-list .file").nth(1).waitFor();
+  const files = page.locator("#file-list .file");
+  assert.equal(await files.count(), 2);
+  assert.match(await files.nth(0).innerText(), /design-small\.json[\s\S]*4 resources · 1 user-assigned identity · 2 role assignments/);
+  const invalid = await files.nth(1).innerText();
+  assert.match(invalid, /invalid\.json/);
+  assert.match(invalid, /not valid JSON: .* at line 5 column 3/);
+  assert.match(await text(page, "#summary"), /2 files/);
+  assert.equal(await text(page, "#count-errors"), "1 error");
+  assert.equal(await text(page, "#count-uami"), "1 user-assigned identity");
+  // The valid design still loads: two apps, two identities, one key vault, and the dev
+  // identity's grant on the prod vault crosses environments.
+  const canvas = page.locator("#graph-canvas");
+  assert.equal(await canvas.getAttribute("data-nodes"), "5");
+  assert.equal(await canvas.getAttribute("data-cross-environment"), "1");
+  await screenshot(page, "dropped-files");
+
+  // Removing the broken file clears its error.
+  await page.getByRole("button", { name: "Remove invalid.json" }).click();
+  await page.locator("#count-errors").waitFor({ state: "detached" });
+  assert.equal(await files.count(), 1);
+});
+
+test("the file picker is reachable by keyboard, and the sample comes back in one click", async () => {
+  session = await openApp(browser, site);
+  const { page } = session;
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "open-files");
+  const chooser = page.waitForEvent("filechooser");
+  await page.keyboard.press("Enter");
+  await (await chooser).setFiles(fixture("design-small.json"));
+  await page.locator("#summary", { hasText: "1 file" }).waitFor();
+  assert.equal(await text(page, "#count-sources"), "2 sources");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "load-sample");
+  await page.keyboard.press("Enter");
+  await page.locator("#summary", { hasText: "built-in sample" }).waitFor();
+  assert.equal(await text(page, "#count-sources"), "5 sources");
+});
+
+test("removing every file shows the empty state with the commands that produce exports", async () => {
+  session = await openApp(browser, site);
+  const { page } = session;
+  await page.getByRole("button", { name: /^Remove sample/ }).click();
+  const empty = page.locator("#empty-state");
+  await empty.waitFor();
+  assert.match(await empty.innerText(), /az role assignment list --all > assignments\.json/);
+  await screenshot(page, "empty");
+  await page.getByRole("button", { name: "Load the sample" }).click();
+  await page.locator("#summary", { hasText: "built-in sample" }).waitFor();
+});

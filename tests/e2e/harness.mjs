@@ -1,0 +1,107 @@
+// Shared by the end-to-end tests: a static server that mounts dist/ under a sub-path (as any
+// static host would), Debian's Chromium driven by playwright-core, and the checks every page
+// must pass: no request outside its own origin, no console error, no uncaught exception.
+import { createServer } from "node:http";
+import { readFile, mkdir } from "node:fs/promises";
+import { extname, join, normalize, resolve } from "node:path";
+import { chromium } from "playwright-core";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+export const DIST = join(ROOT, "dist");
+export const SUB_PATH = "/some/sub/path/";
+export const SCREENSHOTS = join(ROOT, "target/e2e-screenshots");
+export const fixture = (name) => join(ROOT, "tests/fixtures", name);
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".wasm": "application/wasm",
+  ".css": "text/css",
+  ".svg": "image/svg+xml",
+  ".json": "application/json",
+};
+
+/** Serves dist/ at http://127.0.0.1:<port>/some/sub/path/. */
+export async function serveDist() {
+  const server = createServer(async (request, response) => {
+    const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
+    if (!path.startsWith(SUB_PATH)) {
+      response.writeHead(404).end();
+      return;
+    }
+    const relative = normalize(path.slice(SUB_PATH.length) || "index.html");
+    if (relative.startsWith("..")) {
+      response.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(join(DIST, relative));
+      response.writeHead(200, { "content-type": TYPES[extname(relative)] ?? "application/octet-stream" });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise((done) => server.listen(0, "127.0.0.1", done));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { server, origin, url: origin + SUB_PATH };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+    ],
+  });
+}
+
+/**
+ * Opens the app and records everything that must not happen. `problems()` lists them.
+ */
+export async function openApp(browser, site, { width = 1440, height = 900 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (url.origin !== site.origin && url.protocol !== "data:" && url.protocol !== "blob:") {
+      problems.push(`request outside the page's origin: ${request.url()}`);
+    }
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
+  });
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
+  await page.goto(site.url);
+  await page.locator("#graph-canvas[data-nodes]").waitFor({ state: "attached" });
+  return { page, context, problems: () => problems };
+}
+
+export async function screenshot(page, name) {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Drops files on the page the way a browser does: dragenter, dragover, drop with a DataTransfer. */
+export async function dropFiles(page, files) {
+  const payload = await Promise.all(
+    files.map(async (path) => ({ name: path.split("/").pop(), text: await readFile(path, "utf8") })),
+  );
+  const transfer = await page.evaluateHandle((payload) => {
+    const transfer = new DataTransfer();
+    for (const { name, text } of payload) transfer.items.add(new File([text], name, { type: "application/json" }));
+    return transfer;
+  }, payload);
+  for (const type of ["dragenter", "dragover", "drop"]) {
+    await page.dispatchEvent(".app", type, { dataTransfer: transfer });
+  }
+}
