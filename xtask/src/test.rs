@@ -108,6 +108,8 @@ pub fn run() -> Result<ExitCode, String> {
     let mut browser =
         cargo(["test", "-p", "blastmap-app", "--target", "wasm32-unknown-unknown", "--locked", "--test", "browser"]);
     browser
+        // Debuginfo in wasm test builds costs a third of their build time and buys nothing here.
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", root.join("webdriver.json"))
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120");

@@ -60,7 +60,7 @@ impl Environment {
         if let Some(env) = tokens.clone().rev().find_map(Environment::from_word) {
             return Some(env);
         }
-        let last = tokens.last()?.to_ascii_lowercase();
+        let last = tokens.clone().next_back()?.to_ascii_lowercase();
         let stem = last.trim_end_matches(|c: char| c.is_ascii_digit());
         [("prod", Environment::Prod), ("prd", Environment::Prod), ("uat", Environment::Uat), ("dev", Environment::Dev)]
             .into_iter()

@@ -1,13 +1,8 @@
 //! The built-in sample (seed 001: one identity shared by dev, uat and prod) as an access graph.
 
 use blastmap_analysis::{AccessGraph, EdgeKind, Environment, NodeKind};
-use blastmap_ingest::{SourceFile, load};
+use blastmap_ingest::sample::load_sample as sample;
 use petgraph::visit::EdgeRef;
-
-fn sample() -> blastmap_ingest::Loaded {
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/sample/inventory.json")).unwrap();
-    load(&[SourceFile { name: "inventory.json", bytes: &bytes }])
-}
 
 #[test]
 fn the_shared_identity_is_used_from_three_environments() {

@@ -53,6 +53,23 @@ pub fn node_colours(style: NodeStyle) -> (&'static str, &'static str) {
     }
 }
 
+/// `label`, cut with an ellipsis to fit `max_width` pixels in the context's current font.
+fn fit_label<'a>(c: &CanvasRenderingContext2d, label: &'a str, max_width: f64) -> std::borrow::Cow<'a, str> {
+    let width = |text: &str| c.measure_text(text).map_or(0.0, |m| m.width());
+    if width(label) <= max_width {
+        return std::borrow::Cow::Borrowed(label);
+    }
+    let chars: Vec<char> = label.chars().collect();
+    // The longest prefix that fits with the ellipsis, by binary search on its length.
+    let (mut fits, mut too_long) = (0, chars.len());
+    while too_long - fits > 1 {
+        let mid = (fits + too_long) / 2;
+        let candidate: String = chars[..mid].iter().chain(['…'].iter()).collect();
+        if width(&candidate) <= max_width { fits = mid } else { too_long = mid }
+    }
+    std::borrow::Cow::Owned(chars[..fits].iter().chain(['…'].iter()).collect())
+}
+
 /// Draws on a `<canvas>` through its 2D context, at the device's pixel ratio.
 pub struct Canvas2d {
     context: CanvasRenderingContext2d,
@@ -163,7 +180,8 @@ impl Renderer for Canvas2d {
             c.set_text_baseline("middle");
             for node in &scene.nodes {
                 let (x, y) = view.to_screen(node.x, node.y);
-                let _ = c.fill_text_with_max_width(&node.label, f64::from(x) - w / 2.0 + 8.0, f64::from(y), w - 16.0);
+                let label = fit_label(c, &node.label, w - 16.0);
+                let _ = c.fill_text(&label, f64::from(x) - w / 2.0 + 8.0, f64::from(y));
             }
             c.set_text_baseline("alphabetic");
         }

@@ -7,14 +7,10 @@
 use std::rc::Rc;
 
 use blastmap_analysis::AccessGraph;
-use blastmap_ingest::{FileReport, Severity, SourceFile, load};
+use blastmap_ingest::{Diagnostic, FileReport, Severity, SourceFile, load, sample};
 use blastmap_layout::layout;
 
 use crate::scene::Scene;
-
-/// The built-in sample: seed 001's design, one identity shared by dev, uat and prod.
-pub const SAMPLE_NAME: &str = "sample: shared identity across environments";
-const SAMPLE: &str = include_str!("../../../web/sample/inventory.json");
 
 /// One opened file.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,6 +19,20 @@ pub struct OpenFile {
     pub name: String,
     /// Its bytes.
     pub bytes: Rc<[u8]>,
+    /// Why the browser could not read it, if it could not.
+    pub read_error: Option<String>,
+}
+
+impl OpenFile {
+    /// A file that was read.
+    pub fn read(name: String, bytes: Vec<u8>) -> OpenFile {
+        OpenFile { name, bytes: Rc::from(bytes), read_error: None }
+    }
+
+    /// A file the browser could not read.
+    pub fn unreadable(name: String, error: String) -> OpenFile {
+        OpenFile { name, bytes: Rc::from(Vec::new()), read_error: Some(error) }
+    }
 }
 
 /// Counts shown in the header.
@@ -69,7 +79,7 @@ pub struct Workspace {
 impl Workspace {
     /// The built-in sample, analysed.
     pub fn sample() -> Workspace {
-        let file = OpenFile { name: SAMPLE_NAME.to_owned(), bytes: Rc::from(SAMPLE.as_bytes()) };
+        let file = OpenFile::read(sample::NAME.to_owned(), sample::JSON.as_bytes().to_vec());
         Workspace { is_sample: true, ..Workspace::with_files(vec![file]) }
     }
 
@@ -107,8 +117,31 @@ impl Workspace {
 }
 
 fn analyse(files: &[OpenFile]) -> Analysis {
-    let sources: Vec<SourceFile<'_>> = files.iter().map(|f| SourceFile { name: &f.name, bytes: &f.bytes }).collect();
-    let loaded = load(&sources);
+    let readable: Vec<SourceFile<'_>> = files
+        .iter()
+        .filter(|f| f.read_error.is_none())
+        .map(|f| SourceFile { name: &f.name, bytes: &f.bytes })
+        .collect();
+    let mut loaded = load(&readable);
+    let mut reports = std::mem::take(&mut loaded.files).into_iter();
+    // One report per open file, in the order opened; unreadable files report why.
+    loaded.files = files
+        .iter()
+        .filter_map(|file| match &file.read_error {
+            None => reports.next(),
+            Some(error) => Some(FileReport {
+                name: file.name.clone(),
+                format: None,
+                counts: Default::default(),
+                diagnostics: vec![Diagnostic {
+                    severity: Severity::Error,
+                    file: file.name.clone(),
+                    path: String::new(),
+                    message: format!("the browser could not read this file: {error}"),
+                }],
+            }),
+        })
+        .collect();
     let access = AccessGraph::build(&loaded.inventory);
     let picture = layout(&access);
     let inventory = &loaded.inventory;
@@ -137,7 +170,7 @@ mod tests {
     use super::*;
 
     fn file(name: &str, text: &str) -> OpenFile {
-        OpenFile { name: name.to_owned(), bytes: Rc::from(text.as_bytes()) }
+        OpenFile::read(name.to_owned(), text.as_bytes().to_vec())
     }
 
     #[test]
@@ -162,5 +195,20 @@ mod tests {
         let w = w.close(0);
         assert_eq!(w.files.len(), 1);
         assert_eq!(w.analysis.summary.errors, 0);
+    }
+
+    #[test]
+    fn an_unreadable_file_says_why_in_its_place() {
+        let w = Workspace::empty().open(vec![
+            OpenFile::unreadable("locked.json".into(), "NotReadableError".into()),
+            file("b.json", r#"{"schema": "blastmap/inventory/v1"}"#),
+        ]);
+        let names: Vec<&str> = w.analysis.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["locked.json", "b.json"]);
+        assert_eq!(
+            w.analysis.files[0].diagnostics[0].message,
+            "the browser could not read this file: NotReadableError"
+        );
+        assert_eq!(w.analysis.summary.errors, 1);
     }
 }

@@ -83,7 +83,7 @@ fn a_click_on_screen_finds_its_node() {
 fn a_broken_file_is_reported_and_the_rest_still_shows() {
     let workspace = Workspace::sample();
     let good = workspace.files[0].clone();
-    let broken = OpenFile { name: "broken.json".into(), bytes: std::rc::Rc::from(&b"{\"schema\": "[..]) };
+    let broken = OpenFile::read("broken.json".into(), b"{\"schema\": ".to_vec());
     let workspace = Workspace::empty().open(vec![broken, good]);
     assert_eq!(workspace.analysis.summary.errors, 1);
     assert!(workspace.analysis.files[0].diagnostics[0].message.starts_with("not valid JSON"));

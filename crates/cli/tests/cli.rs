@@ -4,8 +4,9 @@ use std::process::Command;
 
 fn blastmap(args: &[&str]) -> (i32, String, String) {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
-    let output = Command::new(env!("CARGO_BIN_EXE_blastmap")).current_dir(root).args(args).output().unwrap();
-    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_blastmap")).current_dir(root).args(args).output().expect("blastmap runs");
+    let text = |b: Vec<u8>| String::from_utf8(b).expect("output is UTF-8");
     (output.status.code().unwrap_or(-1), text(output.stdout), text(output.stderr))
 }
 

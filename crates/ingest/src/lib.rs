@@ -19,6 +19,7 @@
 
 pub mod native;
 mod report;
+pub mod sample;
 pub mod sink;
 pub mod text;
 

@@ -1,6 +1,6 @@
 //! Blastmap's own format: the built-in sample, hand-written designs, bad input, round trips.
 
-use blastmap_ingest::{Format, Loaded, Severity, SourceFile, load, native};
+use blastmap_ingest::{Format, Loaded, Severity, SourceFile, load, native, sample};
 use blastmap_model::{AttachedIdentity, IsolationScope, PrincipalKind};
 
 fn fixture(path: &str) -> Vec<u8> {
@@ -14,8 +14,7 @@ fn load_one(name: &str, bytes: &[u8]) -> Loaded {
 
 #[test]
 fn the_built_in_sample_loads_whole() {
-    let bytes = fixture("web/sample/inventory.json");
-    let loaded = load_one("inventory.json", &bytes);
+    let loaded = sample::load_sample();
     let report = &loaded.files[0];
     assert_eq!(report.format, Some(Format::BlastmapInventory));
     assert_eq!(report.diagnostics, vec![], "the sample must load cleanly");
@@ -38,11 +37,11 @@ fn the_built_in_sample_loads_whole() {
 
 #[test]
 fn invalid_json_is_reported_with_its_line_and_nothing_else_is_lost() {
-    let sample = fixture("web/sample/inventory.json");
+    let sample = sample::JSON.as_bytes();
     let invalid = fixture("tests/fixtures/invalid.json");
     let loaded = load(&[
         SourceFile { name: "invalid.json", bytes: &invalid },
-        SourceFile { name: "inventory.json", bytes: &sample },
+        SourceFile { name: "inventory.json", bytes: sample },
     ]);
     let bad = &loaded.files[0];
     assert_eq!(bad.format, None);
@@ -79,7 +78,7 @@ fn one_bad_element_costs_only_itself() {
 
 #[test]
 fn writing_and_reading_again_gives_the_same_model() {
-    let first = load_one("inventory.json", &fixture("web/sample/inventory.json"));
+    let first = sample::load_sample();
     let written = native::write(&first.inventory);
     let second = load_one("written.json", written.as_bytes());
     assert_eq!(second.files[0].diagnostics, vec![]);
@@ -118,11 +117,11 @@ fn odd_files_are_reported_never_fatal() {
 
 #[test]
 fn powershell_utf16_output_reads_like_utf8() {
-    let utf8 = fixture("web/sample/inventory.json");
-    let text = String::from_utf8(utf8.clone()).unwrap().replace('\n', "\r\n");
+    let utf8 = sample::JSON.as_bytes();
+    let text = sample::JSON.replace('\n', "\r\n");
     let mut utf16 = vec![0xFF, 0xFE];
     utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
-    let a = load_one("utf8.json", &utf8);
+    let a = load_one("utf8.json", utf8);
     let b = load_one("utf16.json", &utf16);
     assert_eq!(b.files[0].diagnostics, vec![]);
     assert_eq!(native::write(&a.inventory), native::write(&b.inventory));

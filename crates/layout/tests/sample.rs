@@ -1,12 +1,11 @@
 //! The layout of the built-in sample.
 
 use blastmap_analysis::{AccessGraph, Environment};
-use blastmap_ingest::{SourceFile, load};
+use blastmap_ingest::sample::load_sample;
 use blastmap_layout::{Column, ROW_HEIGHT, layout};
 
 fn sample_graph() -> AccessGraph {
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/sample/inventory.json")).unwrap();
-    AccessGraph::build(&load(&[SourceFile { name: "inventory.json", bytes: &bytes }]).inventory)
+    AccessGraph::build(&load_sample().inventory)
 }
 
 #[test]

@@ -40,12 +40,10 @@ pub fn read_files(files: Vec<File>, workspace: UseReducerDispatcher<Workspace>) 
         for file in files {
             let file = gloo::file::File::from(file);
             let name = file.name();
-            let bytes = match gloo::file::futures::read_as_bytes(&file).await {
-                Ok(bytes) => bytes,
-                // An unreadable file still shows up, as an empty one the panel reports.
-                Err(_) => Vec::new(),
-            };
-            opened.push(OpenFile { name, bytes: Rc::from(bytes) });
+            opened.push(match gloo::file::futures::read_as_bytes(&file).await {
+                Ok(bytes) => OpenFile::read(name, bytes),
+                Err(error) => OpenFile::unreadable(name, error.to_string()),
+            });
         }
         workspace.dispatch(Action::Open(opened));
     });

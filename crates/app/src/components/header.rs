@@ -53,6 +53,7 @@ pub fn Header(props: &HeaderProps) -> Html {
     let s = props.summary;
     let files = match (props.is_sample, props.file_count) {
         (true, _) => "built-in sample".to_owned(),
+        (false, 0) => "no files open".to_owned(),
         (false, n) => count(n, "file", "files"),
     };
     html! {
@@ -64,17 +65,19 @@ pub fn Header(props: &HeaderProps) -> Html {
             <button type="button" class="button" id="load-sample" onclick={on_sample}>{ "Load sample" }</button>
             <p class="summary" id="summary" aria-live="polite">
                 <span>{ files }</span>
-                <span id="count-uami">
-                    { count(s.user_assigned_identities, "user-assigned identity", "user-assigned identities") }
-                </span>
-                <span id="count-sources">{ count(s.sources, "source", "sources") }</span>
-                <span id="count-resources">{ count(s.resources, "resource", "resources") }</span>
-                <span id="count-assignments">{ count(s.role_assignments, "role assignment", "role assignments") }</span>
-                if s.errors > 0 {
-                    <span class="chip error" id="count-errors">{ count(s.errors, "error", "errors") }</span>
-                }
-                if s.warnings > 0 {
-                    <span class="chip warning" id="count-warnings">{ count(s.warnings, "warning", "warnings") }</span>
+                if props.file_count > 0 {
+                    <span id="count-uami">
+                        { count(s.user_assigned_identities, "user-assigned identity", "user-assigned identities") }
+                    </span>
+                    <span id="count-sources">{ count(s.sources, "source", "sources") }</span>
+                    <span id="count-resources">{ count(s.resources, "resource", "resources") }</span>
+                    <span id="count-assignments">{ count(s.role_assignments, "role assignment", "role assignments") }</span>
+                    if s.errors > 0 {
+                        <span class="chip error" id="count-errors">{ count(s.errors, "error", "errors") }</span>
+                    }
+                    if s.warnings > 0 {
+                        <span class="chip warning" id="count-warnings">{ count(s.warnings, "warning", "warnings") }</span>
+                    }
                 }
             </p>
         </header>
