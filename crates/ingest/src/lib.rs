@@ -17,7 +17,9 @@
 //!
 //! This crate does no I/O: callers hand it bytes.
 
+mod export;
 pub mod native;
+mod record;
 mod report;
 pub mod sample;
 pub mod sink;
@@ -95,42 +97,138 @@ fn read_file(file: &SourceFile<'_>, sink: &mut Sink<'_>) -> Option<Format> {
         sink.error("", "the file is empty".to_owned());
         return None;
     }
-    match trimmed.as_bytes()[0] {
-        b'{' => match serde_json::from_str::<TopObject<'_>>(&text) {
-            Ok(top) => read_object(&text, &top, sink),
-            Err(error) => {
-                sink.error("", format!("not valid JSON: {error}"));
-                None
-            }
-        },
-        b'[' => match serde_json::from_str::<Vec<&RawValue>>(&text) {
-            Ok(elements) => {
-                sink.error("", format!("not a recognised export: {}", describe_array(&elements)));
-                None
-            }
-            Err(error) => {
-                sink.error("", format!("not valid JSON: {error}"));
-                None
-            }
-        },
-        _ => {
-            let detail = match serde_json::from_str::<serde::de::IgnoredAny>(&text) {
-                Ok(_) => "a single JSON value, not an object or array".to_owned(),
-                Err(error) => format!("not valid JSON: {error}"),
-            };
-            sink.error("", detail);
+    let parsed = match trimmed.as_bytes()[0] {
+        b'{' => serde_json::from_str::<TopObject<'_>>(&text).map(|top| read_object(&text, None, &top, "", sink)),
+        b'[' => serde_json::from_str::<Vec<&RawValue>>(&text)
+            .map(|elements| read_array(&text, &elements, "", Format::JsonArray, sink)),
+        _ => serde_json::from_str::<serde::de::IgnoredAny>(&text).map(|_| {
+            sink.error("", "a single JSON value, not an object or array".to_owned());
             None
-        }
-    }
+        }),
+    };
+    parsed.unwrap_or_else(|error| {
+        sink.error("", format!("not valid JSON: {error}"));
+        None
+    })
 }
 
-fn read_object(text: &str, top: &TopObject<'_>, sink: &mut Sink<'_>) -> Option<Format> {
+/// Reads a list of ARM-shaped objects found at `path`.
+fn read_array(text: &str, elements: &[&RawValue], path: &str, format: Format, sink: &mut Sink<'_>) -> Option<Format> {
+    if elements.is_empty() {
+        sink.warning(path, "an empty list: nothing to read".to_owned());
+        return Some(format);
+    }
+    if export::read_elements(text, elements, path, sink) == 0 {
+        sink.error(path, format!("not a recognised export: {}", describe_array(elements)));
+        return None;
+    }
+    Some(format)
+}
+
+/// Reads a top-level (or REST example body) object; `whole` is its raw text when nested.
+fn read_object(
+    text: &str,
+    whole: Option<&RawValue>,
+    top: &TopObject<'_>,
+    path: &str,
+    sink: &mut Sink<'_>,
+) -> Option<Format> {
     if let Some(schema) = native::schema_of(top) {
         native::read(text, top, &schema, sink);
         return Some(Format::BlastmapInventory);
     }
-    sink.error("", format!("not a recognised export: {}", describe_object(top)));
+    let array = |key: &str| top.get(key).and_then(|raw| serde_json::from_str::<Vec<&RawValue>>(raw.get()).ok());
+    let object = |key: &str| top.get(key).and_then(|raw| serde_json::from_str::<TopObject<'_>>(raw.get()).ok());
+    // REST API specification examples: `{"parameters": …, "responses": {"200": {"body": …}}}`.
+    if let (Some(responses), true) = (object("responses"), top.contains_key("parameters")) {
+        for (status, response) in &responses {
+            let body = serde_json::from_str::<TopObject<'_>>(response.get()).ok().and_then(|r| r.get("body").copied());
+            let Some(body) = body else { continue };
+            let body_path = format!("{path}/responses/{status}/body");
+            let read = match serde_json::from_str::<TopObject<'_>>(body.get()) {
+                Ok(inner) => read_object(text, Some(body), &inner, &body_path, sink),
+                Err(_) => serde_json::from_str::<Vec<&RawValue>>(body.get())
+                    .ok()
+                    .and_then(|elements| read_array(text, &elements, &body_path, Format::RestExample, sink)),
+            };
+            return read.map(|_| Format::RestExample);
+        }
+    }
+    if path.is_empty() && !top.is_empty() && top.keys().all(|k| is_guid(k)) {
+        return read_role_names(top, sink);
+    }
+    if let Some(elements) = array("value") {
+        return read_array(text, &elements, &format!("{path}/value"), Format::RestList, sink);
+    }
+    if let Some(elements) = array("data") {
+        return read_array(text, &elements, &format!("{path}/data"), Format::ResourceGraph, sink);
+    }
+    if let Some(table) = object("data")
+        && let (Some(columns), Some(rows)) = (table.get("columns"), table.get("rows"))
+    {
+        return read_table(columns, rows, &format!("{path}/data"), sink);
+    }
+    if top.keys().any(|k| k.eq_ignore_ascii_case("id")) {
+        let single = match whole {
+            Some(raw) => raw,
+            None => serde_json::from_str::<&RawValue>(text).ok()?,
+        };
+        return read_array(text, &[single], path, Format::SingleObject, sink);
+    }
+    sink.error(path, format!("not a recognised export: {}", describe_object(top)));
     None
+}
+
+fn is_guid(text: &str) -> bool {
+    text.len() == 36
+        && text.char_indices().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() })
+}
+
+/// A map from role GUIDs to role names (tfplan2md's `AzureRoleDefinitions.json`): names only.
+fn read_role_names(top: &TopObject<'_>, sink: &mut Sink<'_>) -> Option<Format> {
+    for (guid, raw) in top {
+        let Ok(name) = serde_json::from_str::<String>(raw.get()) else {
+            sink.warning(&format!("/{guid}"), "not a role name; ignored".to_owned());
+            continue;
+        };
+        let id = sink.inventory.key(guid);
+        sink.add_role_definition(blastmap_model::RoleDefinition {
+            id,
+            name,
+            builtin: true,
+            permissions: Vec::new(),
+            assignable_scopes: Vec::new(),
+        });
+    }
+    Some(Format::RoleNames)
+}
+
+/// Resource Graph's old table form: `{"columns": [{"name": …}], "rows": [[…]]}`, zipped into
+/// objects and read like any other rows.
+fn read_table(columns: &RawValue, rows: &RawValue, path: &str, sink: &mut Sink<'_>) -> Option<Format> {
+    #[derive(serde::Deserialize)]
+    struct Column {
+        name: String,
+    }
+    let (Ok(columns), Ok(rows)) =
+        (serde_json::from_str::<Vec<Column>>(columns.get()), serde_json::from_str::<Vec<Vec<&RawValue>>>(rows.get()))
+    else {
+        sink.error(path, "a Resource Graph table whose columns or rows are malformed".to_owned());
+        return None;
+    };
+    let objects: Vec<Box<RawValue>> = rows
+        .iter()
+        .filter_map(|row| {
+            let fields: Vec<String> = columns
+                .iter()
+                .zip(row)
+                .map(|(c, v)| format!("{}:{}", serde_json::to_string(&c.name).unwrap_or_default(), v.get()))
+                .collect();
+            RawValue::from_string(format!("{{{}}}", fields.join(","))).ok()
+        })
+        .collect();
+    let borrowed: Vec<&RawValue> = objects.iter().map(AsRef::as_ref).collect();
+    read_array("", &borrowed, &format!("{path}/rows"), Format::ResourceGraphTable, sink)
 }
 
 fn describe_object(top: &TopObject<'_>) -> String {

@@ -237,6 +237,7 @@ fn read_resource(sink: &mut Sink<'_>, path: &str, json: ResourceJson<'_>) {
         region: json.region.as_deref().map(crate::normalize_region),
         tags: tags(json.tags),
         origin,
+        implied: false,
     };
     let source = resource.id;
     sink.add_resource(resource);
@@ -271,6 +272,7 @@ fn read_identity(sink: &mut Sink<'_>, path: &str, json: IdentityJson<'_>) {
         region: json.region.as_deref().map(crate::normalize_region),
         tags: tags(json.tags),
         origin: origin.clone(),
+        implied: false,
     });
     let isolation_scope = match json.isolation_scope.as_deref().map(str::to_ascii_lowercase).as_deref() {
         Some("regional") => IsolationScope::Regional,

@@ -49,6 +49,20 @@ impl fmt::Display for Diagnostic {
 pub enum Format {
     /// Blastmap's own `blastmap/inventory/v1`.
     BlastmapInventory,
+    /// A JSON array of objects: az CLI output, `Search-AzGraph` or `ConvertTo-Json`.
+    JsonArray,
+    /// A REST list, `{"value": [...]}`: ARM or Microsoft Graph.
+    RestList,
+    /// An Azure Resource Graph result: `az graph query` or the REST body.
+    ResourceGraph,
+    /// An Azure Resource Graph result in the old table form (`columns` and `rows`).
+    ResourceGraphTable,
+    /// A REST API specification example (`parameters` and `responses`).
+    RestExample,
+    /// One object: `az ... show`, a REST GET.
+    SingleObject,
+    /// A map from role GUIDs to role names.
+    RoleNames,
 }
 
 impl Format {
@@ -56,6 +70,13 @@ impl Format {
     pub fn label(self) -> &'static str {
         match self {
             Format::BlastmapInventory => "Blastmap inventory (blastmap/inventory/v1)",
+            Format::JsonArray => "JSON list (az CLI, Search-AzGraph or ConvertTo-Json)",
+            Format::RestList => "REST list (ARM or Microsoft Graph)",
+            Format::ResourceGraph => "Azure Resource Graph result",
+            Format::ResourceGraphTable => "Azure Resource Graph result (table form)",
+            Format::RestExample => "REST API example",
+            Format::SingleObject => "single object (az show or REST GET)",
+            Format::RoleNames => "role names by GUID",
         }
     }
 }

@@ -49,6 +49,26 @@ pub struct Resource {
     pub tags: Tags,
     /// Where it was read first.
     pub origin: Origin,
+    /// Known only because another object names it (a consumer's identity map, a Graph
+    /// `alternativeNames` entry): its name and type come from the id alone. A record of the
+    /// resource itself replaces it.
+    pub implied: bool,
+}
+
+impl Resource {
+    /// A resource known only by its id, named by `origin`.
+    pub fn implied(id: Key, text: &str, origin: Origin) -> Resource {
+        Resource {
+            id,
+            name: crate::arm::last_segment(text).to_owned(),
+            resource_type: crate::arm::resource_type(text).unwrap_or_default(),
+            kind: None,
+            region: None,
+            tags: Tags::default(),
+            origin,
+            implied: true,
+        }
+    }
 }
 
 /// `properties.isolationScope` of a user-assigned identity.
@@ -349,9 +369,16 @@ impl Inventory {
             self.resources.push(resource);
             return;
         };
+        let existing = &mut self.resources[at];
+        if resource.implied {
+            return;
+        }
+        if existing.implied {
+            *existing = resource;
+            return;
+        }
         let id = self.keys.text(resource.id).to_owned();
         let mut conflicts = Vec::new();
-        let existing = &mut self.resources[at];
         let origin = &resource.origin;
         let mut record = |field, kept, ignored| {
             conflicts.push(Conflict { id: id.clone(), field, kept, ignored, origin: origin.clone() })
@@ -593,6 +620,7 @@ mod tests {
             region: region.map(str::to_owned),
             tags: Tags::default(),
             origin: origin(0),
+            implied: false,
         }
     }
 
@@ -634,6 +662,21 @@ mod tests {
         assert_eq!(conflict.field, "region");
         assert_eq!(conflict.origin.file, 1);
         assert!(conflict.kept.contains("westeurope") && conflict.ignored.contains("eastus"));
+    }
+
+    #[test]
+    fn a_record_of_the_resource_replaces_one_implied_by_a_reference() {
+        let mut inv = Inventory::new();
+        let text = "/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/ID-A";
+        let id = inv.key(text);
+        inv.add_resource(Resource::implied(id, text, origin(0)));
+        let mut real = resource(&mut inv, &text.replace("ID-A", "id-a"), Some("westeurope"));
+        real.origin = origin(1);
+        inv.add_resource(real);
+        inv.add_resource(Resource::implied(id, text, origin(2)));
+        let merged = inv.resource(id).unwrap();
+        assert_eq!((merged.name.as_str(), merged.implied, merged.origin.file), ("id-a", false, 1));
+        assert!(inv.conflicts().is_empty());
     }
 
     #[test]

@@ -1,0 +1,554 @@
+//! Importer for ARM-shaped exports: az CLI, ARM REST, Azure Resource Graph, Azure PowerShell
+//! and Microsoft Graph objects. Each element is one [`Record`], classified by its `type` and,
+//! when it has none (projections, PowerShell, Graph), by the fields it carries.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use blastmap_model::{
+    AttachedIdentity, Attachment, AttachmentRole, FederatedCredential, IsolationScope, Key, Membership, Permission,
+    Principal, PrincipalKind, Resource, RoleAssignment, RoleDefinition, Tags, UserAssignedIdentity, arm,
+};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::record::{Record, Text, truncated_by_powershell};
+use crate::sink::Sink;
+
+const UAMI_TYPE: &str = "Microsoft.ManagedIdentity/userAssignedIdentities";
+
+/// What one element turned out to be.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Kind {
+    Identity,
+    RoleAssignment,
+    RoleDefinition,
+    FederatedCredential,
+    Principal,
+    Resource,
+    Unrecognised,
+}
+
+/// Reads every element; returns how many were recognised.
+pub fn read_elements(text: &str, elements: &[&RawValue], array_path: &str, sink: &mut Sink<'_>) -> usize {
+    let mut recognised = 0;
+    let mut truncation_reported = false;
+    let mut not_objects = 0;
+    for (index, raw) in elements.iter().enumerate() {
+        if !raw.get().starts_with('{') {
+            not_objects += 1;
+            continue;
+        }
+        let path = format!("{array_path}/{index}");
+        let record = match serde_json::from_str::<Record<'_>>(raw.get()) {
+            Ok(record) => record,
+            Err(error) => {
+                sink.error(&path, format!("skipped: {}", crate::json_error_in(text, raw.get(), &error)));
+                continue;
+            }
+        };
+        if !truncation_reported && let Some(field) = truncated_field(&record) {
+            truncation_reported = true;
+            sink.error(
+                &format!("{path}/{field}"),
+                "PowerShell's ConvertTo-Json cut this export short (its default depth is 2, so nested objects \
+                 became strings like \"@{...}\"); export again with ConvertTo-Json -Depth 100"
+                    .to_owned(),
+            );
+        }
+        if read_record(record, &path, sink) != Kind::Unrecognised {
+            recognised += 1;
+        }
+    }
+    if recognised > 0 && not_objects > 0 {
+        sink.warning(array_path, format!("{not_objects} elements are not objects; ignored"));
+    }
+    recognised
+}
+
+fn truncated_field(record: &Record<'_>) -> Option<&'static str> {
+    [("identity", record.identity), ("properties", record.properties), ("tags", record.tags)]
+        .into_iter()
+        .find(|(_, v)| v.is_some_and(truncated_by_powershell))
+        .map(|(name, _)| name)
+}
+
+/// The lower-cased type of a record, from `type`, else from its id.
+fn type_of(record: &Record<'_>) -> Option<String> {
+    record
+        .resource_type
+        .as_deref()
+        .filter(|t| t.contains('/'))
+        .map(str::to_ascii_lowercase)
+        .or_else(|| record.id.as_deref().and_then(arm::resource_type).map(|t| t.to_ascii_lowercase()))
+}
+
+fn classify(record: &Record<'_>, lower_type: Option<&str>) -> Kind {
+    match lower_type {
+        Some("microsoft.managedidentity/userassignedidentities") => return Kind::Identity,
+        Some("microsoft.authorization/roleassignments") => return Kind::RoleAssignment,
+        Some("microsoft.authorization/roledefinitions") => return Kind::RoleDefinition,
+        Some(t) if t.ends_with("/federatedidentitycredentials") => return Kind::FederatedCredential,
+        _ => {}
+    }
+    if record.role_assignment_id.is_some() || (record.principal_id.is_some() && record.role_definition_id.is_some()) {
+        Kind::RoleAssignment
+    } else if record.role_name.is_some() && record.permissions.is_some() {
+        Kind::RoleDefinition
+    } else if record.service_principal_type.is_some()
+        || record.user_principal_name.is_some()
+        || record.odata_type.as_deref().is_some_and(|t| t.starts_with("#microsoft.graph."))
+    {
+        Kind::Principal
+    } else if record.id.as_deref().is_some_and(|id| arm::level(id) == Some(arm::ScopeLevel::Resource)) {
+        Kind::Resource
+    } else {
+        Kind::Unrecognised
+    }
+}
+
+fn read_record(mut record: Record<'_>, path: &str, sink: &mut Sink<'_>) -> Kind {
+    let lower_type = type_of(&record);
+    let kind = classify(&record, lower_type.as_deref());
+    // REST, Resource Graph and az's older layouts keep these objects' fields under `properties`.
+    if matches!(kind, Kind::Identity | Kind::RoleAssignment | Kind::RoleDefinition | Kind::FederatedCredential)
+        && let Some(properties) = record.properties
+        && let Ok(inner) = serde_json::from_str::<Record<'_>>(properties.get())
+    {
+        record.complete_from(inner);
+    }
+    match kind {
+        Kind::Identity => read_identity(&record, path, sink),
+        Kind::RoleAssignment => read_role_assignment(&record, path, sink),
+        Kind::RoleDefinition => read_role_definition(&record, path, sink),
+        Kind::FederatedCredential => read_federated_credential(&record, path, sink),
+        Kind::Principal => read_principal(&record, path, sink),
+        Kind::Resource => read_resource(&record, lower_type.as_deref(), path, sink),
+        Kind::Unrecognised => {}
+    }
+    kind
+}
+
+fn owned(text: &Text<'_>) -> Option<String> {
+    text.as_deref().map(str::to_owned)
+}
+
+fn nonempty(text: &Text<'_>) -> Option<String> {
+    text.as_deref().filter(|t| !t.is_empty()).map(str::to_owned)
+}
+
+fn tags(sink: &mut Sink<'_>, path: &str, raw: Option<&RawValue>) -> Tags {
+    let Some(raw) = raw else { return Tags::default() };
+    match serde_json::from_str::<BTreeMap<Cow<'_, str>, Option<Cow<'_, str>>>>(raw.get()) {
+        Ok(map) => {
+            Tags(map.into_iter().map(|(k, v)| (k.into_owned(), v.map(Cow::into_owned).unwrap_or_default())).collect())
+        }
+        Err(_) => {
+            if !truncated_by_powershell(raw) {
+                sink.warning(&format!("{path}/tags"), "tags are not an object of strings; ignored".to_owned());
+            }
+            Tags::default()
+        }
+    }
+}
+
+fn strings(raw: Option<&RawValue>) -> Vec<String> {
+    raw.and_then(|r| serde_json::from_str::<Vec<Option<String>>>(r.get()).ok())
+        .map(|v| v.into_iter().flatten().collect())
+        .unwrap_or_default()
+}
+
+/// Adds the resource itself. Returns its key.
+fn add_resource(record: &Record<'_>, default_type: Option<&str>, path: &str, sink: &mut Sink<'_>) -> Option<Key> {
+    let id = record.id.as_deref()?;
+    let key = sink.arm_id(path, id)?;
+    let tags = tags(sink, path, record.tags);
+    let resource = Resource {
+        id: key,
+        name: owned(&record.name).unwrap_or_else(|| arm::last_segment(id).to_owned()),
+        resource_type: record
+            .resource_type
+            .as_deref()
+            .filter(|t| t.contains('/'))
+            .map(str::to_owned)
+            .or_else(|| default_type.map(str::to_owned))
+            .or_else(|| arm::resource_type(id))
+            .unwrap_or_default(),
+        kind: owned(&record.kind_).filter(|k| !k.is_empty()),
+        region: record.location.as_deref().filter(|l| !l.is_empty()).map(crate::normalize_region),
+        tags,
+        origin: sink.origin(path),
+        implied: false,
+    };
+    sink.add_resource(resource);
+    Some(key)
+}
+
+fn read_identity(record: &Record<'_>, path: &str, sink: &mut Sink<'_>) {
+    let Some(id) = add_resource(record, Some(UAMI_TYPE), path, sink) else {
+        sink.error(path, "a user-assigned identity without an id; skipped".to_owned());
+        return;
+    };
+    let isolation_scope = match record.isolation_scope.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        Some("regional") => IsolationScope::Regional,
+        Some("none") => IsolationScope::None,
+        _ => IsolationScope::Unknown,
+    };
+    let restrictions = record.assignment_restrictions.and_then(|raw| {
+        #[derive(Deserialize)]
+        struct Restrictions {
+            #[serde(default, alias = "Providers")]
+            providers: Vec<String>,
+        }
+        serde_json::from_str::<Restrictions>(raw.get()).ok().map(|r| r.providers)
+    });
+    let key =
+        |sink: &mut Sink<'_>, text: &Text<'_>| text.as_deref().filter(|t| !t.is_empty()).map(|t| sink.inventory.key(t));
+    let identity = UserAssignedIdentity {
+        principal_id: key(sink, &record.principal_id),
+        client_id: key(sink, &record.client_id),
+        tenant_id: key(sink, &record.tenant_id),
+        isolation_scope,
+        assignment_restrictions: restrictions,
+        ..UserAssignedIdentity::new(id)
+    };
+    if let Some(principal) = identity.principal_id {
+        let name = owned(&record.name);
+        sink.add_principal(Principal { id: principal, kind: PrincipalKind::ManagedIdentity, display_name: name });
+    }
+    let origin = sink.origin(path);
+    sink.add_identity(identity, &origin);
+}
+
+fn read_role_assignment(record: &Record<'_>, path: &str, sink: &mut Sink<'_>) {
+    let (Some(principal), Some(role)) = (record.principal_id.as_deref(), record.role_definition_id.as_deref()) else {
+        sink.error(path, "a role assignment without principalId or roleDefinitionId; skipped".to_owned());
+        return;
+    };
+    let id_text = record.role_assignment_id.as_deref().or(record.id.as_deref());
+    let scope_text = record.scope.as_deref().or_else(|| id_text.and_then(arm::extended_scope));
+    let Some(scope_text) = scope_text else {
+        sink.error(path, "a role assignment without a scope; skipped".to_owned());
+        return;
+    };
+    let Some(scope) = sink.scope(&format!("{path}/scope"), scope_text) else { return };
+    let role = arm::last_segment(role).to_owned();
+    let id = match id_text {
+        Some(id) => sink.inventory.key(id),
+        None => {
+            let scope = sink.inventory.text(scope).trim_end_matches('/').to_owned();
+            sink.inventory.key(&format!("{scope}/providers/Microsoft.Authorization/roleAssignments/{principal}:{role}"))
+        }
+    };
+    // Azure PowerShell says `ObjectType`, the rest `principalType`.
+    let principal_type = record.principal_type.as_deref().or(record.object_type.as_deref());
+    let assignment = RoleAssignment {
+        id,
+        scope,
+        principal: sink.inventory.key(principal),
+        principal_type: principal_type.map_or(PrincipalKind::Unknown, PrincipalKind::parse),
+        principal_name: owned(&record.principal_name),
+        role_definition: sink.inventory.key(&role),
+        role_name: owned(&record.role_definition_name),
+        condition: owned(&record.condition).filter(|c| !c.is_empty()),
+        origin: sink.origin(path),
+    };
+    if record.object_type.is_some() {
+        let display = nonempty(&record.display_name);
+        sink.add_principal(Principal {
+            id: assignment.principal,
+            kind: assignment.principal_type,
+            display_name: display,
+        });
+    }
+    sink.add_role_assignment(assignment);
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct PermissionJson {
+    #[serde(alias = "Actions")]
+    actions: Vec<String>,
+    #[serde(alias = "NotActions")]
+    not_actions: Vec<String>,
+    #[serde(alias = "DataActions")]
+    data_actions: Vec<String>,
+    #[serde(alias = "NotDataActions")]
+    not_data_actions: Vec<String>,
+}
+
+fn read_role_definition(record: &Record<'_>, path: &str, sink: &mut Sink<'_>) {
+    // `name` is the GUID in az and REST output; the id ends in it everywhere.
+    let guid = record
+        .name
+        .as_deref()
+        .filter(|n| n.len() == 36 && n.matches('-').count() == 4)
+        .or_else(|| record.id.as_deref().map(arm::last_segment));
+    let Some(guid) = guid else {
+        sink.error(path, "a role definition without an id; skipped".to_owned());
+        return;
+    };
+    let permissions = match record.permissions.map(|raw| serde_json::from_str::<Vec<PermissionJson>>(raw.get())) {
+        Some(Ok(blocks)) => blocks,
+        Some(Err(error)) => {
+            sink.error(&format!("{path}/permissions"), format!("permissions not read: {error}"));
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
+    // REST and Resource Graph call the role type `properties.type`; az renames it `roleType`.
+    let builtin = record.role_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("BuiltInRole"));
+    let assignable_scopes = strings(record.assignable_scopes).iter().map(|s| sink.inventory.key(s)).collect();
+    let definition = RoleDefinition {
+        id: sink.inventory.key(guid),
+        name: owned(&record.role_name).unwrap_or_default(),
+        builtin,
+        permissions: permissions
+            .into_iter()
+            .map(|p| Permission {
+                actions: p.actions,
+                not_actions: p.not_actions,
+                data_actions: p.data_actions,
+                not_data_actions: p.not_data_actions,
+            })
+            .collect(),
+        assignable_scopes,
+    };
+    sink.add_role_definition(definition);
+}
+
+fn read_federated_credential(record: &Record<'_>, path: &str, sink: &mut Sink<'_>) {
+    let Some(id) = record.id.as_deref() else {
+        sink.error(path, "a federated credential without an id; skipped".to_owned());
+        return;
+    };
+    let lower = id.to_ascii_lowercase();
+    let Some(at) = lower.find("/federatedidentitycredentials/") else {
+        sink.error(path, format!("{id:?} does not name its identity; skipped"));
+        return;
+    };
+    let Some(identity) = sink.arm_id(path, &id[..at]) else { return };
+    let claims = record.claims_matching_expression.and_then(|raw| {
+        #[derive(Deserialize)]
+        struct Expression {
+            value: Option<String>,
+        }
+        serde_json::from_str::<Expression>(raw.get()).ok().and_then(|e| e.value)
+    });
+    let credential = FederatedCredential {
+        id: sink.inventory.key(id),
+        identity,
+        name: owned(&record.name).unwrap_or_else(|| arm::last_segment(id).to_owned()),
+        issuer: owned(&record.issuer).unwrap_or_default(),
+        subject: owned(&record.subject),
+        claims_expression: claims,
+        audiences: strings(record.audiences),
+        origin: sink.origin(path),
+    };
+    sink.add_federated_credential(credential);
+}
+
+fn read_principal(record: &Record<'_>, path: &str, sink: &mut Sink<'_>) {
+    let Some(object_id) = record.id.as_deref() else {
+        sink.error(path, "a directory object without an id; skipped".to_owned());
+        return;
+    };
+    let id = sink.inventory.key(object_id);
+    let odata = record.odata_type.as_deref().unwrap_or("").to_ascii_lowercase();
+    let sp_type = record.service_principal_type.as_deref().unwrap_or("").to_ascii_lowercase();
+    // Graph says "ManagedIdentity"; AzureHound's enum comment "ManagedIdentities".
+    let managed = sp_type.starts_with("managedidentit");
+    let kind = if managed {
+        PrincipalKind::ManagedIdentity
+    } else if !sp_type.is_empty() || odata.ends_with("serviceprincipal") {
+        PrincipalKind::ServicePrincipal
+    } else if odata.ends_with(".group") {
+        PrincipalKind::Group
+    } else if record.user_principal_name.is_some() || odata.ends_with(".user") {
+        PrincipalKind::User
+    } else if odata.ends_with(".device") {
+        PrincipalKind::Device
+    } else {
+        PrincipalKind::Unknown
+    };
+    let display_name = nonempty(&record.display_name).or_else(|| nonempty(&record.user_principal_name));
+    sink.add_principal(Principal { id, kind, display_name });
+    if managed {
+        link_managed_identity(record, id, path, sink);
+    }
+    if let Some(members) = record.members.and_then(|raw| serde_json::from_str::<Vec<&RawValue>>(raw.get()).ok()) {
+        for (index, member) in members.iter().enumerate() {
+            let member_path = format!("{path}/members/{index}");
+            let Ok(member_record) = serde_json::from_str::<Record<'_>>(member.get()) else { continue };
+            let Some(member_id) = member_record.id.as_deref().map(str::to_owned) else { continue };
+            read_principal(&member_record, &member_path, sink);
+            let member = sink.inventory.key(&member_id);
+            sink.add_membership(Membership { group: id, member });
+        }
+    }
+}
+
+/// A Graph managed identity names its ARM side in `alternativeNames`: `isExplicit=True` and the
+/// user-assigned identity's id, or `isExplicit=False` and the id of the resource whose
+/// system-assigned identity it is.
+fn link_managed_identity(record: &Record<'_>, principal: Key, path: &str, sink: &mut Sink<'_>) {
+    let names = strings(record.alternative_names);
+    let explicit = names.iter().find_map(|n| n.split_once('=').filter(|(k, _)| k.eq_ignore_ascii_case("isExplicit")));
+    let arm_id = names.iter().find(|n| arm::level(n) == Some(arm::ScopeLevel::Resource));
+    let (Some((_, explicit)), Some(arm_id)) = (explicit, arm_id) else { return };
+    let Some(key) = sink.arm_id(&format!("{path}/alternativeNames"), arm_id) else { return };
+    let origin = sink.origin(path);
+    sink.inventory.add_resource(Resource::implied(key, arm_id, origin.clone()));
+    if explicit.eq_ignore_ascii_case("true") {
+        let client_id = record.client_id.as_deref().map(|c| sink.inventory.key(c));
+        sink.add_identity(
+            UserAssignedIdentity { principal_id: Some(principal), client_id, ..UserAssignedIdentity::new(key) },
+            &origin,
+        );
+    } else {
+        sink.add_attachment(Attachment {
+            source: key,
+            identity: AttachedIdentity::System { principal_id: Some(principal) },
+            role: AttachmentRole::Resource,
+        });
+    }
+}
+
+/// The `identity` block of a resource.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct IdentityBlock<'a> {
+    #[serde(borrow, rename = "type", alias = "Type")]
+    kinds: Option<Cow<'a, str>>,
+    #[serde(borrow, rename = "principalId", alias = "PrincipalId")]
+    principal_id: Option<Cow<'a, str>>,
+    #[serde(borrow, rename = "userAssignedIdentities", alias = "UserAssignedIdentities")]
+    user_assigned: Option<BTreeMap<Cow<'a, str>, Option<UserAssignedValue<'a>>>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct UserAssignedValue<'a> {
+    #[serde(borrow, rename = "principalId", alias = "PrincipalId")]
+    principal_id: Option<Cow<'a, str>>,
+    #[serde(borrow, rename = "clientId", alias = "ClientId")]
+    client_id: Option<Cow<'a, str>>,
+}
+
+/// An AKS `{resourceId, clientId, objectId}` identity.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ProfileIdentity<'a> {
+    #[serde(borrow)]
+    resource_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    client_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    object_id: Option<Cow<'a, str>>,
+}
+
+fn read_resource(record: &Record<'_>, lower_type: Option<&str>, path: &str, sink: &mut Sink<'_>) {
+    let Some(source) = add_resource(record, None, path, sink) else { return };
+    if let Some(raw) = record.identity.filter(|raw| !truncated_by_powershell(raw)) {
+        match serde_json::from_str::<IdentityBlock<'_>>(raw.get()) {
+            Ok(block) => read_identity_block(source, &block, path, sink),
+            Err(error) => sink.warning(&format!("{path}/identity"), format!("identity not read: {error}")),
+        }
+    }
+    if lower_type == Some("microsoft.containerservice/managedclusters") {
+        read_aks_identities(record, source, path, sink);
+    }
+}
+
+fn read_identity_block(source: Key, block: &IdentityBlock<'_>, path: &str, sink: &mut Sink<'_>) {
+    let kinds = block.kinds.as_deref().unwrap_or("").to_ascii_lowercase();
+    let system = kinds.split(',').any(|k| k.trim() == "systemassigned");
+    if system || (kinds.is_empty() && block.principal_id.is_some()) {
+        let principal_id = block.principal_id.as_deref().filter(|p| !p.is_empty()).map(|p| sink.inventory.key(p));
+        if let Some(principal) = principal_id {
+            let name = sink.inventory.resource(source).map(|r| r.name.clone());
+            sink.add_principal(Principal { id: principal, kind: PrincipalKind::ManagedIdentity, display_name: name });
+        }
+        sink.add_attachment(Attachment {
+            source,
+            identity: AttachedIdentity::System { principal_id },
+            role: AttachmentRole::Resource,
+        });
+    }
+    for (uami, value) in block.user_assigned.iter().flatten() {
+        let value = value.as_ref();
+        link_user_assigned(
+            source,
+            uami,
+            value.and_then(|v| v.principal_id.as_deref()),
+            value.and_then(|v| v.client_id.as_deref()),
+            AttachmentRole::Resource,
+            &format!("{path}/identity/userAssignedIdentities"),
+            sink,
+        );
+    }
+}
+
+/// Records that `source` carries the user-assigned identity `uami`, and what the consumer's
+/// export says of that identity.
+fn link_user_assigned(
+    source: Key,
+    uami: &str,
+    principal_id: Option<&str>,
+    client_id: Option<&str>,
+    role: AttachmentRole,
+    path: &str,
+    sink: &mut Sink<'_>,
+) {
+    let Some(identity) = sink.arm_id(path, uami) else { return };
+    let origin = sink.origin(path);
+    sink.inventory.add_resource(Resource::implied(identity, uami, origin.clone()));
+    let principal_id = principal_id.filter(|p| !p.is_empty()).map(|p| sink.inventory.key(p));
+    let client_id = client_id.filter(|c| !c.is_empty()).map(|c| sink.inventory.key(c));
+    sink.inventory
+        .add_identity(UserAssignedIdentity { principal_id, client_id, ..UserAssignedIdentity::new(identity) }, &origin);
+    sink.add_attachment(Attachment { source, identity: AttachedIdentity::User(identity), role });
+}
+
+fn profile(raw: Option<&RawValue>) -> BTreeMap<String, Option<&RawValue>> {
+    raw.and_then(|raw| serde_json::from_str(raw.get()).ok()).unwrap_or_default()
+}
+
+fn read_aks_identities(record: &Record<'_>, source: Key, path: &str, sink: &mut Sink<'_>) {
+    // az flattens `properties` to the top level; REST and Resource Graph keep it nested.
+    let properties = record.properties.and_then(|raw| serde_json::from_str::<Record<'_>>(raw.get()).ok());
+    let identity_profile = record.identity_profile.or_else(|| properties.as_ref().and_then(|p| p.identity_profile));
+    let addon_profiles = record.addon_profiles.or_else(|| properties.as_ref().and_then(|p| p.addon_profiles));
+    let mut found: Vec<(String, AttachmentRole, String)> = Vec::new();
+    for (name, value) in profile(identity_profile) {
+        if name.eq_ignore_ascii_case("kubeletidentity")
+            && let Some(value) = value
+        {
+            found.push((value.get().to_owned(), AttachmentRole::Kubelet, "identityProfile/kubeletidentity".to_owned()));
+        }
+    }
+    for (addon, value) in profile(addon_profiles) {
+        let Some(value) = value else { continue };
+        let Ok(addon_record) = serde_json::from_str::<Record<'_>>(value.get()) else { continue };
+        if let Some(identity) = addon_record.identity {
+            found.push((
+                identity.get().to_owned(),
+                AttachmentRole::Addon(addon.clone()),
+                format!("addonProfiles/{addon}/identity"),
+            ));
+        }
+    }
+    for (json, role, place) in found {
+        let Ok(identity) = serde_json::from_str::<ProfileIdentity<'_>>(&json) else { continue };
+        let Some(uami) = identity.resource_id.as_deref() else { continue };
+        link_user_assigned(
+            source,
+            uami,
+            identity.object_id.as_deref(),
+            identity.client_id.as_deref(),
+            role,
+            &format!("{path}/{place}"),
+            sink,
+        );
+    }
+}

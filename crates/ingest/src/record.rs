@@ -1,0 +1,385 @@
+//! One element of an ARM-shaped export, read in one pass with case-insensitive keys.
+//!
+//! az CLI, ARM REST, Resource Graph and Azure PowerShell all describe the same objects with
+//! the same field names, in different cases (`principalId`, `PrincipalId`) and sometimes one
+//! level down (`properties.principalId`). A [`Record`] picks out, in a single streaming pass,
+//! every field any of them uses, borrowing strings from the input and keeping nested objects
+//! raw so that only the ones an importer needs are ever parsed. Unknown keys are skipped
+//! without building anything.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+/// A string that may be absent or `null`.
+pub type Text<'a> = Option<Cow<'a, str>>;
+
+/// The fields Blastmap reads from an ARM-shaped object.
+#[derive(Default, Debug)]
+pub struct Record<'a> {
+    pub id: Text<'a>,
+    pub name: Text<'a>,
+    pub kind_: Text<'a>,
+    pub resource_type: Text<'a>,
+    pub location: Text<'a>,
+    pub tags: Option<&'a RawValue>,
+    pub identity: Option<&'a RawValue>,
+    pub properties: Option<&'a RawValue>,
+    pub principal_id: Text<'a>,
+    pub client_id: Text<'a>,
+    pub tenant_id: Text<'a>,
+    pub isolation_scope: Text<'a>,
+    pub assignment_restrictions: Option<&'a RawValue>,
+    pub role_definition_id: Text<'a>,
+    pub role_definition_name: Text<'a>,
+    pub principal_name: Text<'a>,
+    pub principal_type: Text<'a>,
+    pub scope: Text<'a>,
+    pub condition: Text<'a>,
+    pub role_assignment_id: Text<'a>,
+    pub object_type: Text<'a>,
+    pub role_name: Text<'a>,
+    pub role_type: Text<'a>,
+    pub permissions: Option<&'a RawValue>,
+    pub assignable_scopes: Option<&'a RawValue>,
+    pub issuer: Text<'a>,
+    pub subject: Text<'a>,
+    pub audiences: Option<&'a RawValue>,
+    pub claims_matching_expression: Option<&'a RawValue>,
+    pub service_principal_type: Text<'a>,
+    pub alternative_names: Option<&'a RawValue>,
+    pub display_name: Text<'a>,
+    pub user_principal_name: Text<'a>,
+    pub odata_type: Text<'a>,
+    pub members: Option<&'a RawValue>,
+    pub identity_profile: Option<&'a RawValue>,
+    pub addon_profiles: Option<&'a RawValue>,
+}
+
+#[derive(Copy, Clone)]
+enum Field {
+    Id,
+    Name,
+    Kind,
+    Type,
+    Location,
+    Tags,
+    Identity,
+    Properties,
+    PrincipalId,
+    ClientId,
+    TenantId,
+    IsolationScope,
+    AssignmentRestrictions,
+    RoleDefinitionId,
+    RoleDefinitionName,
+    PrincipalName,
+    PrincipalType,
+    Scope,
+    Condition,
+    RoleAssignmentId,
+    ObjectType,
+    RoleName,
+    RoleType,
+    Permissions,
+    AssignableScopes,
+    Issuer,
+    Subject,
+    Audiences,
+    ClaimsMatchingExpression,
+    ServicePrincipalType,
+    AlternativeNames,
+    DisplayName,
+    UserPrincipalName,
+    ODataType,
+    Members,
+    IdentityProfile,
+    AddonProfiles,
+    Other,
+}
+
+/// Maps a key, in any case, to the field it fills.
+fn field(key: &str) -> Field {
+    let mut buffer = [0u8; 32];
+    let Some(slot) = buffer.get_mut(..key.len()) else { return Field::Other };
+    slot.copy_from_slice(key.as_bytes());
+    slot.make_ascii_lowercase();
+    let Ok(lower) = std::str::from_utf8(slot) else { return Field::Other };
+    match lower {
+        "id" | "resourceid" => Field::Id,
+        "name" | "resourcename" => Field::Name,
+        "kind" => Field::Kind,
+        "type" | "resourcetype" => Field::Type,
+        "location" => Field::Location,
+        "tags" | "tag" => Field::Tags,
+        "identity" => Field::Identity,
+        "properties" => Field::Properties,
+        "principalid" | "objectid" => Field::PrincipalId,
+        "clientid" | "appid" => Field::ClientId,
+        "tenantid" => Field::TenantId,
+        "isolationscope" => Field::IsolationScope,
+        "assignmentrestrictions" => Field::AssignmentRestrictions,
+        "roledefinitionid" => Field::RoleDefinitionId,
+        "roledefinitionname" => Field::RoleDefinitionName,
+        "principalname" | "signinname" => Field::PrincipalName,
+        "principaltype" => Field::PrincipalType,
+        "scope" => Field::Scope,
+        "condition" => Field::Condition,
+        "roleassignmentid" => Field::RoleAssignmentId,
+        "objecttype" => Field::ObjectType,
+        "rolename" => Field::RoleName,
+        "roletype" => Field::RoleType,
+        "permissions" => Field::Permissions,
+        "assignablescopes" => Field::AssignableScopes,
+        "issuer" => Field::Issuer,
+        "subject" => Field::Subject,
+        "audiences" => Field::Audiences,
+        "claimsmatchingexpression" => Field::ClaimsMatchingExpression,
+        "serviceprincipaltype" => Field::ServicePrincipalType,
+        "alternativenames" => Field::AlternativeNames,
+        "displayname" => Field::DisplayName,
+        "userprincipalname" => Field::UserPrincipalName,
+        "@odata.type" => Field::ODataType,
+        "members" => Field::Members,
+        "identityprofile" => Field::IdentityProfile,
+        "addonprofiles" => Field::AddonProfiles,
+        _ => Field::Other,
+    }
+}
+
+/// A string, or `null`; numbers and booleans are read as their text (PowerShell writes some
+/// enums as numbers).
+struct Lenient<'a>(Text<'a>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Lenient<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Lenient<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or null")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Lenient(Some(Cow::Borrowed(v))))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Lenient(Some(Cow::Owned(v.to_owned()))))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Lenient(Some(Cow::Owned(v))))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Lenient(None))
+            }
+            fn visit_none<E>(self) -> Result<Self::Value, E> {
+                Ok(Lenient(None))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Lenient(Some(Cow::Owned(v.to_string()))))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Lenient(Some(Cow::Owned(v.to_string()))))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Lenient(Some(Cow::Owned(v.to_string()))))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(Lenient(Some(Cow::Owned(v.to_string()))))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Lenient(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Lenient(None))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// A raw value, with `null` read as absent.
+fn raw<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<&'de RawValue>, A::Error> {
+    let value: &'de RawValue = map.next_value()?;
+    Ok((value.get() != "null").then_some(value))
+}
+
+impl<'de> Deserialize<'de> for Record<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Record<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Record<'de>, A::Error> {
+                let mut r = Record::default();
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    let text = |map: &mut A| map.next_value::<Lenient<'de>>().map(|l| l.0);
+                    // The first spelling of a field wins over later ones (`Id` and `ResourceId`
+                    // both present in PowerShell output, say).
+                    macro_rules! set_text {
+                        ($slot:expr) => {{
+                            let value = text(&mut map)?;
+                            if $slot.is_none() {
+                                $slot = value;
+                            }
+                        }};
+                    }
+                    macro_rules! set_raw {
+                        ($slot:expr) => {{
+                            let value = raw(&mut map)?;
+                            if $slot.is_none() {
+                                $slot = value;
+                            }
+                        }};
+                    }
+                    match field(&key) {
+                        Field::Id => set_text!(r.id),
+                        Field::Name => set_text!(r.name),
+                        Field::Kind => set_text!(r.kind_),
+                        Field::Type => set_text!(r.resource_type),
+                        Field::Location => set_text!(r.location),
+                        Field::Tags => set_raw!(r.tags),
+                        Field::Identity => set_raw!(r.identity),
+                        Field::Properties => set_raw!(r.properties),
+                        Field::PrincipalId => set_text!(r.principal_id),
+                        Field::ClientId => set_text!(r.client_id),
+                        Field::TenantId => set_text!(r.tenant_id),
+                        Field::IsolationScope => set_text!(r.isolation_scope),
+                        Field::AssignmentRestrictions => set_raw!(r.assignment_restrictions),
+                        Field::RoleDefinitionId => set_text!(r.role_definition_id),
+                        Field::RoleDefinitionName => set_text!(r.role_definition_name),
+                        Field::PrincipalName => set_text!(r.principal_name),
+                        Field::PrincipalType => set_text!(r.principal_type),
+                        Field::Scope => set_text!(r.scope),
+                        Field::Condition => set_text!(r.condition),
+                        Field::RoleAssignmentId => set_text!(r.role_assignment_id),
+                        Field::ObjectType => set_text!(r.object_type),
+                        Field::RoleName => set_text!(r.role_name),
+                        Field::RoleType => set_text!(r.role_type),
+                        Field::Permissions => set_raw!(r.permissions),
+                        Field::AssignableScopes => set_raw!(r.assignable_scopes),
+                        Field::Issuer => set_text!(r.issuer),
+                        Field::Subject => set_text!(r.subject),
+                        Field::Audiences => set_raw!(r.audiences),
+                        Field::ClaimsMatchingExpression => set_raw!(r.claims_matching_expression),
+                        Field::ServicePrincipalType => set_text!(r.service_principal_type),
+                        Field::AlternativeNames => set_raw!(r.alternative_names),
+                        Field::DisplayName => set_text!(r.display_name),
+                        Field::UserPrincipalName => set_text!(r.user_principal_name),
+                        Field::ODataType => set_text!(r.odata_type),
+                        Field::Members => set_raw!(r.members),
+                        Field::IdentityProfile => set_raw!(r.identity_profile),
+                        Field::AddonProfiles => set_raw!(r.addon_profiles),
+                        Field::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(r)
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+
+impl<'a> Record<'a> {
+    /// Fills every field this record lacks from `other` (the `properties` of the same object).
+    pub fn complete_from(&mut self, other: Record<'a>) {
+        macro_rules! fill {
+            ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = other.$f; } )* };
+        }
+        fill!(
+            id,
+            name,
+            kind_,
+            resource_type,
+            location,
+            tags,
+            identity,
+            principal_id,
+            client_id,
+            tenant_id,
+            isolation_scope,
+            assignment_restrictions,
+            role_definition_id,
+            role_definition_name,
+            principal_name,
+            principal_type,
+            scope,
+            condition,
+            role_assignment_id,
+            object_type,
+            role_name,
+            role_type,
+            permissions,
+            assignable_scopes,
+            issuer,
+            subject,
+            audiences,
+            claims_matching_expression,
+            service_principal_type,
+            alternative_names,
+            display_name,
+            user_principal_name,
+            odata_type,
+            members,
+            identity_profile,
+            addon_profiles
+        );
+    }
+}
+
+/// True when a raw value is a string that PowerShell's `ConvertTo-Json` left in place of an
+/// object it did not descend into (its default depth is 2): `"@{type=UserAssigned; ...}"`.
+pub fn truncated_by_powershell(value: &RawValue) -> bool {
+    value.get().starts_with("\"@{")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_match_in_any_case_and_unknown_keys_are_skipped() {
+        let text = r#"{"PrincipalId": "p", "ROLEDEFINITIONID": "r", "Scope": "/", "extra": {"deep": [1, 2]},
+                      "properties": {"clientId": "c"}, "tags": null, "ObjectType": "Unknown"}"#;
+        let record: Record<'_> = serde_json::from_str(text).unwrap();
+        assert_eq!(record.principal_id.as_deref(), Some("p"));
+        assert_eq!(record.role_definition_id.as_deref(), Some("r"));
+        assert_eq!(record.scope.as_deref(), Some("/"));
+        assert_eq!(record.object_type.as_deref(), Some("Unknown"));
+        assert!(record.tags.is_none(), "null is absent");
+        assert_eq!(record.properties.unwrap().get(), r#"{"clientId": "c"}"#);
+    }
+
+    #[test]
+    fn properties_complete_the_top_level() {
+        let text = r#"{"id": "x", "properties": {"principalId": "p", "id": "ignored"}}"#;
+        let mut record: Record<'_> = serde_json::from_str(text).unwrap();
+        let inner: Record<'_> = serde_json::from_str(record.properties.unwrap().get()).unwrap();
+        record.complete_from(inner);
+        assert_eq!(record.id.as_deref(), Some("x"));
+        assert_eq!(record.principal_id.as_deref(), Some("p"));
+    }
+
+    #[test]
+    fn lenient_text_reads_numbers_and_ignores_structures() {
+        let record: Record<'_> = serde_json::from_str(r#"{"name": 3, "kind": {"a": 1}, "type": [1]}"#).unwrap();
+        assert_eq!(record.name.as_deref(), Some("3"));
+        assert_eq!(record.kind_, None);
+        assert_eq!(record.resource_type, None);
+    }
+
+    #[test]
+    fn powershell_depth_truncation_is_recognised() {
+        let record: Record<'_> =
+            serde_json::from_str(r#"{"identity": "@{type=UserAssigned; userAssignedIdentities=}"}"#).unwrap();
+        assert!(truncated_by_powershell(record.identity.unwrap()));
+    }
+}
