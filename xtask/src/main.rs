@@ -10,6 +10,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod roles;
 mod setup;
 mod test;
 
@@ -35,6 +36,8 @@ enum Task {
     },
     /// Set up and run every test: fmt, clippy, native, browser unit and end-to-end.
     Test,
+    /// Regenerate the built-in role catalog from shared/corpus/reference/azure-builtin-roles.json.
+    Roles,
     /// Write a deterministic synthetic tenant as the files `az ... list` would export.
     Gen {
         /// How many resources (user-assigned identities included).
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Serve { release } => serve(release),
         Task::Test => test::run(),
+        Task::Roles => roles::generate(),
         Task::Gen { resources, seed, out } => generate(resources, seed, &out),
     };
     match result {

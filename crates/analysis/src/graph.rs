@@ -222,11 +222,15 @@ impl Builder<'_> {
                 Some(&at) => at,
                 None => self.arm_node(assignment.scope, NodeKind::Target(level)),
             };
+            // The GUID decides: the inventory's definition, then the built-in catalog; the
+            // export's label only when neither knows the role.
+            let guid = self.inventory.text(assignment.role_definition);
             let role = self
                 .inventory
                 .role_definition(assignment.role_definition)
                 .map(|d| d.name.clone())
                 .filter(|n| !n.is_empty())
+                .or_else(|| blastmap_model::builtin_role(guid).map(|r| r.name.to_owned()))
                 .or_else(|| assignment.role_name.clone())
                 .unwrap_or_else(|| format!("role {}", self.inventory.text(assignment.role_definition)));
             let reason =

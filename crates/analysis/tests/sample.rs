@@ -44,6 +44,19 @@ fn the_shared_identity_is_used_from_three_environments() {
 }
 
 #[test]
+fn role_names_come_from_the_guid_not_from_the_label() {
+    let design = r#"{"schema": "blastmap/inventory/v1",
+        "identities": [{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-x", "principalId": "11111111-0000-4000-8000-000000000001"}],
+        "roleAssignments": [{"scope": "/subscriptions/s/resourceGroups/rg", "principalId": "11111111-0000-4000-8000-000000000001",
+            "roleDefinitionId": "d73bb868-a0df-4d4d-bd69-98a00b01fccb", "roleName": "Virtual Machine Contributor"}]}"#;
+    let loaded =
+        blastmap_ingest::load(&[blastmap_ingest::SourceFile { name: "design.json", bytes: design.as_bytes() }]);
+    let access = AccessGraph::build(&loaded.inventory);
+    let reason = &access.graph.raw_edges()[0].weight.reason;
+    assert_eq!(reason, "id-x holds Classic Virtual Machine Contributor on rg");
+}
+
+#[test]
 fn every_kind_of_node_is_present_with_its_environment() {
     let loaded = sample();
     let access = AccessGraph::build(&loaded.inventory);

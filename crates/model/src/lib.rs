@@ -12,12 +12,17 @@
 //! whose fields are completed from both. When two inputs disagree on a field, the first value
 //! read wins and the disagreement is kept in [`Inventory::conflicts`] so the user is told.
 //!
-//! This crate does no I/O and knows no file format.
+//! All built-in role definitions ship inside the model ([`builtin_role`]), so roles named only
+//! by GUID are evaluated by their actions like any custom role.
+//!
+//! This crate does no I/O and knows no input format (the role catalog is its own data).
 
 pub mod arm;
+mod builtin;
 mod inventory;
 mod keys;
 
+pub use builtin::{BuiltinRole, builtin_role, builtin_roles};
 pub use inventory::{
     AttachedIdentity, Attachment, AttachmentRole, Conflict, FederatedCredential, Inventory, IsolationScope, Membership,
     Origin, Permission, Principal, PrincipalKind, Resource, RoleAssignment, RoleDefinition, Tags, UserAssignedIdentity,
