@@ -36,6 +36,15 @@ enum Task {
     },
     /// Set up and run every test: fmt, clippy, native, browser unit and end-to-end.
     Test,
+    /// Print speed and memory figures (release build) on a generated tenant.
+    Bench {
+        /// How many resources the generated tenant has.
+        #[arg(long, default_value_t = 100_000)]
+        resources: usize,
+        /// Random seed of the generated tenant.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Regenerate the built-in role catalog from shared/corpus/reference/azure-builtin-roles.json.
     Roles,
     /// Write a deterministic synthetic tenant as the files `az ... list` would export.
@@ -63,6 +72,20 @@ fn main() -> ExitCode {
         Task::Serve { release } => serve(release),
         Task::Test => test::run(),
         Task::Roles => roles::generate(),
+        Task::Bench { resources, seed } => {
+            let (resources, seed) = (resources.to_string(), seed.to_string());
+            setup::run(&mut setup::cargo([
+                "run",
+                "--release",
+                "--locked",
+                "-p",
+                "blastmap-bench",
+                "--",
+                &resources,
+                &seed,
+            ]))
+            .map(|()| ExitCode::SUCCESS)
+        }
         Task::Gen { resources, seed, out } => generate(resources, seed, &out),
     };
     match result {

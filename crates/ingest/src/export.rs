@@ -12,7 +12,10 @@ use blastmap_model::{
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::record::{Record, Text, truncated_by_powershell};
+use serde::Deserializer as _;
+use serde::de::{SeqAccess, Visitor};
+
+use crate::record::{Element, Lenient, Pairs, Record, Text, truncated_by_powershell};
 use crate::sink::Sink;
 
 const UAMI_TYPE: &str = "Microsoft.ManagedIdentity/userAssignedIdentities";
@@ -29,41 +32,101 @@ enum Kind {
     Unrecognised,
 }
 
-/// Reads every element; returns how many were recognised.
-pub fn read_elements(text: &str, elements: &[&RawValue], array_path: &str, sink: &mut Sink<'_>) -> usize {
-    let mut recognised = 0;
-    let mut truncation_reported = false;
-    let mut not_objects = 0;
-    for (index, raw) in elements.iter().enumerate() {
-        if !raw.get().starts_with('{') {
-            not_objects += 1;
-            continue;
-        }
-        let path = format!("{array_path}/{index}");
-        let record = match serde_json::from_str::<Record<'_>>(raw.get()) {
-            Ok(record) => record,
-            Err(error) => {
-                sink.error(&path, format!("skipped: {}", crate::json_error_in(text, raw.get(), &error)));
-                continue;
-            }
+/// What reading a list found.
+#[derive(Copy, Clone, Debug, Default)]
+pub struct ListOutcome {
+    /// Elements in the list.
+    pub elements: usize,
+    /// Elements read as something Blastmap knows.
+    pub recognised: usize,
+}
+
+/// Reads the elements of one list into the sink, one at a time.
+struct ListReader<'s, 'i> {
+    sink: &'s mut Sink<'i>,
+    array_path: &'s str,
+    outcome: ListOutcome,
+    not_objects: usize,
+    truncation_reported: bool,
+}
+
+impl<'s, 'i> ListReader<'s, 'i> {
+    fn new(sink: &'s mut Sink<'i>, array_path: &'s str) -> Self {
+        ListReader { sink, array_path, outcome: ListOutcome::default(), not_objects: 0, truncation_reported: false }
+    }
+
+    fn element(&mut self, element: Element<'_>) {
+        let index = self.outcome.elements;
+        self.outcome.elements += 1;
+        let Element::Object(record) = element else {
+            self.not_objects += 1;
+            return;
         };
-        if !truncation_reported && let Some(field) = truncated_field(&record) {
-            truncation_reported = true;
-            sink.error(
+        let path = format!("{}/{index}", self.array_path);
+        if !self.truncation_reported
+            && let Some(field) = truncated_field(&record)
+        {
+            self.truncation_reported = true;
+            self.sink.error(
                 &format!("{path}/{field}"),
                 "PowerShell's ConvertTo-Json cut this export short (its default depth is 2, so nested objects \
                  became strings like \"@{...}\"); export again with ConvertTo-Json -Depth 100"
                     .to_owned(),
             );
         }
-        if read_record(record, &path, sink) != Kind::Unrecognised {
-            recognised += 1;
+        if read_record(*record, &path, self.sink) != Kind::Unrecognised {
+            self.outcome.recognised += 1;
         }
     }
-    if recognised > 0 && not_objects > 0 {
-        sink.warning(array_path, format!("{not_objects} elements are not objects; ignored"));
+
+    fn finish(self) -> ListOutcome {
+        if self.outcome.recognised > 0 && self.not_objects > 0 {
+            self.sink.warning(self.array_path, format!("{} elements are not objects; ignored", self.not_objects));
+        }
+        self.outcome
     }
-    recognised
+}
+
+/// Reads a list whose elements were kept raw (inside an envelope such as `{"value": [...]}`).
+pub fn read_elements(text: &str, elements: &[&RawValue], array_path: &str, sink: &mut Sink<'_>) -> ListOutcome {
+    let mut reader = ListReader::new(sink, array_path);
+    for raw in elements {
+        match serde_json::from_str::<Element<'_>>(raw.get()) {
+            Ok(element) => reader.element(element),
+            Err(error) => {
+                let path = format!("{array_path}/{}", reader.outcome.elements);
+                reader.outcome.elements += 1;
+                reader.sink.error(&path, format!("skipped: {}", crate::json_error_in(text, raw.get(), &error)));
+            }
+        }
+    }
+    reader.finish()
+}
+
+/// Reads a top-level JSON array in one streaming pass: each element is read straight into a
+/// [`Record`] and imported before the next is parsed. The big exports (`az resource list`,
+/// `az role assignment list --all`) are such arrays, so this is the hot path.
+///
+/// A syntax error stops the stream; what was read before it stays read.
+pub fn stream_list(text: &str, sink: &mut Sink<'_>) -> Result<ListOutcome, serde_json::Error> {
+    struct Stream<'r, 's, 'i>(&'r mut ListReader<'s, 'i>);
+    impl<'de> Visitor<'de> for Stream<'_, '_, '_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON array")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(element) = seq.next_element::<Element<'de>>()? {
+                self.0.element(element);
+            }
+            Ok(())
+        }
+    }
+    let mut reader = ListReader::new(sink, "");
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let streamed = deserializer.deserialize_seq(Stream(&mut reader)).and_then(|()| deserializer.end());
+    let outcome = reader.finish();
+    streamed.map(|()| outcome)
 }
 
 fn truncated_field(record: &Record<'_>) -> Option<&'static str> {
@@ -139,10 +202,10 @@ fn nonempty(text: &Text<'_>) -> Option<String> {
 
 fn tags(sink: &mut Sink<'_>, path: &str, raw: Option<&RawValue>) -> Tags {
     let Some(raw) = raw else { return Tags::default() };
-    match serde_json::from_str::<BTreeMap<Cow<'_, str>, Option<Cow<'_, str>>>>(raw.get()) {
-        Ok(map) => {
-            Tags(map.into_iter().map(|(k, v)| (k.into_owned(), v.map(Cow::into_owned).unwrap_or_default())).collect())
-        }
+    match serde_json::from_str::<Pairs<'_, Lenient<'_>>>(raw.get()) {
+        Ok(map) => Tags(
+            map.0.into_iter().map(|(k, v)| (k.0.into_owned(), v.0.map(Cow::into_owned).unwrap_or_default())).collect(),
+        ),
         Err(_) => {
             if !truncated_by_powershell(raw) {
                 sink.warning(&format!("{path}/tags"), "tags are not an object of strings; ignored".to_owned());
@@ -153,8 +216,8 @@ fn tags(sink: &mut Sink<'_>, path: &str, raw: Option<&RawValue>) -> Tags {
 }
 
 fn strings(raw: Option<&RawValue>) -> Vec<String> {
-    raw.and_then(|r| serde_json::from_str::<Vec<Option<String>>>(r.get()).ok())
-        .map(|v| v.into_iter().flatten().collect())
+    raw.and_then(|r| serde_json::from_str::<Vec<Lenient<'_>>>(r.get()).ok())
+        .map(|v| v.into_iter().filter_map(|s| s.0.map(Cow::into_owned)).collect())
         .unwrap_or_default()
 }
 
@@ -415,24 +478,22 @@ fn link_managed_identity(record: &Record<'_>, principal: Key, path: &str, sink: 
 }
 
 /// The `identity` block of a resource.
-#[derive(Deserialize, Default)]
-#[serde(default)]
+#[derive(Deserialize)]
 struct IdentityBlock<'a> {
     #[serde(borrow, rename = "type", alias = "Type")]
-    kinds: Option<Cow<'a, str>>,
+    kinds: Option<Lenient<'a>>,
     #[serde(borrow, rename = "principalId", alias = "PrincipalId")]
-    principal_id: Option<Cow<'a, str>>,
+    principal_id: Option<Lenient<'a>>,
     #[serde(borrow, rename = "userAssignedIdentities", alias = "UserAssignedIdentities")]
-    user_assigned: Option<BTreeMap<Cow<'a, str>, Option<UserAssignedValue<'a>>>>,
+    user_assigned: Option<Pairs<'a, Option<UserAssignedValue<'a>>>>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
+#[derive(Deserialize)]
 struct UserAssignedValue<'a> {
     #[serde(borrow, rename = "principalId", alias = "PrincipalId")]
-    principal_id: Option<Cow<'a, str>>,
+    principal_id: Option<Lenient<'a>>,
     #[serde(borrow, rename = "clientId", alias = "ClientId")]
-    client_id: Option<Cow<'a, str>>,
+    client_id: Option<Lenient<'a>>,
 }
 
 /// An AKS `{resourceId, clientId, objectId}` identity.
@@ -440,11 +501,16 @@ struct UserAssignedValue<'a> {
 #[serde(rename_all = "camelCase")]
 struct ProfileIdentity<'a> {
     #[serde(borrow)]
-    resource_id: Option<Cow<'a, str>>,
+    resource_id: Option<Lenient<'a>>,
     #[serde(borrow)]
-    client_id: Option<Cow<'a, str>>,
+    client_id: Option<Lenient<'a>>,
     #[serde(borrow)]
-    object_id: Option<Cow<'a, str>>,
+    object_id: Option<Lenient<'a>>,
+}
+
+/// The text of an optional lenient string.
+fn text<'s>(value: &'s Option<Lenient<'_>>) -> Option<&'s str> {
+    value.as_ref().and_then(|v| v.0.as_deref())
 }
 
 fn read_resource(record: &Record<'_>, lower_type: Option<&str>, path: &str, sink: &mut Sink<'_>) {
@@ -461,10 +527,11 @@ fn read_resource(record: &Record<'_>, lower_type: Option<&str>, path: &str, sink
 }
 
 fn read_identity_block(source: Key, block: &IdentityBlock<'_>, path: &str, sink: &mut Sink<'_>) {
-    let kinds = block.kinds.as_deref().unwrap_or("").to_ascii_lowercase();
-    let system = kinds.split(',').any(|k| k.trim() == "systemassigned");
-    if system || (kinds.is_empty() && block.principal_id.is_some()) {
-        let principal_id = block.principal_id.as_deref().filter(|p| !p.is_empty()).map(|p| sink.inventory.key(p));
+    let kinds = text(&block.kinds).unwrap_or("");
+    let system = kinds.split(',').any(|k| k.trim().eq_ignore_ascii_case("systemassigned"));
+    let principal = text(&block.principal_id).filter(|p| !p.is_empty());
+    if system || (kinds.is_empty() && principal.is_some()) {
+        let principal_id = principal.map(|p| sink.inventory.key(p));
         if let Some(principal) = principal_id {
             let name = sink.inventory.resource(source).map(|r| r.name.clone());
             sink.add_principal(Principal { id: principal, kind: PrincipalKind::ManagedIdentity, display_name: name });
@@ -475,13 +542,13 @@ fn read_identity_block(source: Key, block: &IdentityBlock<'_>, path: &str, sink:
             role: AttachmentRole::Resource,
         });
     }
-    for (uami, value) in block.user_assigned.iter().flatten() {
+    for (uami, value) in block.user_assigned.iter().flat_map(|pairs| &pairs.0) {
         let value = value.as_ref();
         link_user_assigned(
             source,
-            uami,
-            value.and_then(|v| v.principal_id.as_deref()),
-            value.and_then(|v| v.client_id.as_deref()),
+            &uami.0,
+            value.and_then(|v| text(&v.principal_id)),
+            value.and_then(|v| text(&v.client_id)),
             AttachmentRole::Resource,
             &format!("{path}/identity/userAssignedIdentities"),
             sink,
@@ -540,12 +607,12 @@ fn read_aks_identities(record: &Record<'_>, source: Key, path: &str, sink: &mut 
     }
     for (json, role, place) in found {
         let Ok(identity) = serde_json::from_str::<ProfileIdentity<'_>>(&json) else { continue };
-        let Some(uami) = identity.resource_id.as_deref() else { continue };
+        let Some(uami) = text(&identity.resource_id) else { continue };
         link_user_assigned(
             source,
             uami,
-            identity.object_id.as_deref(),
-            identity.client_id.as_deref(),
+            text(&identity.object_id),
+            text(&identity.client_id),
             role,
             &format!("{path}/{place}"),
             sink,

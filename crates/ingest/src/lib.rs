@@ -99,8 +99,7 @@ fn read_file(file: &SourceFile<'_>, sink: &mut Sink<'_>) -> Option<Format> {
     }
     let parsed = match trimmed.as_bytes()[0] {
         b'{' => serde_json::from_str::<TopObject<'_>>(&text).map(|top| read_object(&text, None, &top, "", sink)),
-        b'[' => serde_json::from_str::<Vec<&RawValue>>(&text)
-            .map(|elements| read_array(&text, &elements, "", Format::JsonArray, sink)),
+        b'[' => read_list(&text, sink),
         _ => serde_json::from_str::<serde::de::IgnoredAny>(&text).map(|_| {
             sink.error("", "a single JSON value, not an object or array".to_owned());
             None
@@ -108,18 +107,42 @@ fn read_file(file: &SourceFile<'_>, sink: &mut Sink<'_>) -> Option<Format> {
     };
     parsed.unwrap_or_else(|error| {
         sink.error("", format!("not valid JSON: {error}"));
+        if sink.counts.total() > 0 {
+            // A list cut short (an interrupted download, say) keeps what came before the cut.
+            sink.warning("", "the objects before this point were read".to_owned());
+        }
         None
     })
 }
 
-/// Reads a list of ARM-shaped objects found at `path`.
+/// Reads a top-level JSON array in one pass.
+fn read_list(text: &str, sink: &mut Sink<'_>) -> Result<Option<Format>, serde_json::Error> {
+    let outcome = export::stream_list(text, sink)?;
+    Ok(conclude(outcome, "", Format::JsonArray, sink, || {
+        serde_json::from_str::<Vec<&RawValue>>(text).map(|elements| describe_array(&elements)).unwrap_or_default()
+    }))
+}
+
+/// Reads a list of ARM-shaped objects kept raw inside an envelope, found at `path`.
 fn read_array(text: &str, elements: &[&RawValue], path: &str, format: Format, sink: &mut Sink<'_>) -> Option<Format> {
-    if elements.is_empty() {
+    let outcome = export::read_elements(text, elements, path, sink);
+    conclude(outcome, path, format, sink, || describe_array(elements))
+}
+
+/// Says what a list turned out to be: empty, recognised, or not an export Blastmap knows.
+fn conclude(
+    outcome: export::ListOutcome,
+    path: &str,
+    format: Format,
+    sink: &mut Sink<'_>,
+    describe: impl FnOnce() -> String,
+) -> Option<Format> {
+    if outcome.elements == 0 {
         sink.warning(path, "an empty list: nothing to read".to_owned());
         return Some(format);
     }
-    if export::read_elements(text, elements, path, sink) == 0 {
-        sink.error(path, format!("not a recognised export: {}", describe_array(elements)));
+    if outcome.recognised == 0 {
+        sink.error(path, format!("not a recognised export: {}", describe()));
         return None;
     }
     Some(format)

@@ -104,55 +104,103 @@ enum Field {
 /// Maps a key, in any case, to the field it fills.
 fn field(key: &str) -> Field {
     let mut buffer = [0u8; 32];
-    let Some(slot) = buffer.get_mut(..key.len()) else { return Field::Other };
-    slot.copy_from_slice(key.as_bytes());
-    slot.make_ascii_lowercase();
-    let Ok(lower) = std::str::from_utf8(slot) else { return Field::Other };
-    match lower {
-        "id" | "resourceid" => Field::Id,
-        "name" | "resourcename" => Field::Name,
-        "kind" => Field::Kind,
-        "type" | "resourcetype" => Field::Type,
-        "location" => Field::Location,
-        "tags" | "tag" => Field::Tags,
-        "identity" => Field::Identity,
-        "properties" => Field::Properties,
-        "principalid" | "objectid" => Field::PrincipalId,
-        "clientid" | "appid" => Field::ClientId,
-        "tenantid" => Field::TenantId,
-        "isolationscope" => Field::IsolationScope,
-        "assignmentrestrictions" => Field::AssignmentRestrictions,
-        "roledefinitionid" => Field::RoleDefinitionId,
-        "roledefinitionname" => Field::RoleDefinitionName,
-        "principalname" | "signinname" => Field::PrincipalName,
-        "principaltype" => Field::PrincipalType,
-        "scope" => Field::Scope,
-        "condition" => Field::Condition,
-        "roleassignmentid" => Field::RoleAssignmentId,
-        "objecttype" => Field::ObjectType,
-        "rolename" => Field::RoleName,
-        "roletype" => Field::RoleType,
-        "permissions" => Field::Permissions,
-        "assignablescopes" => Field::AssignableScopes,
-        "issuer" => Field::Issuer,
-        "subject" => Field::Subject,
-        "audiences" => Field::Audiences,
-        "claimsmatchingexpression" => Field::ClaimsMatchingExpression,
-        "serviceprincipaltype" => Field::ServicePrincipalType,
-        "alternativenames" => Field::AlternativeNames,
-        "displayname" => Field::DisplayName,
-        "userprincipalname" => Field::UserPrincipalName,
-        "@odata.type" => Field::ODataType,
-        "members" => Field::Members,
-        "identityprofile" => Field::IdentityProfile,
-        "addonprofiles" => Field::AddonProfiles,
+    let Some(lower) = buffer.get_mut(..key.len()) else { return Field::Other };
+    lower.copy_from_slice(key.as_bytes());
+    lower.make_ascii_lowercase();
+    match &*lower {
+        b"id" | b"resourceid" => Field::Id,
+        b"name" | b"resourcename" => Field::Name,
+        b"kind" => Field::Kind,
+        b"type" | b"resourcetype" => Field::Type,
+        b"location" => Field::Location,
+        b"tags" | b"tag" => Field::Tags,
+        b"identity" => Field::Identity,
+        b"properties" => Field::Properties,
+        b"principalid" | b"objectid" => Field::PrincipalId,
+        b"clientid" | b"appid" => Field::ClientId,
+        b"tenantid" => Field::TenantId,
+        b"isolationscope" => Field::IsolationScope,
+        b"assignmentrestrictions" => Field::AssignmentRestrictions,
+        b"roledefinitionid" => Field::RoleDefinitionId,
+        b"roledefinitionname" => Field::RoleDefinitionName,
+        b"principalname" | b"signinname" => Field::PrincipalName,
+        b"principaltype" => Field::PrincipalType,
+        b"scope" => Field::Scope,
+        b"condition" => Field::Condition,
+        b"roleassignmentid" => Field::RoleAssignmentId,
+        b"objecttype" => Field::ObjectType,
+        b"rolename" => Field::RoleName,
+        b"roletype" => Field::RoleType,
+        b"permissions" => Field::Permissions,
+        b"assignablescopes" => Field::AssignableScopes,
+        b"issuer" => Field::Issuer,
+        b"subject" => Field::Subject,
+        b"audiences" => Field::Audiences,
+        b"claimsmatchingexpression" => Field::ClaimsMatchingExpression,
+        b"serviceprincipaltype" => Field::ServicePrincipalType,
+        b"alternativenames" => Field::AlternativeNames,
+        b"displayname" => Field::DisplayName,
+        b"userprincipalname" => Field::UserPrincipalName,
+        b"@odata.type" => Field::ODataType,
+        b"members" => Field::Members,
+        b"identityprofile" => Field::IdentityProfile,
+        b"addonprofiles" => Field::AddonProfiles,
         _ => Field::Other,
     }
 }
 
+/// A JSON string, borrowed from the input unless it holds escapes. (serde's own `Cow` impl
+/// always copies; this is the hot path of every import.)
+pub struct Str<'a>(pub Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Str<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(V)
+    }
+}
+
+/// A JSON object read as its `(key, value)` pairs in input order, keys borrowed.
+pub struct Pairs<'a, V>(pub Vec<(Str<'a>, V)>);
+
+impl<'de: 'a, 'a, V: Deserialize<'de>> Deserialize<'de> for Pairs<'a, V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Vis<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Vis<V> {
+            type Value = Pairs<'de, V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(4));
+                while let Some(entry) = map.next_entry::<Str<'de>, V>()? {
+                    pairs.push(entry);
+                }
+                Ok(Pairs(pairs))
+            }
+        }
+        deserializer.deserialize_map(Vis(std::marker::PhantomData))
+    }
+}
+
 /// A string, or `null`; numbers and booleans are read as their text (PowerShell writes some
-/// enums as numbers).
-struct Lenient<'a>(Text<'a>);
+/// enums as numbers); arrays and objects are skipped.
+pub struct Lenient<'a>(pub Text<'a>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Lenient<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -208,6 +256,55 @@ fn raw<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<&'de RawValue>, A::
     Ok((value.get() != "null").then_some(value))
 }
 
+/// An element of a list: an object read as a [`Record`], or anything else, skipped.
+pub enum Element<'a> {
+    /// An object.
+    Object(Box<Record<'a>>),
+    /// A string, number, array, boolean or null.
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Element<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Element<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                read_map(map).map(|r| Element::Object(Box::new(r)))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Element::Other)
+            }
+            fn visit_borrowed_str<E>(self, _: &'de str) -> Result<Self::Value, E> {
+                Ok(Element::Other)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(Element::Other)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Element::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(Element::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(Element::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Element::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Element::Other)
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
 impl<'de> Deserialize<'de> for Record<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct V;
@@ -216,76 +313,81 @@ impl<'de> Deserialize<'de> for Record<'de> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an object")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Record<'de>, A::Error> {
-                let mut r = Record::default();
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    let text = |map: &mut A| map.next_value::<Lenient<'de>>().map(|l| l.0);
-                    // The first spelling of a field wins over later ones (`Id` and `ResourceId`
-                    // both present in PowerShell output, say).
-                    macro_rules! set_text {
-                        ($slot:expr) => {{
-                            let value = text(&mut map)?;
-                            if $slot.is_none() {
-                                $slot = value;
-                            }
-                        }};
-                    }
-                    macro_rules! set_raw {
-                        ($slot:expr) => {{
-                            let value = raw(&mut map)?;
-                            if $slot.is_none() {
-                                $slot = value;
-                            }
-                        }};
-                    }
-                    match field(&key) {
-                        Field::Id => set_text!(r.id),
-                        Field::Name => set_text!(r.name),
-                        Field::Kind => set_text!(r.kind_),
-                        Field::Type => set_text!(r.resource_type),
-                        Field::Location => set_text!(r.location),
-                        Field::Tags => set_raw!(r.tags),
-                        Field::Identity => set_raw!(r.identity),
-                        Field::Properties => set_raw!(r.properties),
-                        Field::PrincipalId => set_text!(r.principal_id),
-                        Field::ClientId => set_text!(r.client_id),
-                        Field::TenantId => set_text!(r.tenant_id),
-                        Field::IsolationScope => set_text!(r.isolation_scope),
-                        Field::AssignmentRestrictions => set_raw!(r.assignment_restrictions),
-                        Field::RoleDefinitionId => set_text!(r.role_definition_id),
-                        Field::RoleDefinitionName => set_text!(r.role_definition_name),
-                        Field::PrincipalName => set_text!(r.principal_name),
-                        Field::PrincipalType => set_text!(r.principal_type),
-                        Field::Scope => set_text!(r.scope),
-                        Field::Condition => set_text!(r.condition),
-                        Field::RoleAssignmentId => set_text!(r.role_assignment_id),
-                        Field::ObjectType => set_text!(r.object_type),
-                        Field::RoleName => set_text!(r.role_name),
-                        Field::RoleType => set_text!(r.role_type),
-                        Field::Permissions => set_raw!(r.permissions),
-                        Field::AssignableScopes => set_raw!(r.assignable_scopes),
-                        Field::Issuer => set_text!(r.issuer),
-                        Field::Subject => set_text!(r.subject),
-                        Field::Audiences => set_raw!(r.audiences),
-                        Field::ClaimsMatchingExpression => set_raw!(r.claims_matching_expression),
-                        Field::ServicePrincipalType => set_text!(r.service_principal_type),
-                        Field::AlternativeNames => set_raw!(r.alternative_names),
-                        Field::DisplayName => set_text!(r.display_name),
-                        Field::UserPrincipalName => set_text!(r.user_principal_name),
-                        Field::ODataType => set_text!(r.odata_type),
-                        Field::Members => set_raw!(r.members),
-                        Field::IdentityProfile => set_raw!(r.identity_profile),
-                        Field::AddonProfiles => set_raw!(r.addon_profiles),
-                        Field::Other => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(r)
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Record<'de>, A::Error> {
+                read_map(map)
             }
         }
         deserializer.deserialize_map(V)
     }
+}
+
+/// Reads an object's fields into a record, skipping every key Blastmap does not use.
+fn read_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Record<'de>, A::Error> {
+    let mut r = Record::default();
+    while let Some(Str(key)) = map.next_key::<Str<'de>>()? {
+        let text = |map: &mut A| map.next_value::<Lenient<'de>>().map(|l| l.0);
+        // The first spelling of a field wins over later ones (`Id` and `ResourceId`
+        // both present in PowerShell output, say).
+        macro_rules! set_text {
+            ($slot:expr) => {{
+                let value = text(&mut map)?;
+                if $slot.is_none() {
+                    $slot = value;
+                }
+            }};
+        }
+        macro_rules! set_raw {
+            ($slot:expr) => {{
+                let value = raw(&mut map)?;
+                if $slot.is_none() {
+                    $slot = value;
+                }
+            }};
+        }
+        match field(&key) {
+            Field::Id => set_text!(r.id),
+            Field::Name => set_text!(r.name),
+            Field::Kind => set_text!(r.kind_),
+            Field::Type => set_text!(r.resource_type),
+            Field::Location => set_text!(r.location),
+            Field::Tags => set_raw!(r.tags),
+            Field::Identity => set_raw!(r.identity),
+            Field::Properties => set_raw!(r.properties),
+            Field::PrincipalId => set_text!(r.principal_id),
+            Field::ClientId => set_text!(r.client_id),
+            Field::TenantId => set_text!(r.tenant_id),
+            Field::IsolationScope => set_text!(r.isolation_scope),
+            Field::AssignmentRestrictions => set_raw!(r.assignment_restrictions),
+            Field::RoleDefinitionId => set_text!(r.role_definition_id),
+            Field::RoleDefinitionName => set_text!(r.role_definition_name),
+            Field::PrincipalName => set_text!(r.principal_name),
+            Field::PrincipalType => set_text!(r.principal_type),
+            Field::Scope => set_text!(r.scope),
+            Field::Condition => set_text!(r.condition),
+            Field::RoleAssignmentId => set_text!(r.role_assignment_id),
+            Field::ObjectType => set_text!(r.object_type),
+            Field::RoleName => set_text!(r.role_name),
+            Field::RoleType => set_text!(r.role_type),
+            Field::Permissions => set_raw!(r.permissions),
+            Field::AssignableScopes => set_raw!(r.assignable_scopes),
+            Field::Issuer => set_text!(r.issuer),
+            Field::Subject => set_text!(r.subject),
+            Field::Audiences => set_raw!(r.audiences),
+            Field::ClaimsMatchingExpression => set_raw!(r.claims_matching_expression),
+            Field::ServicePrincipalType => set_text!(r.service_principal_type),
+            Field::AlternativeNames => set_raw!(r.alternative_names),
+            Field::DisplayName => set_text!(r.display_name),
+            Field::UserPrincipalName => set_text!(r.user_principal_name),
+            Field::ODataType => set_text!(r.odata_type),
+            Field::Members => set_raw!(r.members),
+            Field::IdentityProfile => set_raw!(r.identity_profile),
+            Field::AddonProfiles => set_raw!(r.addon_profiles),
+            Field::Other => {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+    }
+    Ok(r)
 }
 
 impl<'a> Record<'a> {

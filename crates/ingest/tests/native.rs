@@ -116,6 +116,22 @@ fn odd_files_are_reported_never_fatal() {
 }
 
 #[test]
+fn a_list_cut_short_keeps_what_came_before_the_cut() {
+    let text = r#"[{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/a", "type": "Microsoft.Web/sites"},
+                  {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/b", "ty"#;
+    let loaded = load_one("cut.json", text.as_bytes());
+    let messages: Vec<String> = loaded.files[0].diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        [
+            "error: cut.json: not valid JSON: EOF while parsing a string at line 2 column 98",
+            "warning: cut.json: the objects before this point were read",
+        ]
+    );
+    assert_eq!(loaded.inventory.resources().len(), 1);
+}
+
+#[test]
 fn powershell_utf16_output_reads_like_utf8() {
     let utf8 = sample::JSON.as_bytes();
     let text = sample::JSON.replace('\n', "\r\n");

@@ -27,12 +27,7 @@ pub enum ScopeLevel {
 /// the subscription, the resource group, the server and the database. Management-group
 /// ancestry is not part of an id; the inventory's hierarchy supplies it.
 pub fn scopes_of(id: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut walker = Walker::new(id);
-    while let Some(end) = walker.next_scope_end() {
-        out.push(&id[..end]);
-    }
-    out
+    Walker::new(id).map(|(end, _)| &id[..end]).collect()
 }
 
 /// The level of `id` in the scope tree, or `None` when it is not an ARM id.
@@ -41,25 +36,7 @@ pub fn level(id: &str) -> Option<ScopeLevel> {
     if id.is_empty() {
         return Some(ScopeLevel::Root);
     }
-    let parts: Vec<&str> = id.split('/').collect();
-    if !parts.first().is_some_and(|p| p.is_empty()) {
-        return None;
-    }
-    match parts.as_slice() {
-        [_, s, _] if s.eq_ignore_ascii_case("subscriptions") => Some(ScopeLevel::Subscription),
-        [_, s, _, r, _] if s.eq_ignore_ascii_case("subscriptions") && r.eq_ignore_ascii_case("resourcegroups") => {
-            Some(ScopeLevel::ResourceGroup)
-        }
-        [_, p, ns, t, _]
-            if p.eq_ignore_ascii_case("providers")
-                && ns.eq_ignore_ascii_case("microsoft.management")
-                && t.eq_ignore_ascii_case("managementgroups") =>
-        {
-            Some(ScopeLevel::ManagementGroup)
-        }
-        _ if scopes_of(id).last().is_some_and(|s| s.len() == id.len()) => Some(ScopeLevel::Resource),
-        _ => None,
-    }
+    Walker::new(id).last().filter(|&(end, _)| end == id.len()).map(|(_, level)| level)
 }
 
 /// The subscription GUID in `id`, if any.
@@ -134,10 +111,10 @@ fn rfind_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
     (0..=h.len().checked_sub(n.len())?).rev().find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
-/// Walks an id segment by segment and reports where each contained scope ends.
+/// Walks an id segment by segment and yields where each contained scope ends, with its level.
+/// Allocation-free: ids are checked on every import.
 struct Walker<'a> {
-    parts: Vec<&'a str>,
-    at: usize,
+    parts: std::str::Split<'a, char>,
     offset: usize,
     state: WalkState,
 }
@@ -155,75 +132,92 @@ enum WalkState {
 impl<'a> Walker<'a> {
     fn new(id: &'a str) -> Self {
         let trimmed = id.trim_end_matches('/');
-        let parts: Vec<&str> = trimmed.split('/').collect();
-        let state = if parts.first().is_some_and(|p| p.is_empty()) && parts.len() > 1 {
-            WalkState::Start
-        } else {
-            WalkState::Done
+        let (body, state) = match trimmed.strip_prefix('/') {
+            Some(body) if !body.is_empty() => (body, WalkState::Start),
+            _ => ("", WalkState::Done),
         };
-        // Skip the empty segment before the leading slash.
-        Walker { parts, at: 1, offset: 0, state }
+        Walker { parts: body.split('/'), offset: 0, state }
     }
 
-    /// Consumes one segment, returning its end offset in the id.
+    /// Consumes one segment, returning it and its end offset in the id.
     fn take(&mut self) -> Option<(&'a str, usize)> {
-        let part = *self.parts.get(self.at)?;
+        let part = self.parts.next()?;
         self.offset += 1 + part.len();
-        self.at += 1;
         Some((part, self.offset))
     }
 
-    fn next_scope_end(&mut self) -> Option<usize> {
+    /// Consumes one non-empty segment, returning its end offset.
+    fn take_name(&mut self) -> Option<usize> {
+        self.take().filter(|(name, _)| !name.is_empty()).map(|(_, end)| end)
+    }
+}
+
+impl Iterator for Walker<'_> {
+    type Item = (usize, ScopeLevel);
+
+    fn next(&mut self) -> Option<(usize, ScopeLevel)> {
+        let found = self.step();
+        if found.is_none() {
+            self.state = WalkState::Done;
+        }
+        found
+    }
+}
+
+impl Walker<'_> {
+    fn step(&mut self) -> Option<(usize, ScopeLevel)> {
         loop {
             match self.state {
                 WalkState::Done => return None,
                 WalkState::Start => {
                     let (head, _) = self.take()?;
                     if head.eq_ignore_ascii_case("subscriptions") {
-                        let (sub, end) = self.take().filter(|(s, _)| !s.is_empty())?;
-                        let _ = sub;
+                        let end = self.take_name()?;
                         self.state = WalkState::AfterSubscription;
-                        return Some(end);
+                        return Some((end, ScopeLevel::Subscription));
                     }
-                    if head.eq_ignore_ascii_case("providers") {
-                        self.take()?;
+                    if !head.eq_ignore_ascii_case("providers") {
+                        return None;
+                    }
+                    let (namespace, _) = self.take()?;
+                    if namespace.eq_ignore_ascii_case("microsoft.management") {
+                        let (kind, _) = self.take()?;
+                        let end = self.take_name()?;
                         self.state = WalkState::InProvider;
-                        continue;
+                        let level = if kind.eq_ignore_ascii_case("managementgroups") {
+                            ScopeLevel::ManagementGroup
+                        } else {
+                            ScopeLevel::Resource
+                        };
+                        return Some((end, level));
                     }
-                    self.state = WalkState::Done;
+                    self.state = WalkState::InProvider;
                 }
                 WalkState::AfterSubscription | WalkState::AfterResourceGroup => {
-                    let Some((head, _)) = self.take() else {
-                        self.state = WalkState::Done;
-                        continue;
-                    };
+                    let (head, _) = self.take()?;
                     if head.eq_ignore_ascii_case("resourcegroups") && matches!(self.state, WalkState::AfterSubscription)
                     {
-                        let (_, end) = self.take()?;
+                        let end = self.take_name()?;
                         self.state = WalkState::AfterResourceGroup;
-                        return Some(end);
+                        return Some((end, ScopeLevel::ResourceGroup));
                     }
-                    if head.eq_ignore_ascii_case("providers") {
-                        self.take()?;
-                        self.state = WalkState::InProvider;
-                        continue;
+                    if !head.eq_ignore_ascii_case("providers") {
+                        return None;
                     }
-                    self.state = WalkState::Done;
+                    self.take()?;
+                    self.state = WalkState::InProvider;
                 }
                 WalkState::InProvider => {
-                    let Some((head, _)) = self.take() else {
-                        self.state = WalkState::Done;
-                        continue;
-                    };
+                    let (head, _) = self.take()?;
                     if head.eq_ignore_ascii_case("providers") {
                         self.take()?;
                         continue;
                     }
-                    let Some((_, end)) = self.take() else {
-                        self.state = WalkState::Done;
-                        continue;
-                    };
-                    return Some(end);
+                    if head.is_empty() {
+                        return None;
+                    }
+                    let end = self.take_name()?;
+                    return Some((end, ScopeLevel::Resource));
                 }
             }
         }

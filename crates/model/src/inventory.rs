@@ -1,6 +1,6 @@
 //! The canonical inventory and its building blocks.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::keys::{Key, Keys};
 

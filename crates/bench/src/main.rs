@@ -1,0 +1,96 @@
+//! `blastmap-bench`: speed and memory figures, printed, never asserted.
+//!
+//! Timed tests flake on a busy machine; figures printed side by side with a floor measured in
+//! the same run do not. The floor for ingest is the bare `serde_json` parse of the same bytes
+//! into `IgnoredAny`: no importer can read JSON faster than reading it at all.
+//!
+//! Usage: `blastmap-bench [RESOURCES] [SEED]` (run by `cargo xtask bench`, release build).
+
+#![allow(clippy::print_stdout)]
+
+use std::time::{Duration, Instant};
+
+use blastmap_ingest::{SourceFile, load};
+use peak_alloc::PeakAlloc;
+use serde::de::IgnoredAny;
+
+#[global_allocator]
+static HEAP: PeakAlloc = PeakAlloc;
+
+/// Runs are repeated and the fastest kept: the others measure the machine, not the code.
+const RUNS: usize = 3;
+
+fn fastest<T>(mut run: impl FnMut() -> T) -> (Duration, T) {
+    let mut best = Duration::MAX;
+    let mut last = None;
+    for _ in 0..RUNS {
+        drop(last.take());
+        let started = Instant::now();
+        let value = run();
+        best = best.min(started.elapsed());
+        last = Some(value);
+    }
+    (best, last.expect("at least one run"))
+}
+
+fn mb(bytes: usize) -> f64 {
+    bytes as f64 / 1e6
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let resources = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let seed = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
+    let generated = blastmap_synth::generate(&blastmap_synth::TenantSpec { resources, seed });
+    let bytes: usize = generated.files.iter().map(|f| f.bytes.len()).sum();
+    let c = &generated.counts;
+    println!(
+        "tenant: {} resources, {} user-assigned identities, {} role assignments, seed {seed}; {:.1} MB of JSON in {} files",
+        c.resources,
+        c.user_assigned_identities,
+        c.role_assignments,
+        mb(bytes),
+        generated.files.len()
+    );
+
+    let (floor, ()) = fastest(|| {
+        for file in &generated.files {
+            let parsed: Result<IgnoredAny, _> = serde_json::from_slice(&file.bytes);
+            assert!(parsed.is_ok(), "{} parses", file.name);
+        }
+    });
+
+    let sources: Vec<SourceFile<'_>> =
+        generated.files.iter().map(|f| SourceFile { name: f.name, bytes: &f.bytes }).collect();
+    let before = HEAP.current_usage();
+    HEAP.reset_peak_usage();
+    let started = Instant::now();
+    let loaded = load(&sources);
+    let first = started.elapsed();
+    let peak = HEAP.peak_usage().saturating_sub(before);
+    let kept = HEAP.current_usage().saturating_sub(before);
+    let (ingest, loaded_again) = fastest(|| load(&sources));
+    drop(loaded_again);
+    let ingest = ingest.min(first);
+    let diagnostics: usize = loaded.files.iter().map(|f| f.diagnostics.len()).sum();
+
+    println!("floor  serde_json → IgnoredAny   {:>8.0} ms", floor.as_secs_f64() * 1e3);
+    println!(
+        "ingest blastmap_ingest::load      {:>8.0} ms   {:.2}× the floor (goal ≤ 2×)",
+        ingest.as_secs_f64() * 1e3,
+        ingest.as_secs_f64() / floor.as_secs_f64()
+    );
+    println!(
+        "memory peak heap during ingest    {:>8.1} MB   (model kept afterwards {:.1} MB; input {:.1} MB not counted; goal: model ≪ 300 MB)",
+        mb(peak),
+        mb(kept),
+        mb(bytes)
+    );
+    println!(
+        "model  {} resources, {} identities, {} role assignments, {} diagnostics",
+        loaded.inventory.resources().len(),
+        loaded.inventory.identities().len(),
+        loaded.inventory.role_assignments().len(),
+        diagnostics
+    );
+}
