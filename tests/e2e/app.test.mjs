@@ -2,7 +2,7 @@
 // readable errors, and a page that talks to nobody.
 import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { dropFiles, fixture, launch, openApp, screenshot, serveDist } from "./harness.mjs";
+import { corpus, dropFiles, fixture, launch, openApp, screenshot, serveDist } from "./harness.mjs";
 
 let site;
 let browser;
@@ -77,12 +77,35 @@ test("dropping several files lists each one, with a readable error for invalid J
   assert.equal(await files.count(), 1);
 });
 
+test("real az CLI exports are recognised by content and drawn", async () => {
+  session = await openApp(browser, site);
+  const { page } = session;
+  await dropFiles(page, [
+    corpus("az-cli/nabilshams__az-role-assignment-list-all.json"),
+    corpus("az-cli/nabilshams__az-cognitiveservices-account-show.json"),
+  ]);
+  await page.locator("#summary", { hasText: "2 files" }).waitFor();
+  const files = page.locator("#file-list .file");
+  assert.match(await files.nth(0).innerText(), /JSON list \(az CLI, Search-AzGraph or ConvertTo-Json\)[\s\S]*44 role assignments/);
+  assert.match(await files.nth(1).innerText(), /single object \(az show or REST GET\)\n1 resource · 1 user-assigned identity/);
+  assert.equal(await text(page, "#count-uami"), "1 user-assigned identity");
+  assert.equal(await text(page, "#count-sources"), "1 source");
+  assert.equal(await text(page, "#count-assignments"), "44 role assignments");
+  assert.equal(await page.locator("#count-errors").count(), 0);
+  // 26 principals, 3 scopes, the Cognitive Services account and its identity; 44 roles, 1 use.
+  const canvas = page.locator("#graph-canvas");
+  assert.equal(await canvas.getAttribute("data-nodes"), "31");
+  assert.equal(await canvas.getAttribute("data-edges"), "45");
+  await screenshot(page, "corpus-az-cli");
+});
+
 test("the file picker is reachable by keyboard, and the sample comes back in one click", async () => {
   session = await openApp(browser, site);
   const { page } = session;
+  // Listening first lets Playwright turn on file-chooser interception before any key press.
+  const chooser = page.waitForEvent("filechooser");
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement.id), "open-files");
-  const chooser = page.waitForEvent("filechooser");
   await page.keyboard.press("Enter");
   await (await chooser).setFiles(fixture("design-small.json"));
   await page.locator("#summary", { hasText: "1 file" }).waitFor();

@@ -11,6 +11,8 @@ export const DIST = join(ROOT, "dist");
 export const SUB_PATH = "/some/sub/path/";
 export const SCREENSHOTS = join(ROOT, "target/e2e-screenshots");
 export const fixture = (name) => join(ROOT, "tests/fixtures", name);
+/** A real public file from shared/corpus (read in place, beside the repository). */
+export const corpus = (name) => join(ROOT, "../shared/corpus", name);
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",

@@ -245,10 +245,33 @@ pub fn scope_label(id: &str) -> String {
     match arm::level(id) {
         Some(arm::ScopeLevel::Root) => "tenant root".to_owned(),
         Some(arm::ScopeLevel::Subscription) => format!("subscription {}", short_guid(arm::last_segment(id))),
+        Some(arm::ScopeLevel::ManagementGroup) => format!("management group {}", short_guid(arm::last_segment(id))),
         _ => arm::last_segment(id).to_owned(),
     }
 }
 
-fn short_guid(guid: &str) -> &str {
-    guid.get(..8).unwrap_or(guid)
+/// The first block of a GUID; other names whole.
+fn short_guid(name: &str) -> &str {
+    let looks_like_guid = name.len() == 36 && name.as_bytes().get(8) == Some(&b'-');
+    if looks_like_guid { &name[..8] } else { name }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scope_label;
+
+    #[test]
+    fn scope_labels() {
+        assert_eq!(scope_label("/"), "tenant root");
+        assert_eq!(scope_label("/subscriptions/9e3b8c55-2a41-4f6e-8b7d-0d6f1e2a3b4c"), "subscription 9e3b8c55");
+        assert_eq!(
+            scope_label("/providers/microsoft.management/managementgroups/5987ec62-12a5-4f73-9d76-4c11c6f116f0"),
+            "management group 5987ec62"
+        );
+        assert_eq!(
+            scope_label("/providers/microsoft.management/managementgroups/mg-platform"),
+            "management group mg-platform"
+        );
+        assert_eq!(scope_label("/subscriptions/s/resourcegroups/rg-app"), "rg-app");
+    }
 }

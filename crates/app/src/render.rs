@@ -119,7 +119,8 @@ impl Renderer for Canvas2d {
             c.set_fill_style_str(palette.titles);
             for band in &scene.bands {
                 let (_, top) = view.to_screen(0.0, band.top);
-                let _ = c.fill_text(&band.title, 60.0, f64::from(top) + 18.0);
+                // Right of the longest lane title ("UNKNOWN").
+                let _ = c.fill_text(&band.title, 96.0, f64::from(top) + 18.0);
             }
             c.set_font("600 12px system-ui, sans-serif");
             for (x, title) in &scene.columns {

@@ -572,8 +572,7 @@ fn link_user_assigned(
     sink.inventory.add_resource(Resource::implied(identity, uami, origin.clone()));
     let principal_id = principal_id.filter(|p| !p.is_empty()).map(|p| sink.inventory.key(p));
     let client_id = client_id.filter(|c| !c.is_empty()).map(|c| sink.inventory.key(c));
-    sink.inventory
-        .add_identity(UserAssignedIdentity { principal_id, client_id, ..UserAssignedIdentity::new(identity) }, &origin);
+    sink.add_identity(UserAssignedIdentity { principal_id, client_id, ..UserAssignedIdentity::new(identity) }, &origin);
     sink.add_attachment(Attachment { source, identity: AttachedIdentity::User(identity), role });
 }
 

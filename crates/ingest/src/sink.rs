@@ -17,11 +17,21 @@ pub struct Sink<'a> {
     design: bool,
     pub(crate) counts: Counts,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// Identities this file described, each counted once however often it is named.
+    identities_seen: rustc_hash::FxHashSet<Key>,
 }
 
 impl<'a> Sink<'a> {
     pub(crate) fn new(inventory: &'a mut Inventory, file_index: u32, file_name: &'a str) -> Self {
-        Sink { inventory, file_index, file_name, design: false, counts: Counts::default(), diagnostics: Vec::new() }
+        Sink {
+            inventory,
+            file_index,
+            file_name,
+            design: false,
+            counts: Counts::default(),
+            diagnostics: Vec::new(),
+            identities_seen: Default::default(),
+        }
     }
 
     /// Where an object at `path` of this file comes from.
@@ -74,7 +84,9 @@ impl<'a> Sink<'a> {
 
     /// Adds a user-assigned identity.
     pub fn add_identity(&mut self, identity: UserAssignedIdentity, origin: &Origin) {
-        self.counts.identities += 1;
+        if self.identities_seen.insert(identity.id) {
+            self.counts.identities += 1;
+        }
         self.inventory.add_identity(identity, origin);
     }
 
