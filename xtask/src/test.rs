@@ -102,11 +102,21 @@ pub fn run() -> Result<ExitCode, String> {
     );
     checks.push(("clippy", ok, secs));
 
-    let (ok, out, secs) = stage("native tests", &mut cargo(["test", "--workspace", "--locked"]));
+    // --no-fail-fast: a failing test binary must not hide the counts of the others.
+    let (ok, out, secs) = stage("native tests", &mut cargo(["test", "--workspace", "--locked", "--no-fail-fast"]));
     layers.push(("native", settle(ok, cargo_tally(&out)), secs));
 
-    let mut browser =
-        cargo(["test", "-p", "blastmap-app", "--target", "wasm32-unknown-unknown", "--locked", "--test", "browser"]);
+    let mut browser = cargo([
+        "test",
+        "-p",
+        "blastmap-app",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--locked",
+        "--no-fail-fast",
+        "--test",
+        "browser",
+    ]);
     browser
         // Debuginfo in wasm test builds costs a third of their build time and buys nothing here.
         .env("CARGO_PROFILE_DEV_DEBUG", "0")
