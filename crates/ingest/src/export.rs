@@ -6,8 +6,8 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use blastmap_model::{
-    AttachedIdentity, Attachment, AttachmentRole, FederatedCredential, IsolationScope, Key, Membership, Permission,
-    Principal, PrincipalKind, Resource, RoleAssignment, RoleDefinition, Tags, UserAssignedIdentity, arm,
+    AccessPolicy, AttachedIdentity, Attachment, AttachmentRole, FederatedCredential, IsolationScope, Key, Membership,
+    Permission, Principal, PrincipalKind, Resource, RoleAssignment, RoleDefinition, Tags, UserAssignedIdentity, arm,
 };
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -84,6 +84,24 @@ impl<'s, 'i> ListReader<'s, 'i> {
             self.sink.warning(self.array_path, format!("{} elements are not objects; ignored", self.not_objects));
         }
         self.outcome
+    }
+}
+
+/// Reads one object kept raw (an AzureHound item's `data`, say) at `path`. `graph_type` is the
+/// Graph `@odata.type` to assume when the object does not say (AzureHound's kind does).
+/// Returns whether it was recognised.
+pub fn read_one(text: &str, raw: &RawValue, path: &str, graph_type: Option<&'static str>, sink: &mut Sink<'_>) -> bool {
+    match serde_json::from_str::<Record<'_>>(raw.get()) {
+        Ok(mut record) => {
+            if record.odata_type.is_none() {
+                record.odata_type = graph_type.map(Cow::Borrowed);
+            }
+            read_record(record, path, sink) != Kind::Unrecognised
+        }
+        Err(error) => {
+            sink.error(path, format!("skipped: {}", crate::json_error_in(text, raw.get(), &error)));
+            false
+        }
     }
 }
 
@@ -275,10 +293,6 @@ fn read_identity(record: &Record<'_>, path: &str, sink: &mut Sink<'_>) {
         assignment_restrictions: restrictions,
         ..UserAssignedIdentity::new(id)
     };
-    if let Some(principal) = identity.principal_id {
-        let name = owned(&record.name);
-        sink.add_principal(Principal { id: principal, kind: PrincipalKind::ManagedIdentity, display_name: name });
-    }
     let origin = sink.origin(path);
     sink.add_identity(identity, &origin);
 }
@@ -521,8 +535,58 @@ fn read_resource(record: &Record<'_>, lower_type: Option<&str>, path: &str, sink
             Err(error) => sink.warning(&format!("{path}/identity"), format!("identity not read: {error}")),
         }
     }
-    if lower_type == Some("microsoft.containerservice/managedclusters") {
-        read_aks_identities(record, source, path, sink);
+    match lower_type {
+        Some("microsoft.containerservice/managedclusters") => read_aks_identities(record, source, path, sink),
+        Some("microsoft.keyvault/vaults") => read_access_policies(record, source, path, sink),
+        _ => {}
+    }
+}
+
+/// One entry of a vault's `accessPolicies`.
+#[derive(Deserialize)]
+struct AccessPolicyJson<'a> {
+    #[serde(borrow, rename = "objectId", alias = "ObjectId")]
+    object_id: Option<Lenient<'a>>,
+    #[serde(default, alias = "Permissions")]
+    permissions: PermissionsJson,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PermissionsJson {
+    #[serde(alias = "Keys", alias = "PermissionsToKeys")]
+    keys: Vec<String>,
+    #[serde(alias = "Secrets", alias = "PermissionsToSecrets")]
+    secrets: Vec<String>,
+    #[serde(alias = "Certificates", alias = "PermissionsToCertificates")]
+    certificates: Vec<String>,
+    #[serde(alias = "Storage", alias = "PermissionsToStorage")]
+    storage: Vec<String>,
+}
+
+fn read_access_policies(record: &Record<'_>, vault: Key, path: &str, sink: &mut Sink<'_>) {
+    // az flattens `properties`; REST, Resource Graph and AzureHound keep it nested.
+    let nested = record.properties.and_then(|raw| serde_json::from_str::<Record<'_>>(raw.get()).ok());
+    let Some(raw) = record.access_policies.or_else(|| nested.and_then(|p| p.access_policies)) else { return };
+    let policies = match serde_json::from_str::<Vec<AccessPolicyJson<'_>>>(raw.get()) {
+        Ok(policies) => policies,
+        Err(error) => {
+            sink.warning(&format!("{path}/properties/accessPolicies"), format!("access policies not read: {error}"));
+            return;
+        }
+    };
+    for policy in policies {
+        let Some(object_id) = text(&policy.object_id) else { continue };
+        let object_id = sink.inventory.key(object_id);
+        let p = policy.permissions;
+        sink.add_access_policy(AccessPolicy {
+            vault,
+            object_id,
+            keys: p.keys,
+            secrets: p.secrets,
+            certificates: p.certificates,
+            storage: p.storage,
+        });
     }
 }
 

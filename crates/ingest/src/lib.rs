@@ -17,6 +17,7 @@
 //!
 //! This crate does no I/O: callers hand it bytes.
 
+mod azurehound;
 mod export;
 pub mod native;
 mod record;
@@ -182,6 +183,12 @@ fn read_object(
     }
     if let Some(elements) = array("value") {
         return read_array(text, &elements, &format!("{path}/value"), Format::RestList, sink);
+    }
+    if let Some(elements) = array("data")
+        && azurehound::sniff(top.get("meta").copied())
+    {
+        azurehound::read(text, &elements, sink);
+        return Some(Format::AzureHound);
     }
     if let Some(elements) = array("data") {
         return read_array(text, &elements, &format!("{path}/data"), Format::ResourceGraph, sink);

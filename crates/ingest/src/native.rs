@@ -8,8 +8,9 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use blastmap_model::{
-    AttachedIdentity, Attachment, AttachmentRole, FederatedCredential, Inventory, IsolationScope, Membership,
-    Permission, Principal, PrincipalKind, Resource, RoleAssignment, RoleDefinition, Tags, UserAssignedIdentity, arm,
+    AccessPolicy, AttachedIdentity, Attachment, AttachmentRole, FederatedCredential, Inventory, IsolationScope,
+    Membership, Permission, Principal, PrincipalKind, Resource, RoleAssignment, RoleDefinition, Tags,
+    UserAssignedIdentity, arm,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -145,6 +146,23 @@ struct RoleAssignmentJson<'a> {
 
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+struct AccessPolicyJson<'a> {
+    #[serde(borrow)]
+    vault: Str<'a>,
+    #[serde(borrow)]
+    object_id: Str<'a>,
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
+    keys: Vec<Str<'a>>,
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
+    secrets: Vec<Str<'a>>,
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
+    certificates: Vec<Str<'a>>,
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
+    storage: Vec<Str<'a>>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct FederatedCredentialJson<'a> {
     #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     id: Option<Str<'a>>,
@@ -169,8 +187,15 @@ pub fn schema_of<'a>(top: &TopObject<'a>) -> Option<String> {
     schema.starts_with("blastmap/inventory/").then_some(schema)
 }
 
-const ARRAYS: [&str; 6] =
-    ["resources", "identities", "principals", "roleDefinitions", "roleAssignments", "federatedCredentials"];
+const ARRAYS: [&str; 7] = [
+    "resources",
+    "identities",
+    "principals",
+    "roleDefinitions",
+    "roleAssignments",
+    "federatedCredentials",
+    "accessPolicies",
+];
 
 /// Reads a Blastmap inventory into the sink.
 pub fn read(text: &str, top: &TopObject<'_>, schema: &str, sink: &mut Sink<'_>) {
@@ -199,6 +224,22 @@ pub fn read(text: &str, top: &TopObject<'_>, schema: &str, sink: &mut Sink<'_>) 
     for_each(text, sink, "roleAssignments", &role_assignments, read_role_assignment);
     let federated_credentials = elements(sink, "federatedCredentials");
     for_each(text, sink, "federatedCredentials", &federated_credentials, read_federated_credential);
+    let access_policies = elements(sink, "accessPolicies");
+    for_each(text, sink, "accessPolicies", &access_policies, read_access_policy);
+}
+
+fn read_access_policy(sink: &mut Sink<'_>, path: &str, json: AccessPolicyJson<'_>) {
+    let Some(vault) = sink.arm_id(&format!("{path}/vault"), &json.vault) else { return };
+    let owned = |v: Vec<Str<'_>>| v.into_iter().map(Cow::into_owned).collect();
+    let policy = AccessPolicy {
+        vault,
+        object_id: sink.inventory.key(&json.object_id),
+        keys: owned(json.keys),
+        secrets: owned(json.secrets),
+        certificates: owned(json.certificates),
+        storage: owned(json.storage),
+    };
+    sink.add_access_policy(policy);
 }
 
 /// Parses each element as `T` and hands it on; an element that does not parse is reported and skipped.
@@ -295,13 +336,6 @@ fn read_identity(sink: &mut Sink<'_>, path: &str, json: IdentityJson<'_>) {
         assignment_restrictions: json.assignment_restrictions.map(|v| v.into_iter().map(Cow::into_owned).collect()),
         ..UserAssignedIdentity::new(id)
     };
-    if let Some(principal) = identity.principal_id {
-        sink.add_principal(Principal {
-            id: principal,
-            kind: PrincipalKind::ManagedIdentity,
-            display_name: Some(arm::last_segment(&json.id).to_owned()),
-        });
-    }
     sink.add_identity(identity, &origin);
 }
 
@@ -518,6 +552,18 @@ pub fn write(inventory: &Inventory) -> String {
             audiences: borrowed(&c.audiences),
         })
         .collect();
+    let access_policies: Vec<_> = inventory
+        .access_policies()
+        .iter()
+        .map(|p| AccessPolicyJson {
+            vault: text(p.vault),
+            object_id: text(p.object_id),
+            keys: borrowed(&p.keys),
+            secrets: borrowed(&p.secrets),
+            certificates: borrowed(&p.certificates),
+            storage: borrowed(&p.storage),
+        })
+        .collect();
     let document = Written {
         schema: SCHEMA,
         resources,
@@ -526,6 +572,7 @@ pub fn write(inventory: &Inventory) -> String {
         role_definitions,
         role_assignments,
         federated_credentials,
+        access_policies,
     };
     // Serialising these plain structs with string keys cannot fail.
     serde_json::to_string_pretty(&document).unwrap_or_default()
@@ -541,4 +588,5 @@ struct Written<'a> {
     role_definitions: Vec<RoleDefinitionJson<'a>>,
     role_assignments: Vec<RoleAssignmentJson<'a>>,
     federated_credentials: Vec<FederatedCredentialJson<'a>>,
+    access_policies: Vec<AccessPolicyJson<'a>>,
 }

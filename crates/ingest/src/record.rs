@@ -57,6 +57,7 @@ pub struct Record<'a> {
     pub members: Option<&'a RawValue>,
     pub identity_profile: Option<&'a RawValue>,
     pub addon_profiles: Option<&'a RawValue>,
+    pub access_policies: Option<&'a RawValue>,
 }
 
 #[derive(Copy, Clone)]
@@ -98,6 +99,7 @@ enum Field {
     Members,
     IdentityProfile,
     AddonProfiles,
+    AccessPolicies,
     Other,
 }
 
@@ -145,6 +147,7 @@ fn field(key: &str) -> Field {
         b"members" => Field::Members,
         b"identityprofile" => Field::IdentityProfile,
         b"addonprofiles" => Field::AddonProfiles,
+        b"accesspolicies" => Field::AccessPolicies,
         _ => Field::Other,
     }
 }
@@ -382,6 +385,7 @@ fn read_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Record<'de>, A::Error>
             Field::Members => set_raw!(r.members),
             Field::IdentityProfile => set_raw!(r.identity_profile),
             Field::AddonProfiles => set_raw!(r.addon_profiles),
+            Field::AccessPolicies => set_raw!(r.access_policies),
             Field::Other => {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -432,7 +436,8 @@ impl<'a> Record<'a> {
             odata_type,
             members,
             identity_profile,
-            addon_profiles
+            addon_profiles,
+            access_policies
         );
     }
 }

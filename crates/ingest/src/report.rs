@@ -63,6 +63,8 @@ pub enum Format {
     SingleObject,
     /// A map from role GUIDs to role names.
     RoleNames,
+    /// AzureHound output (`{"data": [{"kind", "data"}], "meta": {"type": "azure"}}`).
+    AzureHound,
 }
 
 impl Format {
@@ -77,6 +79,7 @@ impl Format {
             Format::RestExample => "REST API example",
             Format::SingleObject => "single object (az show or REST GET)",
             Format::RoleNames => "role names by GUID",
+            Format::AzureHound => "AzureHound export",
         }
     }
 }
@@ -100,6 +103,8 @@ pub struct Counts {
     pub role_assignments: usize,
     /// Federated identity credentials.
     pub federated_credentials: usize,
+    /// Key Vault access policies.
+    pub access_policies: usize,
 }
 
 impl Counts {
@@ -112,6 +117,7 @@ impl Counts {
             + self.role_definitions
             + self.role_assignments
             + self.federated_credentials
+            + self.access_policies
     }
 }
 

@@ -1,8 +1,8 @@
 //! Where importers put what they read: the shared inventory, plus this file's report.
 
 use blastmap_model::{
-    Attachment, FederatedCredential, Inventory, Key, Membership, Origin, Principal, Resource, RoleAssignment,
-    RoleDefinition, UserAssignedIdentity, arm,
+    AccessPolicy, Attachment, FederatedCredential, Inventory, Key, Membership, Origin, Principal, Resource,
+    RoleAssignment, RoleDefinition, UserAssignedIdentity, arm,
 };
 
 use crate::report::{Counts, Diagnostic, Severity};
@@ -46,6 +46,11 @@ impl<'a> Sink<'a> {
     /// Reports that something at `path` was not read.
     pub fn error(&mut self, path: &str, message: String) {
         self.diagnostic(Severity::Error, path, message);
+    }
+
+    /// Reports something worth knowing at `path`.
+    pub fn info(&mut self, path: &str, message: String) {
+        self.diagnostic(Severity::Info, path, message);
     }
 
     /// Reports something doubtful at `path`.
@@ -118,6 +123,12 @@ impl<'a> Sink<'a> {
     pub fn add_role_assignment(&mut self, assignment: RoleAssignment) {
         self.counts.role_assignments += 1;
         self.inventory.add_role_assignment(assignment);
+    }
+
+    /// Adds a Key Vault access policy.
+    pub fn add_access_policy(&mut self, policy: AccessPolicy) {
+        self.counts.access_policies += 1;
+        self.inventory.add_access_policy(policy);
     }
 
     /// Adds a federated credential.

@@ -86,6 +86,18 @@ fn describe(loaded: &Loaded) -> String {
             a.condition
         );
     }
+    for p in inv.access_policies() {
+        let _ = writeln!(
+            out,
+            "access policy vault={} object={} keys={:?} secrets={:?} certificates={:?} storage={:?}",
+            t(p.vault),
+            t(p.object_id),
+            p.keys,
+            p.secrets,
+            p.certificates,
+            p.storage
+        );
+    }
     for c in inv.federated_credentials() {
         let _ = writeln!(
             out,

@@ -280,6 +280,24 @@ pub struct FederatedCredential {
     pub origin: Origin,
 }
 
+/// A Key Vault access policy: vault-level data-plane permissions granted outside RBAC (vaults
+/// not switched to the RBAC permission model).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessPolicy {
+    /// The vault.
+    pub vault: Key,
+    /// The principal's object id.
+    pub object_id: Key,
+    /// Key permissions (`get`, `decrypt`, `all`, ...).
+    pub keys: Vec<String>,
+    /// Secret permissions.
+    pub secrets: Vec<String>,
+    /// Certificate permissions.
+    pub certificates: Vec<String>,
+    /// Storage permissions.
+    pub storage: Vec<String>,
+}
+
 /// A group membership edge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Membership {
@@ -329,6 +347,8 @@ pub struct Inventory {
     attachment_index: HashMap<Attachment, ()>,
     memberships: Vec<Membership>,
     membership_index: HashMap<Membership, ()>,
+    access_policies: Vec<AccessPolicy>,
+    access_policy_index: HashMap<(Key, Key), usize>,
     conflicts: Vec<Conflict>,
 }
 
@@ -398,8 +418,13 @@ impl Inventory {
         self.conflicts.extend(conflicts);
     }
 
-    /// Adds a user-assigned identity, or completes the one with the same id.
+    /// Adds a user-assigned identity, or completes the one with the same id. Its principal id,
+    /// when known, is a managed-identity principal. (Its name is the identity resource's; a copy
+    /// here could go stale when a reference is replaced by the identity's own record.)
     pub fn add_identity(&mut self, identity: UserAssignedIdentity, origin: &Origin) {
+        if let Some(principal) = identity.principal_id {
+            self.add_principal(Principal { id: principal, kind: PrincipalKind::ManagedIdentity, display_name: None });
+        }
         let Some(&at) = self.identity_index.get(&identity.id) else {
             self.identity_index.insert(identity.id, self.identities.len());
             self.identities.push(identity);
@@ -530,6 +555,18 @@ impl Inventory {
         }
     }
 
+    /// Adds a Key Vault access policy; a later policy for the same vault and principal
+    /// replaces an earlier one (a vault holds one policy per principal).
+    pub fn add_access_policy(&mut self, policy: AccessPolicy) {
+        match self.access_policy_index.get(&(policy.vault, policy.object_id)) {
+            Some(&at) => self.access_policies[at] = policy,
+            None => {
+                self.access_policy_index.insert((policy.vault, policy.object_id), self.access_policies.len());
+                self.access_policies.push(policy);
+            }
+        }
+    }
+
     /// Records that `member` belongs to `group` (once).
     pub fn add_membership(&mut self, membership: Membership) {
         if self.membership_index.insert(membership, ()).is_none() {
@@ -595,6 +632,11 @@ impl Inventory {
     /// Every group membership.
     pub fn memberships(&self) -> &[Membership] {
         &self.memberships
+    }
+
+    /// Every Key Vault access policy.
+    pub fn access_policies(&self) -> &[AccessPolicy] {
+        &self.access_policies
     }
 
     /// Fields on which inputs disagreed, with the value kept.

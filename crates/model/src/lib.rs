@@ -24,7 +24,8 @@ mod keys;
 
 pub use builtin::{BuiltinRole, builtin_role, builtin_roles};
 pub use inventory::{
-    AttachedIdentity, Attachment, AttachmentRole, Conflict, FederatedCredential, Inventory, IsolationScope, Membership,
-    Origin, Permission, Principal, PrincipalKind, Resource, RoleAssignment, RoleDefinition, Tags, UserAssignedIdentity,
+    AccessPolicy, AttachedIdentity, Attachment, AttachmentRole, Conflict, FederatedCredential, Inventory,
+    IsolationScope, Membership, Origin, Permission, Principal, PrincipalKind, Resource, RoleAssignment, RoleDefinition,
+    Tags, UserAssignedIdentity,
 };
 pub use keys::{Key, Keys, lower};
