@@ -1,13 +1,19 @@
 //! Which environment (dev, test, uat, prod) a resource belongs to.
 //!
-//! Tags say it best (`env`, `environment`, `stage`, any case); failing that, the resource
-//! group's and the resource's names (`rg-orders-prod`, `stordersprd01`); failing that, what
-//! every other resource of the same subscription agrees on. Seed 001 is about identities that
-//! cross these lines, so the inference must be predictable: the first rule that answers wins.
+//! Tags say it best (`env`, `environment`, `stage`, any case): the resource's own, then its
+//! resource group's, then its subscription's. Failing tags, names, nearest scope first: the
+//! resource group's (`rg-orders-prod`), the resource's (`stordersprd01`), the subscription's
+//! display name ("Contoso Orders PRD"). Failing all, what every other resource of the same
+//! subscription agrees on. Seed 001 is about identities that cross these lines, so the
+//! inference must be predictable: the first rule that answers wins.
+//!
+//! Decision: the issue lists names as "subscription, resource-group and resource"; a nearer
+//! scope's name is the more specific claim (a "Shared PRD" subscription holds `rg-app-dev`
+//! groups in real tenants), so resource-group and resource names come before the subscription's.
 
 use std::collections::HashMap;
 
-use blastmap_model::{Inventory, Key, Resource, arm};
+use blastmap_model::{Inventory, Key, Resource, Scope, Tags, arm};
 
 /// A deployment environment.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -69,6 +75,16 @@ impl Environment {
     }
 }
 
+/// The environment the tags state, if any.
+fn from_tags(tags: &Tags) -> Option<Environment> {
+    ENVIRONMENT_TAGS.iter().find_map(|tag| tags.get(tag).and_then(Environment::from_word))
+}
+
+/// The scope with this id, when the inventory describes it.
+fn scope<'i>(inventory: &'i Inventory, id: Option<&str>) -> Option<&'i Scope> {
+    inventory.scope(inventory.keys.get(id?)?)
+}
+
 /// Tag names that state an environment, in order of trust.
 const ENVIRONMENT_TAGS: [&str; 4] = ["env", "environment", "stage", "environmenttype"];
 
@@ -86,7 +102,7 @@ impl Environments {
             let Some(env) = Self::own(inventory, resource) else { continue };
             let Some(sub) = arm::subscription_id(inventory.text(resource.id)) else { continue };
             votes
-                .entry(sub.to_owned())
+                .entry(sub.to_ascii_lowercase())
                 .and_modify(|vote| {
                     if *vote != Some(env) {
                         *vote = None;
@@ -98,18 +114,22 @@ impl Environments {
         Environments { by_subscription }
     }
 
-    /// What a resource says of itself: tags, then resource-group name, then its own name.
+    /// What a resource and its scopes say of it, by the rules above (without the consensus).
     fn own(inventory: &Inventory, resource: &Resource) -> Option<Environment> {
-        ENVIRONMENT_TAGS
-            .iter()
-            .find_map(|tag| resource.tags.get(tag).and_then(Environment::from_word))
-            .or_else(|| arm::resource_group(inventory.text(resource.id)).and_then(Environment::from_name))
+        let id = inventory.text(resource.id);
+        let group = scope(inventory, arm::resource_group_scope(id));
+        let subscription = scope(inventory, arm::subscription_scope(id));
+        from_tags(&resource.tags)
+            .or_else(|| group.and_then(|g| from_tags(&g.tags)))
+            .or_else(|| subscription.and_then(|s| from_tags(&s.tags)))
+            .or_else(|| arm::resource_group(id).and_then(Environment::from_name))
             .or_else(|| Environment::from_name(&resource.name))
+            .or_else(|| subscription.and_then(|s| s.name.as_deref()).and_then(Environment::from_name))
     }
 
     /// The environment of a resource.
     pub fn of_resource(&self, inventory: &Inventory, resource: &Resource) -> Environment {
-        Self::own(inventory, resource).unwrap_or_else(|| self.of_scope_text(inventory.text(resource.id)))
+        Self::own(inventory, resource).unwrap_or_else(|| self.of_scope_text(inventory, inventory.text(resource.id)))
     }
 
     /// The environment of any scope or id: the resource's own when it is in the inventory,
@@ -117,19 +137,23 @@ impl Environments {
     pub fn of_scope(&self, inventory: &Inventory, scope: Key) -> Environment {
         match inventory.resource(scope) {
             Some(resource) => self.of_resource(inventory, resource),
-            None => self.of_scope_text(inventory.text(scope)),
+            None => self.of_scope_text(inventory, inventory.text(scope)),
         }
     }
 
-    fn of_scope_text(&self, id: &str) -> Environment {
-        arm::resource_group(id)
-            .and_then(Environment::from_name)
+    fn of_scope_text(&self, inventory: &Inventory, id: &str) -> Environment {
+        let group = scope(inventory, arm::resource_group_scope(id));
+        let subscription = scope(inventory, arm::subscription_scope(id));
+        let is_resource = arm::level(id) == Some(arm::ScopeLevel::Resource);
+        group
+            .and_then(|g| from_tags(&g.tags))
+            .or_else(|| subscription.and_then(|s| from_tags(&s.tags)))
+            .or_else(|| arm::resource_group(id).and_then(Environment::from_name))
+            .or_else(|| is_resource.then(|| Environment::from_name(arm::last_segment(id))).flatten())
+            .or_else(|| subscription.and_then(|s| s.name.as_deref()).and_then(Environment::from_name))
             .or_else(|| {
-                (arm::level(id) == Some(arm::ScopeLevel::Resource))
-                    .then(|| Environment::from_name(arm::last_segment(id)))
-                    .flatten()
+                arm::subscription_id(id).and_then(|s| self.by_subscription.get(&s.to_ascii_lowercase()).copied())
             })
-            .or_else(|| arm::subscription_id(id).and_then(|s| self.by_subscription.get(s).copied()))
             .unwrap_or(Environment::Unknown)
     }
 }

@@ -151,7 +151,10 @@ impl Builder<'_> {
             Node {
                 key: NodeKey::Arm(id),
                 kind,
-                label: resource.map_or_else(|| scope_label(text), |r| r.name.clone()),
+                label: resource
+                    .map(|r| r.name.clone())
+                    .or_else(|| b.inventory.scope(id).and_then(|s| s.name.clone()))
+                    .unwrap_or_else(|| scope_label(text)),
                 environment: b.environments.of_scope(b.inventory, id),
                 region: resource.and_then(|r| r.region.clone()),
             }

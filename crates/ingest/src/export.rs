@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use blastmap_model::{
     AccessPolicy, AttachedIdentity, Attachment, AttachmentRole, FederatedCredential, IsolationScope, Key, Membership,
-    Permission, Principal, PrincipalKind, Resource, RoleAssignment, RoleDefinition, Tags, UserAssignedIdentity, arm,
+    Permission, Principal, PrincipalKind, Resource, RoleAssignment, RoleDefinition, Scope, Tags, UserAssignedIdentity,
+    arm,
 };
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -28,6 +29,7 @@ enum Kind {
     RoleDefinition,
     FederatedCredential,
     Principal,
+    Scope,
     Resource,
     Unrecognised,
 }
@@ -170,7 +172,17 @@ fn classify(record: &Record<'_>, lower_type: Option<&str>) -> Kind {
         Some("microsoft.authorization/roleassignments") => return Kind::RoleAssignment,
         Some("microsoft.authorization/roledefinitions") => return Kind::RoleDefinition,
         Some(t) if t.ends_with("/federatedidentitycredentials") => return Kind::FederatedCredential,
+        Some(
+            "microsoft.resources/subscriptions"
+            | "microsoft.resources/subscriptions/resourcegroups"
+            | "microsoft.resources/resourcegroups"
+            | "microsoft.management/managementgroups",
+        ) => return Kind::Scope,
         _ => {}
+    }
+    // `az account list`: subscriptions by GUID, with `isDefault`.
+    if record.is_default.is_some() && record.tenant_id.is_some() && record.id.as_deref().is_some_and(crate::is_guid) {
+        return Kind::Scope;
     }
     if record.role_assignment_id.is_some() || (record.principal_id.is_some() && record.role_definition_id.is_some()) {
         Kind::RoleAssignment
@@ -194,8 +206,12 @@ fn read_record(mut record: Record<'_>, path: &str, sink: &mut Sink<'_>) -> Kind 
     // REST, Resource Graph and az's older layouts keep these objects' fields under `properties`.
     if matches!(kind, Kind::Identity | Kind::RoleAssignment | Kind::RoleDefinition | Kind::FederatedCredential)
         && let Some(properties) = record.properties
-        && let Ok(inner) = serde_json::from_str::<Record<'_>>(properties.get())
+        && let Ok(mut inner) = serde_json::from_str::<Record<'_>>(properties.get())
     {
+        // REST and Resource Graph say `properties.type: "BuiltInRole"`; az renames it `roleType`.
+        if kind == Kind::RoleDefinition && record.role_type.is_none() {
+            record.role_type = inner.resource_type.take();
+        }
         record.complete_from(inner);
     }
     match kind {
@@ -204,6 +220,7 @@ fn read_record(mut record: Record<'_>, path: &str, sink: &mut Sink<'_>) -> Kind 
         Kind::RoleDefinition => read_role_definition(&record, path, sink),
         Kind::FederatedCredential => read_federated_credential(&record, path, sink),
         Kind::Principal => read_principal(&record, path, sink),
+        Kind::Scope => read_scope(&record, path, sink),
         Kind::Resource => read_resource(&record, lower_type.as_deref(), path, sink),
         Kind::Unrecognised => {}
     }
@@ -423,6 +440,77 @@ fn read_federated_credential(record: &Record<'_>, path: &str, sink: &mut Sink<'_
         origin: sink.origin(path),
     };
     sink.add_federated_credential(credential);
+}
+
+/// `{"name": "mg-platform"}` entries of a subscription's `managementGroupAncestorsChain`, and
+/// `details.parent` of a management group.
+#[derive(Deserialize)]
+struct NamedRef<'a> {
+    #[serde(borrow, alias = "Name")]
+    name: Option<Lenient<'a>>,
+    #[serde(borrow, alias = "Id")]
+    id: Option<Lenient<'a>>,
+    #[serde(borrow, rename = "displayName", alias = "DisplayName")]
+    display_name: Option<Lenient<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Details<'a> {
+    #[serde(borrow, alias = "Parent")]
+    parent: Option<NamedRef<'a>>,
+}
+
+fn management_group_id(name: &str) -> String {
+    format!("/providers/Microsoft.Management/managementGroups/{name}")
+}
+
+fn read_scope(record: &Record<'_>, path: &str, sink: &mut Sink<'_>) {
+    let Some(raw_id) = record.id.as_deref() else { return };
+    // `az account list` names subscriptions by bare GUID.
+    let id_text = if crate::is_guid(raw_id) { format!("/subscriptions/{raw_id}") } else { raw_id.to_owned() };
+    let Some(level) = arm::level(&id_text).filter(|l| *l != arm::ScopeLevel::Resource) else {
+        sink.error(path, format!("{raw_id:?} is not a scope; skipped"));
+        return;
+    };
+    let id = sink.inventory.key(&id_text);
+    let nested = record.properties.and_then(|raw| serde_json::from_str::<Record<'_>>(raw.get()).ok());
+    let chain_raw =
+        record.management_group_ancestors_chain.or(nested.as_ref().and_then(|n| n.management_group_ancestors_chain));
+    let details_raw = record.details.or(nested.as_ref().and_then(|n| n.details));
+    // Subscriptions: the first ancestor is the parent, and each ancestor's parent is the next.
+    let chain: Vec<NamedRef<'_>> = chain_raw.and_then(|raw| serde_json::from_str(raw.get()).ok()).unwrap_or_default();
+    let chain_ids: Vec<Key> =
+        chain.iter().filter_map(|r| text(&r.name)).map(|name| sink.inventory.key(&management_group_id(name))).collect();
+    for (at, group) in chain.iter().enumerate() {
+        let Some(&group_id) = chain_ids.get(at) else { break };
+        let name = text(&group.display_name).map(str::to_owned);
+        let parent = chain_ids.get(at + 1).copied();
+        sink.inventory.add_scope(Scope {
+            id: group_id,
+            level: arm::ScopeLevel::ManagementGroup,
+            name,
+            parent,
+            tags: Tags::default(),
+        });
+    }
+    let details_parent = details_raw
+        .and_then(|raw| serde_json::from_str::<Details<'_>>(raw.get()).ok())
+        .and_then(|d| d.parent)
+        .and_then(|p| text(&p.id).map(str::to_owned).or_else(|| text(&p.name).map(management_group_id)));
+    let parent = match level {
+        arm::ScopeLevel::Subscription => chain_ids.first().copied(),
+        arm::ScopeLevel::ManagementGroup => details_parent.map(|p| sink.inventory.key(&p)),
+        _ => None,
+    };
+    // A subscription's `name` is its display name; a management group's is its id segment.
+    let name = match level {
+        arm::ScopeLevel::ManagementGroup => {
+            nonempty(&record.display_name).or_else(|| nested.as_ref().and_then(|n| nonempty(&n.display_name)))
+        }
+        _ => nonempty(&record.display_name).or_else(|| nonempty(&record.name)),
+    };
+    let tags = tags(sink, path, record.tags);
+    sink.add_scope(Scope { id, level, name, parent, tags });
 }
 
 fn read_principal(record: &Record<'_>, path: &str, sink: &mut Sink<'_>) {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use blastmap_model::{
     AccessPolicy, AttachedIdentity, Attachment, AttachmentRole, FederatedCredential, Inventory, IsolationScope,
-    Membership, Permission, Principal, PrincipalKind, Resource, RoleAssignment, RoleDefinition, Tags,
+    Membership, Permission, Principal, PrincipalKind, Resource, RoleAssignment, RoleDefinition, Scope, Tags,
     UserAssignedIdentity, arm,
 };
 use serde::{Deserialize, Serialize};
@@ -146,6 +146,19 @@ struct RoleAssignmentJson<'a> {
 
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+struct ScopeJson<'a> {
+    #[serde(borrow)]
+    id: Str<'a>,
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    name: Option<Str<'a>>,
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    parent: Option<Str<'a>>,
+    #[serde(borrow, default, skip_serializing_if = "BTreeMap::is_empty")]
+    tags: BTreeMap<Str<'a>, Str<'a>>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct AccessPolicyJson<'a> {
     #[serde(borrow)]
     vault: Str<'a>,
@@ -187,7 +200,7 @@ pub fn schema_of<'a>(top: &TopObject<'a>) -> Option<String> {
     schema.starts_with("blastmap/inventory/").then_some(schema)
 }
 
-const ARRAYS: [&str; 7] = [
+const ARRAYS: [&str; 8] = [
     "resources",
     "identities",
     "principals",
@@ -195,6 +208,7 @@ const ARRAYS: [&str; 7] = [
     "roleAssignments",
     "federatedCredentials",
     "accessPolicies",
+    "scopes",
 ];
 
 /// Reads a Blastmap inventory into the sink.
@@ -226,6 +240,31 @@ pub fn read(text: &str, top: &TopObject<'_>, schema: &str, sink: &mut Sink<'_>) 
     for_each(text, sink, "federatedCredentials", &federated_credentials, read_federated_credential);
     let access_policies = elements(sink, "accessPolicies");
     for_each(text, sink, "accessPolicies", &access_policies, read_access_policy);
+    let scopes = elements(sink, "scopes");
+    for_each(text, sink, "scopes", &scopes, read_scope);
+}
+
+fn read_scope(sink: &mut Sink<'_>, path: &str, json: ScopeJson<'_>) {
+    let Some(level) = arm::level(&json.id).filter(|l| !matches!(l, arm::ScopeLevel::Resource | arm::ScopeLevel::Root))
+    else {
+        sink.error(
+            &format!("{path}/id"),
+            format!("{:?} is not a management group, subscription or resource group; skipped", json.id),
+        );
+        return;
+    };
+    let id = sink.inventory.key(&json.id);
+    let parent = match json.parent.as_deref() {
+        Some(parent) if arm::level(parent) == Some(arm::ScopeLevel::ManagementGroup) => {
+            Some(sink.inventory.key(parent))
+        }
+        Some(parent) => {
+            sink.warning(&format!("{path}/parent"), format!("{parent:?} is not a management group; ignored"));
+            None
+        }
+        None => None,
+    };
+    sink.add_scope(Scope { id, level, name: json.name.map(Cow::into_owned), parent, tags: tags(json.tags) });
 }
 
 fn read_access_policy(sink: &mut Sink<'_>, path: &str, json: AccessPolicyJson<'_>) {
@@ -564,6 +603,16 @@ pub fn write(inventory: &Inventory) -> String {
             storage: borrowed(&p.storage),
         })
         .collect();
+    let scopes: Vec<_> = inventory
+        .scopes()
+        .iter()
+        .map(|s| ScopeJson {
+            id: text(s.id),
+            name: s.name.as_deref().map(Cow::Borrowed),
+            parent: s.parent.map(text),
+            tags: tags_json(&s.tags),
+        })
+        .collect();
     let document = Written {
         schema: SCHEMA,
         resources,
@@ -573,6 +622,7 @@ pub fn write(inventory: &Inventory) -> String {
         role_assignments,
         federated_credentials,
         access_policies,
+        scopes,
     };
     // Serialising these plain structs with string keys cannot fail.
     serde_json::to_string_pretty(&document).unwrap_or_default()
@@ -589,4 +639,5 @@ struct Written<'a> {
     role_assignments: Vec<RoleAssignmentJson<'a>>,
     federated_credentials: Vec<FederatedCredentialJson<'a>>,
     access_policies: Vec<AccessPolicyJson<'a>>,
+    scopes: Vec<ScopeJson<'a>>,
 }

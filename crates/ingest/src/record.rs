@@ -58,6 +58,9 @@ pub struct Record<'a> {
     pub identity_profile: Option<&'a RawValue>,
     pub addon_profiles: Option<&'a RawValue>,
     pub access_policies: Option<&'a RawValue>,
+    pub details: Option<&'a RawValue>,
+    pub management_group_ancestors_chain: Option<&'a RawValue>,
+    pub is_default: Option<&'a RawValue>,
 }
 
 #[derive(Copy, Clone)]
@@ -100,6 +103,9 @@ enum Field {
     IdentityProfile,
     AddonProfiles,
     AccessPolicies,
+    Details,
+    ManagementGroupAncestorsChain,
+    IsDefault,
     Other,
 }
 
@@ -148,6 +154,9 @@ fn field(key: &str) -> Field {
         b"identityprofile" => Field::IdentityProfile,
         b"addonprofiles" => Field::AddonProfiles,
         b"accesspolicies" => Field::AccessPolicies,
+        b"details" => Field::Details,
+        b"managementgroupancestorschain" => Field::ManagementGroupAncestorsChain,
+        b"isdefault" => Field::IsDefault,
         _ => Field::Other,
     }
 }
@@ -386,6 +395,9 @@ fn read_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Record<'de>, A::Error>
             Field::IdentityProfile => set_raw!(r.identity_profile),
             Field::AddonProfiles => set_raw!(r.addon_profiles),
             Field::AccessPolicies => set_raw!(r.access_policies),
+            Field::Details => set_raw!(r.details),
+            Field::ManagementGroupAncestorsChain => set_raw!(r.management_group_ancestors_chain),
+            Field::IsDefault => set_raw!(r.is_default),
             Field::Other => {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -437,7 +449,10 @@ impl<'a> Record<'a> {
             members,
             identity_profile,
             addon_profiles,
-            access_policies
+            access_policies,
+            details,
+            management_group_ancestors_chain,
+            is_default
         );
     }
 }

@@ -105,6 +105,8 @@ pub struct Counts {
     pub federated_credentials: usize,
     /// Key Vault access policies.
     pub access_policies: usize,
+    /// Management groups, subscriptions and resource groups.
+    pub scopes: usize,
 }
 
 impl Counts {
@@ -118,6 +120,7 @@ impl Counts {
             + self.role_assignments
             + self.federated_credentials
             + self.access_policies
+            + self.scopes
     }
 }
 

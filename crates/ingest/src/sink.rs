@@ -2,7 +2,7 @@
 
 use blastmap_model::{
     AccessPolicy, Attachment, FederatedCredential, Inventory, Key, Membership, Origin, Principal, Resource,
-    RoleAssignment, RoleDefinition, UserAssignedIdentity, arm,
+    RoleAssignment, RoleDefinition, Scope, UserAssignedIdentity, arm,
 };
 
 use crate::report::{Counts, Diagnostic, Severity};
@@ -123,6 +123,12 @@ impl<'a> Sink<'a> {
     pub fn add_role_assignment(&mut self, assignment: RoleAssignment) {
         self.counts.role_assignments += 1;
         self.inventory.add_role_assignment(assignment);
+    }
+
+    /// Adds a scope (management group, subscription, resource group).
+    pub fn add_scope(&mut self, scope: Scope) {
+        self.counts.scopes += 1;
+        self.inventory.add_scope(scope);
     }
 
     /// Adds a Key Vault access policy.

@@ -86,6 +86,18 @@ fn describe(loaded: &Loaded) -> String {
             a.condition
         );
     }
+    for s in inv.scopes() {
+        let tags: Vec<String> = s.tags.0.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let _ = writeln!(
+            out,
+            "scope {} {:?} name={:?} parent={} tags=[{}]",
+            t(s.id),
+            s.level,
+            s.name,
+            o(s.parent),
+            tags.join(",")
+        );
+    }
     for p in inv.access_policies() {
         let _ = writeln!(
             out,

@@ -280,6 +280,23 @@ pub struct FederatedCredential {
     pub origin: Origin,
 }
 
+/// A scope above resources: a management group, subscription or resource group. Their ids
+/// say where they sit only partly: a subscription's management group, and every name a
+/// person would recognise, come from exports of the scopes themselves.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scope {
+    /// The scope's ARM id.
+    pub id: Key,
+    /// Its level.
+    pub level: crate::arm::ScopeLevel,
+    /// Its display name (a subscription's "Contoso Prod"), when known.
+    pub name: Option<String>,
+    /// The management group above it (for subscriptions and management groups), when known.
+    pub parent: Option<Key>,
+    /// Tags (resource groups and subscriptions carry them).
+    pub tags: Tags,
+}
+
 /// A Key Vault access policy: vault-level data-plane permissions granted outside RBAC (vaults
 /// not switched to the RBAC permission model).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -349,6 +366,8 @@ pub struct Inventory {
     membership_index: HashMap<Membership, ()>,
     access_policies: Vec<AccessPolicy>,
     access_policy_index: HashMap<(Key, Key), usize>,
+    scopes: Vec<Scope>,
+    scope_index: HashMap<Key, usize>,
     conflicts: Vec<Conflict>,
 }
 
@@ -553,6 +572,35 @@ impl Inventory {
         if self.attachment_index.insert(attachment.clone(), ()).is_none() {
             self.attachments.push(attachment);
         }
+    }
+
+    /// Adds a scope, or completes the one with the same id.
+    pub fn add_scope(&mut self, scope: Scope) {
+        let Some(&at) = self.scope_index.get(&scope.id) else {
+            self.scope_index.insert(scope.id, self.scopes.len());
+            self.scopes.push(scope);
+            return;
+        };
+        let existing = &mut self.scopes[at];
+        if existing.name.is_none() {
+            existing.name = scope.name;
+        }
+        if existing.parent.is_none() {
+            existing.parent = scope.parent;
+        }
+        if existing.tags.is_empty() {
+            existing.tags = scope.tags;
+        }
+    }
+
+    /// Every scope read (management groups, subscriptions, resource groups).
+    pub fn scopes(&self) -> &[Scope] {
+        &self.scopes
+    }
+
+    /// The scope with this id.
+    pub fn scope(&self, id: Key) -> Option<&Scope> {
+        self.scope_index.get(&id).map(|&at| &self.scopes[at])
     }
 
     /// Adds a Key Vault access policy; a later policy for the same vault and principal

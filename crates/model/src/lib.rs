@@ -26,6 +26,6 @@ pub use builtin::{BuiltinRole, builtin_role, builtin_roles};
 pub use inventory::{
     AccessPolicy, AttachedIdentity, Attachment, AttachmentRole, Conflict, FederatedCredential, Inventory,
     IsolationScope, Membership, Origin, Permission, Principal, PrincipalKind, Resource, RoleAssignment, RoleDefinition,
-    Tags, UserAssignedIdentity,
+    Scope, Tags, UserAssignedIdentity,
 };
 pub use keys::{Key, Keys, lower};
