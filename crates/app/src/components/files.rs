@@ -45,7 +45,10 @@ fn file_item(index: usize, report: &FileReport, props: &FilePanelProps) -> Html 
         (c.identities, "user-assigned identity", "user-assigned identities"),
         (c.role_assignments, "role assignment", "role assignments"),
         (c.principals, "principal", "principals"),
+        (c.role_definitions, "role definition", "role definitions"),
         (c.federated_credentials, "federated credential", "federated credentials"),
+        (c.access_policies, "access policy", "access policies"),
+        (c.scopes, "scope", "scopes"),
     ] {
         if n > 0 {
             held.push(count(n, one, many));
