@@ -86,7 +86,7 @@ fn inspect(loaded: &Loaded) -> String {
     let inventory = &loaded.inventory;
     out.push_str(&format!(
         "merged: {} resources, {} user-assigned identities, {} attachments, {} principals, {} role definitions, \
-         {} role assignments, {} federated credentials\n",
+         {} role assignments, {} federated credentials, {} access policies, {} scopes\n",
         inventory.resources().len(),
         inventory.identities().len(),
         inventory.attachments().len(),
@@ -94,6 +94,8 @@ fn inspect(loaded: &Loaded) -> String {
         inventory.role_definitions().len(),
         inventory.role_assignments().len(),
         inventory.federated_credentials().len(),
+        inventory.access_policies().len(),
+        inventory.scopes().len(),
     ));
     out
 }
@@ -103,7 +105,7 @@ fn describe(report: &FileReport) -> String {
     let c = report.counts;
     let mut out = format!(
         "{}: {format}\n  {} resources, {} user-assigned identities, {} attachments, {} principals, \
-         {} role definitions, {} role assignments, {} federated credentials\n",
+         {} role definitions, {} role assignments, {} federated credentials, {} access policies, {} scopes\n",
         report.name,
         c.resources,
         c.identities,
@@ -112,6 +114,8 @@ fn describe(report: &FileReport) -> String {
         c.role_definitions,
         c.role_assignments,
         c.federated_credentials,
+        c.access_policies,
+        c.scopes,
     );
     for diagnostic in &report.diagnostics {
         let place = if diagnostic.path.is_empty() { String::new() } else { format!(" at {}", diagnostic.path) };
