@@ -12,6 +12,7 @@
 
 mod environment;
 mod graph;
+pub mod permissions;
 
 pub use environment::{Environment, Environments};
 pub use graph::{AccessGraph, Edge, EdgeKind, Node, NodeKey, NodeKind, scope_label};

@@ -1,0 +1,282 @@
+//! Effective permissions: which role assignments let a principal perform an action on a scope.
+//!
+//! Azure RBAC, as `shared/reference/attack-semantics.md` §2 states it and as this module
+//! evaluates it:
+//!
+//! - A role grants action A when, in one of its permission blocks, some `actions` pattern
+//!   matches A and no `notActions` pattern of the same block does (data actions likewise, with
+//!   `dataActions` and `notDataActions`). `notActions` subtracts; it is **not a deny**: another
+//!   assignment, or another block, can still grant A.
+//! - Patterns match case-insensitively, and `*` matches any run of characters, `/` included:
+//!   `Microsoft.Web/sites/*` covers `Microsoft.Web/sites/slots/write`.
+//! - An assignment at scope S applies to S and everything under it: the tenant root `/`, then
+//!   management groups (their hierarchy comes from the inventory's scopes), subscriptions,
+//!   resource groups, resources and child resources.
+//! - A principal holds the roles of every group it belongs to, directly or through nested
+//!   groups; cycles in membership are harmless.
+//! - An assignment with an ABAC condition still counts, but is marked conditional, so that
+//!   results depending on it can say so.
+//!
+//! Built-in roles are evaluated by their actions exactly like custom roles: a role is looked up
+//! by GUID in the inventory, then in the built-in catalog. A role known by neither grants
+//! nothing (and is reported elsewhere).
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use blastmap_model::{Inventory, Key, Permission, RoleAssignment, arm, builtin_role};
+
+/// Whether an action pattern matches an action: case-insensitive, `*` matching any run of
+/// characters (including `/` and the empty run), and a whole `/*/` segment also matching no
+/// segment at all.
+///
+/// Decision: built-in roles depend on that last rule. Managed Identity Operator ("Read and
+/// Assign User Assigned Identity") lists `…/userAssignedIdentities/*/assign/action` and
+/// `…/*/read`, while the operations are `…/userAssignedIdentities/assign/action` and `…/read`;
+/// a plain glob would say the role cannot assign identities, hiding exactly the risk seed 002
+/// and 004 describe.
+pub fn action_matches(pattern: &str, action: &str) -> bool {
+    if glob(pattern.as_bytes(), action.as_bytes()) {
+        return true;
+    }
+    // Try each `/*/` collapsed to `/` (patterns rarely hold more than one; a few at most).
+    let segments: Vec<usize> = pattern.match_indices("/*/").map(|(at, _)| at).take(4).collect();
+    (1u32..1 << segments.len()).any(|mask| {
+        let mut collapsed = Vec::with_capacity(pattern.len());
+        let mut from = 0;
+        for (bit, &at) in segments.iter().enumerate() {
+            if mask & (1 << bit) != 0 {
+                collapsed.extend_from_slice(&pattern.as_bytes()[from..=at]);
+                from = at + 3;
+            }
+        }
+        collapsed.extend_from_slice(&pattern.as_bytes()[from..]);
+        glob(&collapsed, action.as_bytes())
+    })
+}
+
+/// Case-insensitive glob where `*` matches any run of bytes, in linear time (backtracking only
+/// to the last star).
+fn glob(p: &[u8], a: &[u8]) -> bool {
+    let (mut pi, mut ai) = (0, 0);
+    // Where the last `*` was, and how much of the action it has swallowed so far.
+    let mut star: Option<(usize, usize)> = None;
+    while ai < a.len() {
+        if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, ai));
+            pi += 1;
+        } else if pi < p.len() && p[pi].eq_ignore_ascii_case(&a[ai]) {
+            pi += 1;
+            ai += 1;
+        } else if let Some((star_at, swallowed)) = star {
+            // Let the last `*` swallow one more character and retry after it.
+            pi = star_at + 1;
+            ai = swallowed + 1;
+            star = Some((star_at, swallowed + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
+/// Whether a control-plane action or a data action is asked about.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Plane {
+    /// `actions` / `notActions`.
+    Control,
+    /// `dataActions` / `notDataActions`.
+    Data,
+}
+
+/// Whether permission blocks grant `action` on `plane`.
+pub fn grants(permissions: &[Permission], action: &str, plane: Plane) -> bool {
+    permissions.iter().any(|block| {
+        let (allowed, removed) = match plane {
+            Plane::Control => (&block.actions, &block.not_actions),
+            Plane::Data => (&block.data_actions, &block.not_data_actions),
+        };
+        allowed.iter().any(|p| action_matches(p, action)) && !removed.iter().any(|p| action_matches(p, action))
+    })
+}
+
+/// The permission blocks of the role with this GUID: the inventory's definition, else the
+/// built-in catalog's.
+pub fn role_permissions(inventory: &Inventory, role: Key) -> Option<&[Permission]> {
+    inventory
+        .role_definition(role)
+        .filter(|d| !d.permissions.is_empty())
+        .map(|d| d.permissions.as_slice())
+        .or_else(|| builtin_role(inventory.text(role)).map(|r| r.permissions.as_slice()))
+}
+
+/// An assignment that grants what was asked.
+#[derive(Copy, Clone, Debug)]
+pub struct Grant<'a> {
+    /// The assignment.
+    pub assignment: &'a RoleAssignment,
+    /// The group through which the principal holds it, when not directly.
+    pub via_group: Option<Key>,
+    /// Whether the assignment carries an ABAC condition (the grant may not hold).
+    pub conditional: bool,
+}
+
+/// Effective permissions over an inventory, with group memberships and assignments indexed.
+pub struct Permissions<'a> {
+    inventory: &'a Inventory,
+    /// Assignments by principal object id.
+    by_principal: HashMap<Key, Vec<&'a RoleAssignment>>,
+    /// For each principal, every group it belongs to, transitively.
+    groups: HashMap<Key, Vec<Key>>,
+}
+
+impl<'a> Permissions<'a> {
+    /// Indexes an inventory.
+    pub fn new(inventory: &'a Inventory) -> Self {
+        let mut by_principal: HashMap<Key, Vec<&RoleAssignment>> = HashMap::new();
+        for assignment in inventory.role_assignments() {
+            by_principal.entry(assignment.principal).or_default().push(assignment);
+        }
+        let mut direct: HashMap<Key, Vec<Key>> = HashMap::new();
+        for m in inventory.memberships() {
+            direct.entry(m.member).or_default().push(m.group);
+        }
+        let groups = direct
+            .keys()
+            .map(|&member| {
+                // Breadth-first over "is a member of", each group once: cycles end here.
+                let mut seen: HashSet<Key> = HashSet::from([member]);
+                let mut queue: VecDeque<Key> = VecDeque::from([member]);
+                let mut all = Vec::new();
+                while let Some(next) = queue.pop_front() {
+                    for &group in direct.get(&next).into_iter().flatten() {
+                        if seen.insert(group) {
+                            all.push(group);
+                            queue.push_back(group);
+                        }
+                    }
+                }
+                (member, all)
+            })
+            .collect();
+        Permissions { inventory, by_principal, groups }
+    }
+
+    /// Every group `principal` belongs to, directly or through nested groups.
+    pub fn groups_of(&self, principal: Key) -> &[Key] {
+        self.groups.get(&principal).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every scope whose assignments apply at `target` (an ARM id or scope, any case): the
+    /// root, the management groups above its subscription, and every scope in its own id.
+    pub fn scopes_above(&self, target: &str) -> Vec<Key> {
+        let inventory = self.inventory;
+        let mut out: Vec<Key> = inventory.keys.get("/").into_iter().collect();
+        let own: Vec<&str> = if arm::level(target) == Some(arm::ScopeLevel::ManagementGroup) {
+            vec![target]
+        } else {
+            arm::scopes_of(target)
+        };
+        // Management groups: from the first scope that names its parent, up to the top.
+        let mut groups = Vec::new();
+        let mut next =
+            own.first().and_then(|s| inventory.keys.get(s)).and_then(|k| inventory.scope(k)).and_then(|s| s.parent);
+        while let Some(group) = next {
+            if groups.contains(&group) {
+                break;
+            }
+            groups.push(group);
+            next = inventory.scope(group).and_then(|s| s.parent);
+        }
+        out.extend(groups.into_iter().rev());
+        out.extend(own.into_iter().filter_map(|s| inventory.keys.get(s)));
+        out
+    }
+
+    /// The assignments that let `principal` perform `action` on `target`, directly or through
+    /// its groups.
+    pub fn grants(&self, principal: Key, action: &str, plane: Plane, target: &str) -> Vec<Grant<'a>> {
+        let above: HashSet<Key> = self.scopes_above(target).into_iter().collect();
+        let holders = std::iter::once((principal, None)).chain(self.groups_of(principal).iter().map(|&g| (g, Some(g))));
+        let mut out = Vec::new();
+        for (holder, via_group) in holders {
+            for &assignment in self.by_principal.get(&holder).into_iter().flatten() {
+                if !above.contains(&assignment.scope) {
+                    continue;
+                }
+                let Some(permissions) = role_permissions(self.inventory, assignment.role_definition) else { continue };
+                if grants(permissions, action, plane) {
+                    out.push(Grant { assignment, via_group, conditional: assignment.condition.is_some() });
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_match_any_run_including_slashes() {
+        assert!(action_matches("*", "Microsoft.Compute/virtualMachines/write"));
+        assert!(action_matches("Microsoft.Web/sites/*", "Microsoft.Web/sites/slots/write"));
+        assert!(action_matches("Microsoft.Web/sites/*", "Microsoft.Web/sites/write"));
+        assert!(!action_matches("Microsoft.Web/sites/*", "Microsoft.Web/serverfarms/write"));
+        assert!(!action_matches("Microsoft.Web/sites/*", "Microsoft.Web/sites"));
+        assert!(action_matches("*/read", "Microsoft.Compute/virtualMachines/read"));
+        assert!(!action_matches("*/read", "Microsoft.Compute/virtualMachines/write"));
+        assert!(!action_matches("*/read", "Microsoft.Compute/virtualMachines/readSomething/action"));
+        let assign = "Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action";
+        assert!(action_matches(assign, "microsoft.managedidentity/userassignedidentities/assign/action"));
+        assert!(action_matches(assign, "Microsoft.ManagedIdentity/userAssignedIdentities/x/assign/action"));
+        assert!(!action_matches(assign, "Microsoft.ManagedIdentity/userAssignedIdentities/write"));
+        assert!(action_matches(
+            "Microsoft.ManagedIdentity/userAssignedIdentities/*/read",
+            "Microsoft.ManagedIdentity/userAssignedIdentities/read"
+        ));
+        assert!(!action_matches("a/*/b/*/c", "a/c") && action_matches("a/*/b/*/c", "a/b/c"));
+        assert!(action_matches("Microsoft.Authorization/*/Write", "Microsoft.Authorization/roleAssignments/write"));
+        assert!(action_matches("a*b*c", "aXXbYYc") && !action_matches("a*b*c", "aXXbYY"));
+    }
+
+    fn block(actions: &[&str], not_actions: &[&str]) -> Permission {
+        let own = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect();
+        Permission { actions: own(actions), not_actions: own(not_actions), ..Permission::default() }
+    }
+
+    #[test]
+    fn not_actions_subtract_within_their_block_only() {
+        let contributor = [block(&["*"], &["Microsoft.Authorization/*/Write"])];
+        assert!(grants(&contributor, "Microsoft.Compute/virtualMachines/write", Plane::Control));
+        assert!(!grants(&contributor, "Microsoft.Authorization/roleAssignments/write", Plane::Control));
+        // Another block (or another role) still grants it: notActions is not a deny.
+        let two_blocks = [contributor[0].clone(), block(&["Microsoft.Authorization/roleAssignments/write"], &[])];
+        assert!(grants(&two_blocks, "Microsoft.Authorization/roleAssignments/write", Plane::Control));
+        assert!(
+            !grants(&contributor, "Microsoft.KeyVault/vaults/secrets/getSecret/action", Plane::Data),
+            "data actions are separate"
+        );
+    }
+
+    #[test]
+    fn built_in_roles_are_evaluated_by_their_actions() {
+        let inventory = Inventory::new();
+        let mut inventory = inventory;
+        let owner = inventory.key("8e3af657-a8ff-443c-a75c-2fe8c4bcb635");
+        let contributor = inventory.key("b24988ac-6180-42a0-ab88-20f7382dd24c");
+        let secrets_user = inventory.key("4633458b-17de-408a-b874-0445c86b69e6");
+        let write = "Microsoft.Authorization/roleAssignments/write";
+        assert!(grants(role_permissions(&inventory, owner).unwrap(), write, Plane::Control));
+        assert!(!grants(role_permissions(&inventory, contributor).unwrap(), write, Plane::Control));
+        let operator = inventory.key("f1a07417-d97a-45cb-824c-7a7467783830");
+        let assign = "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action";
+        assert!(grants(role_permissions(&inventory, operator).unwrap(), assign, Plane::Control));
+        assert!(grants(role_permissions(&inventory, contributor).unwrap(), assign, Plane::Control));
+        let reader = inventory.key("acdd72a7-3385-48ef-bd42-f606fba81ae7");
+        assert!(!grants(role_permissions(&inventory, reader).unwrap(), assign, Plane::Control));
+        let get_secret = "Microsoft.KeyVault/vaults/secrets/getSecret/action";
+        assert!(grants(role_permissions(&inventory, secrets_user).unwrap(), get_secret, Plane::Data));
+        assert!(!grants(role_permissions(&inventory, contributor).unwrap(), get_secret, Plane::Data));
+    }
+}
