@@ -6,10 +6,19 @@
 
 use std::collections::HashMap;
 
-use blastmap_model::{AttachedIdentity, Inventory, Key, PrincipalKind, arm};
+use std::collections::{HashMap as Map, HashSet};
+
+use blastmap_model::{AttachedIdentity, Inventory, Key, PrincipalKind, RoleAssignment, arm, builtin_role};
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::environment::{Environment, Environments};
+use crate::execution::{code_execution, write_action};
+use crate::permissions::{Permissions, Plane, role_permissions};
+
+const ROLE_ASSIGNMENTS_WRITE: &str = "Microsoft.Authorization/roleAssignments/write";
+const ASSIGN_IDENTITY: &str = "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action";
+const WRITE_FEDERATED_CREDENTIALS: &str =
+    "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write";
 
 /// What a node is.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -24,6 +33,9 @@ pub enum NodeKind {
     SystemIdentity,
     /// A scope a role is held on: a resource, resource group, subscription, management group or root.
     Target(arm::ScopeLevel),
+    /// An external workload trusted through a federated credential (a pipeline, a cluster's
+    /// service account): whoever controls it signs in as the identity.
+    Pipeline,
 }
 
 /// How a node is identified.
@@ -35,6 +47,8 @@ pub enum NodeKey {
     Principal(Key),
     /// The system-assigned identity of the source with this ARM id.
     System(Key),
+    /// The external subject of the federated credential with this id.
+    Federated(Key),
 }
 
 /// A node of the access graph.
@@ -108,10 +122,21 @@ impl AccessGraph {
     /// Builds the graph of an inventory.
     pub fn build(inventory: &Inventory) -> Self {
         let environments = Environments::new(inventory);
-        let mut builder = Builder { inventory, environments: &environments, graph: AccessGraph::default() };
+        let permissions = Permissions::new(inventory);
+        let mut builder = Builder {
+            inventory,
+            environments: &environments,
+            permissions: &permissions,
+            graph: AccessGraph::default(),
+        };
         builder.identities();
         builder.attachments();
         builder.role_assignments();
+        builder.memberships();
+        builder.code_execution();
+        builder.self_grants();
+        builder.identity_takeover();
+        builder.federations();
         builder.graph
     }
 
@@ -130,7 +155,21 @@ impl AccessGraph {
 struct Builder<'a> {
     inventory: &'a Inventory,
     environments: &'a Environments,
+    permissions: &'a Permissions<'a>,
     graph: AccessGraph,
+}
+
+/// The name of an assignment's role for people: the GUID decides (the inventory's definition,
+/// then the built-in catalog); the export's label only when neither knows the role.
+pub fn role_name(inventory: &Inventory, assignment: &RoleAssignment) -> String {
+    let guid = inventory.text(assignment.role_definition);
+    inventory
+        .role_definition(assignment.role_definition)
+        .map(|d| d.name.clone())
+        .filter(|n| !n.is_empty())
+        .or_else(|| builtin_role(guid).map(|r| r.name.to_owned()))
+        .or_else(|| assignment.role_name.clone())
+        .unwrap_or_else(|| format!("role {guid}"))
 }
 
 impl Builder<'_> {
@@ -197,45 +236,245 @@ impl Builder<'_> {
         }
     }
 
+    /// The node that acts for a principal id, created as a principal node when no identity
+    /// claims it.
+    fn principal_node(&mut self, id: Key, assignment: Option<&RoleAssignment>) -> NodeIndex {
+        if let Some(&at) = self.graph.by_principal_id.get(&id) {
+            return at;
+        }
+        let principal = self.inventory.principal(id);
+        let kind = principal.map(|p| p.kind).or(assignment.map(|a| a.principal_type)).unwrap_or_default();
+        let label = principal
+            .and_then(|p| p.display_name.clone())
+            .or_else(|| assignment.and_then(|a| a.principal_name.clone()).filter(|n| !n.is_empty()))
+            .unwrap_or_else(|| self.inventory.text(id).to_owned());
+        let key = NodeKey::Principal(id);
+        let at = self.add(key, |_| Node {
+            key,
+            kind: NodeKind::Principal(kind),
+            label,
+            environment: Environment::Unknown,
+            region: None,
+        });
+        self.graph.by_principal_id.insert(id, at);
+        at
+    }
+
+    fn edge(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind, reason: String) {
+        self.graph.graph.add_edge(from, to, Edge { kind, reason });
+    }
+
+    fn label(&self, at: NodeIndex) -> &str {
+        &self.graph.graph[at].label
+    }
+
+    /// Members hold their groups' roles: member → group, for every group that holds one.
+    fn memberships(&mut self) {
+        for membership in self.inventory.memberships() {
+            let Some(&group) = self.graph.by_principal_id.get(&membership.group) else { continue };
+            let member = self.principal_node(membership.member, None);
+            let reason = format!("{} is a member of {}", self.label(member), self.label(group));
+            self.edge(member, group, EdgeKind::HasRole, reason);
+        }
+    }
+
+    /// The holders whose own assignments apply at `target`, with those assignments.
+    fn holders_above(&self, target: &str) -> (HashSet<Key>, Vec<Key>) {
+        let above: HashSet<Key> = self.permissions.scopes_above(target).into_iter().collect();
+        let mut holders: Vec<Key> = self
+            .permissions
+            .holders()
+            .filter(|(_, held)| held.iter().any(|a| above.contains(&a.scope)))
+            .map(|(holder, _)| holder)
+            .collect();
+        holders.sort();
+        (above, holders)
+    }
+
+    /// Controls: who can run code on each source, and so holds its identities (seed 002).
+    fn code_execution(&mut self) {
+        let mut sources: Vec<Key> = self.inventory.attachments().iter().map(|a| a.source).collect();
+        sources.sort();
+        sources.dedup();
+        for source in sources {
+            let text = self.inventory.text(source).to_owned();
+            let resource_type = self
+                .inventory
+                .resource(source)
+                .map(|r| r.resource_type.clone())
+                .or_else(|| arm::resource_type(&text))
+                .unwrap_or_default();
+            let Some(row) = code_execution(&resource_type) else { continue };
+            let Some(&source_node) = self.graph.index.get(&NodeKey::Arm(source)) else { continue };
+            let (above, holders) = self.holders_above(&text);
+            for holder in holders {
+                let way = row.ways.iter().find_map(|way| {
+                    let grants: Option<Vec<_>> = way
+                        .iter()
+                        .map(|(plane, action)| {
+                            self.permissions
+                                .held(holder, None, action, *plane, &above)
+                                .into_iter()
+                                .next()
+                                .map(|g| (g, *action))
+                        })
+                        .collect();
+                    grants
+                });
+                let Some(way) = way else { continue };
+                let holder_node = self.principal_node(holder, None);
+                let why: Vec<String> = way
+                    .iter()
+                    .map(|(grant, action)| {
+                        let scope = self.scope_name(grant.assignment.scope);
+                        format!("{} on {scope} grants {action}", role_name(self.inventory, grant.assignment))
+                    })
+                    .collect();
+                let reason = format!(
+                    "{} can run code on {} ({})",
+                    self.label(holder_node),
+                    self.label(source_node),
+                    why.join("; ")
+                );
+                self.edge(holder_node, source_node, EdgeKind::Controls, reason);
+            }
+        }
+    }
+
+    fn scope_name(&self, scope: Key) -> String {
+        match self.graph.index.get(&NodeKey::Arm(scope)) {
+            Some(&at) => self.label(at).to_owned(),
+            None => scope_label(self.inventory.text(scope)),
+        }
+    }
+
+    /// GrantsSelf: whoever may write role assignments at a scope can give itself any role there.
+    fn self_grants(&mut self) {
+        let mut found = Vec::new();
+        for (holder, held) in self.permissions.holders() {
+            for assignment in held {
+                let Some(permissions) = role_permissions(self.inventory, assignment.role_definition) else { continue };
+                if crate::permissions::grants(permissions, ROLE_ASSIGNMENTS_WRITE, Plane::Control) {
+                    found.push((holder, *assignment));
+                }
+            }
+        }
+        found.sort_by_key(|(holder, a)| (*holder, a.id));
+        for (holder, assignment) in found {
+            let Some(&scope) = self.graph.index.get(&NodeKey::Arm(assignment.scope)) else { continue };
+            let holder_node = self.principal_node(holder, Some(assignment));
+            let reason = format!(
+                "{} can grant itself any role on {} ({} grants {ROLE_ASSIGNMENTS_WRITE})",
+                self.label(holder_node),
+                self.label(scope),
+                role_name(self.inventory, assignment)
+            );
+            self.edge(holder_node, scope, EdgeKind::GrantsSelf, reason);
+        }
+    }
+
+    /// CanAttach and TakesOver: who can make a user-assigned identity its own, by attaching it
+    /// to compute it can write (seed 004's FAQ: assign/action on the identity plus write on the
+    /// compute), or by adding a federated credential it controls.
+    fn identity_takeover(&mut self) {
+        // Compute resources (of the types code runs on) under each scope, for the other half.
+        let mut compute_under: Map<Key, Vec<(Key, String)>> = Map::new();
+        for resource in self.inventory.resources() {
+            if code_execution(&resource.resource_type).is_none() {
+                continue;
+            }
+            for scope in self.permissions.scopes_above(self.inventory.text(resource.id)) {
+                compute_under.entry(scope).or_default().push((resource.id, resource.resource_type.clone()));
+            }
+        }
+        for identity in self.inventory.identities() {
+            let text = self.inventory.text(identity.id).to_owned();
+            let Some(&identity_node) = self.graph.index.get(&NodeKey::Arm(identity.id)) else { continue };
+            let (above, holders) = self.holders_above(&text);
+            for holder in holders {
+                let holder_node = self.principal_node(holder, None);
+                if holder_node == identity_node {
+                    continue;
+                }
+                if let Some(grant) =
+                    self.permissions.held(holder, None, WRITE_FEDERATED_CREDENTIALS, Plane::Control, &above).first()
+                {
+                    let reason = format!(
+                        "{} can add a federated credential to {} and sign in as it ({} on {} grants {WRITE_FEDERATED_CREDENTIALS})",
+                        self.label(holder_node),
+                        self.label(identity_node),
+                        role_name(self.inventory, grant.assignment),
+                        self.scope_name(grant.assignment.scope)
+                    );
+                    self.edge(holder_node, identity_node, EdgeKind::TakesOver, reason);
+                }
+                let Some(assign) =
+                    self.permissions.held(holder, None, ASSIGN_IDENTITY, Plane::Control, &above).into_iter().next()
+                else {
+                    continue;
+                };
+                let compute = self.compute_writable_by(holder, &compute_under);
+                let Some((compute, _)) = compute else { continue };
+                let reason = format!(
+                    "{} can attach {} to {} and use it ({} on {} grants {ASSIGN_IDENTITY})",
+                    self.label(holder_node),
+                    self.label(identity_node),
+                    self.inventory.resource(compute).map_or("a compute resource", |r| r.name.as_str()),
+                    role_name(self.inventory, assign.assignment),
+                    self.scope_name(assign.assignment.scope)
+                );
+                self.edge(holder_node, identity_node, EdgeKind::CanAttach, reason);
+            }
+        }
+    }
+
+    /// Some compute resource `holder` may write (create or reconfigure), if any.
+    fn compute_writable_by(&self, holder: Key, compute_under: &Map<Key, Vec<(Key, String)>>) -> Option<(Key, String)> {
+        let held = self.permissions.holders().find(|(h, _)| *h == holder)?.1;
+        for assignment in held {
+            let Some(permissions) = role_permissions(self.inventory, assignment.role_definition) else { continue };
+            for (compute, resource_type) in compute_under.get(&assignment.scope).into_iter().flatten() {
+                if crate::permissions::grants(permissions, &write_action(resource_type), Plane::Control) {
+                    return Some((*compute, resource_type.clone()));
+                }
+            }
+        }
+        None
+    }
+
+    /// Federates: each federated credential trusts an external subject to sign in as its identity.
+    fn federations(&mut self) {
+        for credential in self.inventory.federated_credentials() {
+            let Some(&identity_node) = self.graph.index.get(&NodeKey::Arm(credential.identity)) else { continue };
+            let subject = credential
+                .subject
+                .clone()
+                .or_else(|| credential.claims_expression.as_ref().map(|c| format!("claims {c}")))
+                .unwrap_or_default();
+            let issuer = credential.issuer.trim_start_matches("https://").trim_end_matches('/');
+            let label = format!("{issuer}: {subject}");
+            let key = NodeKey::Federated(credential.id);
+            let environment = self.graph.graph[identity_node].environment;
+            let node = self.add(key, |_| Node { key, kind: NodeKind::Pipeline, label, environment, region: None });
+            let reason = format!(
+                "a token from {} for {subject} signs in as {} (federated credential {})",
+                credential.issuer,
+                self.label(identity_node),
+                credential.name
+            );
+            self.edge(node, identity_node, EdgeKind::Federates, reason);
+        }
+    }
+
     fn role_assignments(&mut self) {
         for assignment in self.inventory.role_assignments() {
-            let holder = match self.graph.by_principal_id.get(&assignment.principal) {
-                Some(&at) => at,
-                None => {
-                    let principal = self.inventory.principal(assignment.principal);
-                    let kind = principal.map_or(assignment.principal_type, |p| p.kind);
-                    let label = principal
-                        .and_then(|p| p.display_name.clone())
-                        .or_else(|| assignment.principal_name.clone().filter(|n| !n.is_empty()))
-                        .unwrap_or_else(|| self.inventory.text(assignment.principal).to_owned());
-                    let key = NodeKey::Principal(assignment.principal);
-                    let at = self.add(key, |_| Node {
-                        key,
-                        kind: NodeKind::Principal(kind),
-                        label,
-                        environment: Environment::Unknown,
-                        region: None,
-                    });
-                    self.graph.by_principal_id.insert(assignment.principal, at);
-                    at
-                }
-            };
+            let holder = self.principal_node(assignment.principal, Some(assignment));
             let level = arm::level(self.inventory.text(assignment.scope)).unwrap_or(arm::ScopeLevel::Resource);
             let target = match self.graph.index.get(&NodeKey::Arm(assignment.scope)) {
                 Some(&at) => at,
                 None => self.arm_node(assignment.scope, NodeKind::Target(level)),
             };
-            // The GUID decides: the inventory's definition, then the built-in catalog; the
-            // export's label only when neither knows the role.
-            let guid = self.inventory.text(assignment.role_definition);
-            let role = self
-                .inventory
-                .role_definition(assignment.role_definition)
-                .map(|d| d.name.clone())
-                .filter(|n| !n.is_empty())
-                .or_else(|| blastmap_model::builtin_role(guid).map(|r| r.name.to_owned()))
-                .or_else(|| assignment.role_name.clone())
-                .unwrap_or_else(|| format!("role {}", self.inventory.text(assignment.role_definition)));
+            let role = role_name(self.inventory, assignment);
             let reason =
                 format!("{} holds {role} on {}", self.graph.graph[holder].label, self.graph.graph[target].label);
             self.graph.graph.add_edge(holder, target, Edge { kind: EdgeKind::HasRole, reason });

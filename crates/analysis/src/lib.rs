@@ -11,6 +11,7 @@
 //! browser (single-threaded).
 
 mod environment;
+pub mod execution;
 mod graph;
 pub mod permissions;
 

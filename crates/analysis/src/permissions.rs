@@ -197,19 +197,34 @@ impl<'a> Permissions<'a> {
     pub fn grants(&self, principal: Key, action: &str, plane: Plane, target: &str) -> Vec<Grant<'a>> {
         let above: HashSet<Key> = self.scopes_above(target).into_iter().collect();
         let holders = std::iter::once((principal, None)).chain(self.groups_of(principal).iter().map(|&g| (g, Some(g))));
+        holders.flat_map(|(holder, via)| self.held(holder, via, action, plane, &above)).collect()
+    }
+
+    /// The assignments `holder` itself holds that grant `action` at a scope in `above`.
+    pub fn held(
+        &self,
+        holder: Key,
+        via_group: Option<Key>,
+        action: &str,
+        plane: Plane,
+        above: &HashSet<Key>,
+    ) -> Vec<Grant<'a>> {
         let mut out = Vec::new();
-        for (holder, via_group) in holders {
-            for &assignment in self.by_principal.get(&holder).into_iter().flatten() {
-                if !above.contains(&assignment.scope) {
-                    continue;
-                }
-                let Some(permissions) = role_permissions(self.inventory, assignment.role_definition) else { continue };
-                if grants(permissions, action, plane) {
-                    out.push(Grant { assignment, via_group, conditional: assignment.condition.is_some() });
-                }
+        for &assignment in self.by_principal.get(&holder).into_iter().flatten() {
+            if !above.contains(&assignment.scope) {
+                continue;
+            }
+            let Some(permissions) = role_permissions(self.inventory, assignment.role_definition) else { continue };
+            if grants(permissions, action, plane) {
+                out.push(Grant { assignment, via_group, conditional: assignment.condition.is_some() });
             }
         }
         out
+    }
+
+    /// Every principal (object id) that holds an assignment itself.
+    pub fn holders(&self) -> impl Iterator<Item = (Key, &[&'a RoleAssignment])> {
+        self.by_principal.iter().map(|(k, v)| (*k, v.as_slice()))
     }
 }
 

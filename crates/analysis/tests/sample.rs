@@ -71,5 +71,26 @@ fn every_kind_of_node_is_present_with_its_environment() {
     assert_eq!(find("rg-orders-uat").kind, NodeKind::Target(blastmap_model::arm::ScopeLevel::ResourceGroup));
     // The orphaned assignment's principal is known only by its object id.
     assert!(g.node_weights().any(|n| n.label == "d3adbeef-0000-4000-8000-000000000000"));
-    assert_eq!(g.edge_count(), 6 + 11, "six attachments and eleven role assignments");
+}
+
+#[test]
+fn every_edge_of_the_sample_with_its_reason() {
+    let loaded = sample();
+    let access = AccessGraph::build(&loaded.inventory);
+    let g = &access.graph;
+    let mut lines: Vec<String> = g
+        .raw_edges()
+        .iter()
+        .map(|e| {
+            format!(
+                "{:<10} {:<28} -> {:<28} {}",
+                e.weight.kind.as_str(),
+                g[e.source()].label,
+                g[e.target()].label,
+                e.weight.reason
+            )
+        })
+        .collect();
+    lines.sort();
+    insta::assert_snapshot!(lines.join("\n"));
 }

@@ -140,18 +140,28 @@ impl Renderer for Canvas2d {
             c.begin_path();
             for edge in scene.edges.iter().filter(|e| e.style == style) {
                 let (a, b) = (&scene.nodes[edge.from], &scene.nodes[edge.to]);
-                let (x0, y0) = view.to_screen(a.x + NODE_WIDTH / 2.0, a.y);
-                let (x1, y1) = view.to_screen(b.x - NODE_WIDTH / 2.0, b.y);
-                let bend = f64::from((x1 - x0).abs() * 0.4);
-                c.move_to(f64::from(x0), f64::from(y0));
-                c.bezier_curve_to(
-                    f64::from(x0) + bend,
-                    f64::from(y0),
-                    f64::from(x1) - bend,
-                    f64::from(y1),
-                    f64::from(x1),
-                    f64::from(y1),
-                );
+                let half = NODE_WIDTH / 2.0;
+                // Rightwards edges leave from the right side and enter on the left; leftwards
+                // ones the other way round; edges within a column arc out to its right.
+                let (from_x, to_x, out) = if b.x > a.x + 1.0 {
+                    (a.x + half, b.x - half, 1.0)
+                } else if b.x < a.x - 1.0 {
+                    (a.x - half, b.x + half, -1.0)
+                } else {
+                    (a.x + half, b.x + half, 0.0)
+                };
+                let (x0, y0) = view.to_screen(from_x, a.y);
+                let (x1, y1) = view.to_screen(to_x, b.y);
+                let (x0, y0, x1, y1) = (f64::from(x0), f64::from(y0), f64::from(x1), f64::from(y1));
+                let (c0, c1) = if out == 0.0 {
+                    let loop_out = (y1 - y0).abs().mul_add(0.3, 30.0 * f64::from(view.scale));
+                    (x0 + loop_out, x1 + loop_out)
+                } else {
+                    let bend = (x1 - x0).abs() * 0.4;
+                    (x0 + bend * out, x1 - bend * out)
+                };
+                c.move_to(x0, y0);
+                c.bezier_curve_to(c0, y0, c1, y1, x1, y1);
             }
             c.set_stroke_style_str(colour);
             c.set_line_width(width);

@@ -32,7 +32,7 @@ pub enum NodeStyle {
 impl NodeStyle {
     fn of(kind: NodeKind) -> Self {
         match kind {
-            NodeKind::Principal(_) => NodeStyle::Actor,
+            NodeKind::Principal(_) | NodeKind::Pipeline => NodeStyle::Actor,
             NodeKind::Source => NodeStyle::Source,
             NodeKind::UserAssignedIdentity => NodeStyle::Identity,
             NodeKind::SystemIdentity => NodeStyle::SystemIdentity,

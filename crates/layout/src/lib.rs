@@ -49,7 +49,7 @@ impl Column {
     /// The column of a node kind.
     pub fn of(kind: NodeKind) -> Column {
         match kind {
-            NodeKind::Principal(_) => Column::Actors,
+            NodeKind::Principal(_) | NodeKind::Pipeline => Column::Actors,
             NodeKind::Source => Column::Sources,
             NodeKind::UserAssignedIdentity | NodeKind::SystemIdentity => Column::Identities,
             NodeKind::Target(_) => Column::Targets,
@@ -128,7 +128,7 @@ type Cell = (Environment, Option<String>, Column);
 /// Lays out the whole access graph.
 pub fn layout(access: &AccessGraph) -> Layout {
     let g = &access.graph;
-    let lanes: Vec<Environment> = g.node_indices().map(|n| lane_of(access, n)).collect();
+    let lanes = lanes(access);
     // Group nodes into (lane, region, column) cells, each sorted by label first.
     let mut cells: BTreeMap<Cell, Vec<NodeIndex>> = BTreeMap::new();
     for n in g.node_indices() {
@@ -224,20 +224,35 @@ fn place(access: &AccessGraph, cells: &BTreeMap<Cell, Vec<NodeIndex>>, lanes_of:
     layout
 }
 
-/// The lane a node is drawn in: its own environment, or, when it has none (people, groups),
-/// the environment most of its neighbours are in.
-fn lane_of(access: &AccessGraph, n: NodeIndex) -> Environment {
+/// How many times lanes spread through nodes without an environment (a person in a group that
+/// holds a role is two steps from any environment).
+const LANE_ROUNDS: usize = 4;
+
+/// The lane each node is drawn in: its own environment, or, when it has none (people, groups,
+/// pipelines), the lane most of its neighbours are in, spreading a few steps. Each round reads
+/// only the previous round's lanes, so the result does not depend on node order.
+fn lanes(access: &AccessGraph) -> Vec<Environment> {
     let g = &access.graph;
-    let own = g[n].environment;
-    if own != Environment::Unknown {
-        return own;
-    }
-    let mut votes: BTreeMap<Environment, usize> = BTreeMap::new();
-    for m in g.neighbors_directed(n, Direction::Outgoing).chain(g.neighbors_directed(n, Direction::Incoming)) {
-        if g[m].environment != Environment::Unknown {
-            *votes.entry(g[m].environment).or_default() += 1;
+    let mut lanes: Vec<Environment> = g.node_indices().map(|n| g[n].environment).collect();
+    for _ in 0..LANE_ROUNDS {
+        let previous = lanes.clone();
+        let mut changed = false;
+        for n in g.node_indices().filter(|n| previous[n.index()] == Environment::Unknown) {
+            let mut votes: BTreeMap<Environment, usize> = BTreeMap::new();
+            for m in g.neighbors_directed(n, Direction::Outgoing).chain(g.neighbors_directed(n, Direction::Incoming)) {
+                if previous[m.index()] != Environment::Unknown {
+                    *votes.entry(previous[m.index()]).or_default() += 1;
+                }
+            }
+            // Most votes; on a tie the later lane (prod over dev): the riskier reading.
+            if let Some((env, _)) = votes.into_iter().max_by_key(|&(env, count)| (count, env)) {
+                lanes[n.index()] = env;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
         }
     }
-    // Most votes; on a tie the later lane (prod over dev): the riskier reading.
-    votes.into_iter().max_by_key(|&(env, count)| (count, env)).map_or(Environment::Unknown, |(env, _)| env)
+    lanes
 }

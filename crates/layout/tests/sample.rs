@@ -22,6 +22,7 @@ fn lanes_columns_and_no_overlap() {
     assert_eq!(at("alice@contoso.com").column, Column::Actors);
     assert_eq!(at("alice@contoso.com").lane, Environment::Dev, "alice acts on a dev resource group");
     assert_eq!(at("d3adbeef-0000-4000-8000-000000000000").lane, Environment::Uat, "its only role is on a uat group");
+    assert_eq!(at("bob@contoso.com").lane, Environment::Prod, "a member of a group acting in prod");
     assert_eq!(at("app-orders-dev").column, Column::Sources);
     assert_eq!(at("id-orders").column, Column::Identities);
     assert_eq!(at("kv-orders-prod").column, Column::Targets);
