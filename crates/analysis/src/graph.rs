@@ -13,7 +13,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::environment::{Environment, Environments};
 use crate::execution::{code_execution, write_action};
-use crate::permissions::{Permissions, Plane, role_permissions};
+use crate::permissions::{Access, Permissions, Plane, role_permissions};
 
 const ROLE_ASSIGNMENTS_WRITE: &str = "Microsoft.Authorization/roleAssignments/write";
 const ASSIGN_IDENTITY: &str = "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action";
@@ -107,6 +107,9 @@ pub struct Edge {
     pub kind: EdgeKind,
     /// Why, in words: "app-orders-dev can use id-orders".
     pub reason: String,
+    /// For edges that grant permissions on their target and everything under it (a role, a
+    /// self-grant, running code), how much.
+    pub access: Option<Access>,
 }
 
 /// The access graph of an inventory.
@@ -232,7 +235,7 @@ impl Builder<'_> {
                 }
             };
             let reason = format!("{} can use {}", self.graph.graph[source].label, self.graph.graph[identity].label);
-            self.graph.graph.update_edge(source, identity, Edge { kind: EdgeKind::CanUse, reason });
+            self.graph.graph.update_edge(source, identity, Edge { kind: EdgeKind::CanUse, reason, access: None });
         }
     }
 
@@ -261,7 +264,11 @@ impl Builder<'_> {
     }
 
     fn edge(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind, reason: String) {
-        self.graph.graph.add_edge(from, to, Edge { kind, reason });
+        let access = match kind {
+            EdgeKind::GrantsSelf | EdgeKind::Controls => Some(Access::ControlWrite),
+            _ => None,
+        };
+        self.graph.graph.add_edge(from, to, Edge { kind, reason, access });
     }
 
     fn label(&self, at: NodeIndex) -> &str {
@@ -477,7 +484,9 @@ impl Builder<'_> {
             let role = role_name(self.inventory, assignment);
             let reason =
                 format!("{} holds {role} on {}", self.graph.graph[holder].label, self.graph.graph[target].label);
-            self.graph.graph.add_edge(holder, target, Edge { kind: EdgeKind::HasRole, reason });
+            // A role nobody can look up still counts as reach: access is access.
+            let access = role_permissions(self.inventory, assignment.role_definition).map_or(Access::Read, Access::of);
+            self.graph.graph.add_edge(holder, target, Edge { kind: EdgeKind::HasRole, reason, access: Some(access) });
         }
     }
 }

@@ -14,6 +14,7 @@ mod environment;
 pub mod execution;
 mod graph;
 pub mod permissions;
+pub mod radius;
 
 pub use environment::{Environment, Environments};
 pub use graph::{AccessGraph, Edge, EdgeKind, Node, NodeKey, NodeKind, scope_label};

@@ -79,6 +79,81 @@ fn glob(p: &[u8], a: &[u8]) -> bool {
     p[pi..].iter().all(|&c| c == b'*')
 }
 
+/// How much a role lets its holder do, from least to most.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Access {
+    /// Control-plane reads only (or nothing that matters): access is access.
+    Read,
+    /// Data-plane reads (secrets, blobs, rows).
+    DataRead,
+    /// Data-plane writes, deletes or actions.
+    DataWrite,
+    /// Control-plane writes, deletes or actions: the resource itself can be changed.
+    ControlWrite,
+}
+
+impl Access {
+    /// The name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Read => "read",
+            Access::DataRead => "data-read",
+            Access::DataWrite => "data-write",
+            Access::ControlWrite => "control-write",
+        }
+    }
+
+    /// The strongest access a role's permission blocks give, judged by their patterns: any
+    /// control-plane pattern that is not a read is a control-plane write (`*`, `*/write`,
+    /// `.../runCommand/action`); data patterns likewise split into reads and writes.
+    pub fn of(permissions: &[Permission]) -> Access {
+        let mut strongest = Access::Read;
+        for block in permissions {
+            if block.actions.iter().any(|a| !control_reads(a)) {
+                return Access::ControlWrite;
+            }
+            if block.data_actions.iter().any(|a| data_writes(a)) {
+                strongest = strongest.max(Access::DataWrite);
+            } else if !block.data_actions.is_empty() {
+                strongest = strongest.max(Access::DataRead);
+            }
+        }
+        strongest
+    }
+}
+
+/// Whether a control action pattern only reads: `.../read`, `get…` and `list…` actions
+/// (except those that hand out keys, credentials or secrets, which give the resource away), and
+/// user-delegation keys (which sign read SAS tokens for what the holder may already read).
+fn control_reads(pattern: &str) -> bool {
+    let lower = pattern.to_ascii_lowercase();
+    if lower.ends_with('*') {
+        return false;
+    }
+    let verb = lower.trim_end_matches("/action").rsplit('/').next().unwrap_or("");
+    let hands_out_secrets = ["key", "credential", "secret"].iter().any(|s| verb.contains(s));
+    verb == "read"
+        || verb.starts_with("get")
+        || verb == "generateuserdelegationkey"
+        || (verb.starts_with("list") && !hands_out_secrets)
+}
+
+/// Whether a data action pattern changes data. Data-plane reads are often named as actions
+/// (`secrets/getSecret/action`, `blobs/read`), so the verb decides, and a wildcard counts as a
+/// write (it covers the writes).
+fn data_writes(pattern: &str) -> bool {
+    let lower = pattern.to_ascii_lowercase();
+    if lower.ends_with('*') {
+        return true;
+    }
+    let verb = lower.trim_end_matches("/action").rsplit('/').next().unwrap_or("");
+    const WRITES: [&str; 14] = [
+        "write", "delete", "set", "create", "update", "purge", "import", "restore", "add", "move", "modify", "recover",
+        "send", "upload",
+    ];
+    WRITES.iter().any(|w| verb.contains(w))
+}
+
 /// Whether a control-plane action or a data action is asked about.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Plane {
@@ -272,6 +347,21 @@ mod tests {
             !grants(&contributor, "Microsoft.KeyVault/vaults/secrets/getSecret/action", Plane::Data),
             "data actions are separate"
         );
+    }
+
+    #[test]
+    fn access_classes_of_built_in_roles() {
+        let class = |guid: &str| Access::of(&blastmap_model::builtin_role(guid).unwrap().permissions);
+        assert_eq!(class("8e3af657-a8ff-443c-a75c-2fe8c4bcb635"), Access::ControlWrite, "Owner");
+        assert_eq!(class("acdd72a7-3385-48ef-bd42-f606fba81ae7"), Access::Read, "Reader");
+        assert_eq!(class("4633458b-17de-408a-b874-0445c86b69e6"), Access::DataRead, "Key Vault Secrets User");
+        assert_eq!(class("2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"), Access::DataRead, "Storage Blob Data Reader");
+        assert_eq!(
+            class("ba92f5b4-2d11-453d-a403-e96b0029c9fe"),
+            Access::ControlWrite,
+            "Storage Blob Data Contributor writes containers"
+        );
+        assert_eq!(class("7f951dda-4ed3-4680-a7ca-43fe172d538d"), Access::Read, "AcrPull");
     }
 
     #[test]
