@@ -351,7 +351,7 @@ mod tests {
 
     #[test]
     fn access_classes_of_built_in_roles() {
-        let class = |guid: &str| Access::of(&blastmap_model::builtin_role(guid).unwrap().permissions);
+        let class = |guid: &str| Access::of(&builtin_role(guid).unwrap().permissions);
         assert_eq!(class("8e3af657-a8ff-443c-a75c-2fe8c4bcb635"), Access::ControlWrite, "Owner");
         assert_eq!(class("acdd72a7-3385-48ef-bd42-f606fba81ae7"), Access::Read, "Reader");
         assert_eq!(class("4633458b-17de-408a-b874-0445c86b69e6"), Access::DataRead, "Key Vault Secrets User");

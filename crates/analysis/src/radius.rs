@@ -14,6 +14,7 @@
 //! Reach counts distinct ARM resources of the inventory, user-assigned identities included
 //! (spec §5).
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 
 use blastmap_model::{Inventory, Key};
@@ -118,8 +119,8 @@ pub fn radius(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode:
                 }
             }
             for target in next {
-                if !path_to.contains_key(&target) {
-                    path_to.insert(target, path.clone());
+                if let Entry::Vacant(slot) = path_to.entry(target) {
+                    slot.insert(path.clone());
                     queue.push_back(target);
                 }
             }
