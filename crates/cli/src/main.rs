@@ -10,8 +10,10 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod radius;
+
 use blastmap_ingest::{FileReport, Loaded, SourceFile, load, native};
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(name = "blastmap", version, about = "The blast radius of Azure managed identities")]
@@ -34,6 +36,35 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// What a compromised source, identity, principal or pipeline reaches, directly and
+    /// transitively, with the path that explains each resource.
+    #[command(group(clap::ArgGroup::new("start").required(true).args(["from", "all"])))]
+    Radius {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+        /// A resource id, identity id, or principal object id (repeatable).
+        #[arg(long)]
+        from: Vec<String>,
+        /// Every source, identity, principal and pipeline.
+        #[arg(long)]
+        all: bool,
+        /// With --all: list what each reaches, not only how much.
+        #[arg(long)]
+        list: bool,
+        /// Input files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// How results are printed.
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    /// For people.
+    Text,
+    /// For programs.
+    Json,
 }
 
 /// Exit status for usage errors and unreadable input.
@@ -41,7 +72,7 @@ const USAGE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (Command::Inspect { files } | Command::Inventory { files }) = &cli.command;
+    let (Command::Inspect { files } | Command::Inventory { files } | Command::Radius { files, .. }) = &cli.command;
     let inputs = match read(files) {
         Ok(inputs) => inputs,
         Err(message) => {
@@ -54,18 +85,34 @@ fn main() -> ExitCode {
     let loaded = load(&sources);
     let text = match cli.command {
         Command::Inspect { .. } => inspect(&loaded),
-        Command::Inventory { .. } => {
-            for report in &loaded.files {
-                for diagnostic in &report.diagnostics {
-                    eprintln!("{diagnostic}");
+        Command::Radius { format, from, all, list, .. } => {
+            report_diagnostics(&loaded);
+            let starts = if all { radius::Starts::All } else { radius::Starts::Ids(from) };
+            match radius::run(&loaded.inventory, starts, list, format == OutputFormat::Json) {
+                Ok(text) => text,
+                Err(message) => {
+                    eprintln!("blastmap: {message}");
+                    return ExitCode::from(USAGE);
                 }
             }
+        }
+        Command::Inventory { .. } => {
+            report_diagnostics(&loaded);
             native::write(&loaded.inventory) + "\n"
         }
     };
     // A closed pipe (`blastmap inventory … | head`) is not an error worth a message.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     ExitCode::SUCCESS
+}
+
+/// Diagnostics go to standard error, so that standard output holds only the requested output.
+fn report_diagnostics(loaded: &Loaded) {
+    for report in &loaded.files {
+        for diagnostic in &report.diagnostics {
+            eprintln!("{diagnostic}");
+        }
+    }
 }
 
 fn read(paths: &[PathBuf]) -> Result<Vec<(String, Vec<u8>)>, String> {

@@ -47,3 +47,45 @@ fn unreadable_input_and_bad_usage_exit_2() {
     let (code, _, _) = blastmap(&["inspect"]);
     assert_eq!(code, 2);
 }
+
+const APP_ORDERS_DEV: &str = "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg-orders-dev/providers/Microsoft.Web/sites/APP-ORDERS-DEV";
+
+#[test]
+fn radius_from_one_source_as_json() {
+    let (code, out, err) =
+        blastmap(&["radius", "--format", "json", "--from", APP_ORDERS_DEV, "web/sample/inventory.json"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let entry = &json["radius"][0];
+    assert_eq!(entry["from"], APP_ORDERS_DEV.to_lowercase(), "ids come out lower-cased");
+    assert_eq!((entry["direct"].as_u64(), entry["transitive"].as_u64()), (Some(12), Some(12)));
+    let reached = entry["reached"].as_array().expect("reached is listed with --from");
+    assert_eq!(reached.len(), 12);
+    let vault = reached.iter().find(|r| r["id"].as_str().unwrap().ends_with("/kv-orders-prod")).unwrap();
+    assert_eq!(vault["access"], "control-write");
+    let kinds: Vec<&str> = vault["path"].as_array().unwrap().iter().map(|s| s["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["CanUse", "HasRole"]);
+}
+
+#[test]
+fn radius_of_everything_largest_first() {
+    let (code, out, _) = blastmap(&["radius", "--all", "--format", "json", "web/sample/inventory.json"]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let entries = json["radius"].as_array().unwrap();
+    assert_eq!(entries.len(), 15, "every node but the 9 targets");
+    assert_eq!(entries[0]["name"], "alice@contoso.com");
+    assert_eq!((entries[0]["direct"].as_u64(), entries[0]["transitive"].as_u64()), (Some(4), Some(15)));
+    assert!(entries.iter().all(|e| e.get("reached").is_none()), "reached only with --list");
+    assert!(entries.windows(2).all(|w| w[0]["transitive"].as_u64() >= w[1]["transitive"].as_u64()));
+}
+
+#[test]
+fn radius_of_an_unknown_id_is_a_usage_error() {
+    let (code, out, err) =
+        blastmap(&["radius", "--from", "/subscriptions/x/resourceGroups/y", "web/sample/inventory.json"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("is not a resource, identity or principal of the inputs"), "{err}");
+    let (code, _, _) = blastmap(&["radius", "web/sample/inventory.json"]);
+    assert_eq!(code, 2, "--from or --all is required");
+}
