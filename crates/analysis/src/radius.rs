@@ -67,31 +67,79 @@ impl Coverage {
     }
 }
 
+/// How a resource was reached: the grant edge, and how far from the start its tail is.
+#[derive(Copy, Clone)]
+struct Best {
+    access: Access,
+    depth: usize,
+    tail: NodeIndex,
+    grant: EdgeIndex,
+}
+
+/// What a search found: the best grant per resource, and the edge that first reached each node.
+struct Search {
+    best: HashMap<Key, Best>,
+    parent: HashMap<NodeIndex, (Option<EdgeIndex>, usize)>,
+}
+
+/// How many distinct resources `start` reaches (the radius without its paths).
+pub fn reach(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode: Mode) -> usize {
+    search(access, coverage, start, mode).best.len()
+}
+
 /// The blast radius of `start`, sorted by resource key.
 pub fn radius(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode: Mode) -> Vec<Reached> {
     let g = &access.graph;
-    let mut path_to: HashMap<NodeIndex, Vec<EdgeIndex>> = HashMap::from([(start, Vec::new())]);
-    let mut queue = VecDeque::from([start]);
-    let mut best: HashMap<Key, Reached> = HashMap::new();
-    let mut record = |resource: Key, class: Access, path: &[EdgeIndex]| {
-        let better = match best.get(&resource) {
-            None => true,
-            Some(old) => class > old.access || (class == old.access && path.len() < old.path.len()),
-        };
-        if better {
-            best.insert(resource, Reached { resource, access: class, path: path.to_vec() });
+    let Search { best, parent } = search(access, coverage, start, mode);
+    let path_to = |mut node: NodeIndex| {
+        let mut path = Vec::new();
+        while let Some(&(Some(edge), _)) = parent.get(&node) {
+            path.push(edge);
+            match g.edge_endpoints(edge) {
+                Some((from, _)) => node = from,
+                None => break,
+            }
         }
+        path.reverse();
+        path
     };
+    let mut reached: Vec<Reached> = best
+        .into_iter()
+        .map(|(resource, b)| {
+            let mut path = path_to(b.tail);
+            path.push(b.grant);
+            Reached { resource, access: b.access, path }
+        })
+        .collect();
+    reached.sort_by_key(|r| r.resource);
+    reached
+}
+
+fn search(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode: Mode) -> Search {
+    let g = &access.graph;
+    // Breadth-first, so the first way to a node is a shortest one: keep only that edge and depth.
+    let mut parent: HashMap<NodeIndex, (Option<EdgeIndex>, usize)> = HashMap::from([(start, (None, 0))]);
+    let mut queue = VecDeque::from([start]);
+    let mut best: HashMap<Key, Best> = HashMap::new();
     while let Some(node) = queue.pop_front() {
-        let here = path_to[&node].clone();
+        let depth = parent[&node].1;
         for edge in g.edges(node) {
-            let mut path = here.clone();
-            path.push(edge.id());
             let weight = edge.weight();
             // Reach: everything under the edge's target, with the edge's access.
             if let (Some(class), NodeKey::Arm(scope)) = (weight.access, g[edge.target()].key) {
                 for &resource in coverage.under(scope) {
-                    record(resource, class, &path);
+                    let candidate = Best { access: class, depth: depth + 1, tail: node, grant: edge.id() };
+                    match best.entry(resource) {
+                        Entry::Vacant(slot) => {
+                            slot.insert(candidate);
+                        }
+                        Entry::Occupied(mut slot) => {
+                            let old = slot.get();
+                            if class > old.access || (class == old.access && candidate.depth < old.depth) {
+                                slot.insert(candidate);
+                            }
+                        }
+                    }
                 }
             }
             let membership = weight.kind == EdgeKind::HasRole && weight.access.is_none();
@@ -101,9 +149,14 @@ pub fn radius(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode:
                 EdgeKind::Controls | EdgeKind::CanAttach | EdgeKind::TakesOver => mode == Mode::Transitive,
                 EdgeKind::GrantsSelf => false,
             };
-            let mut next = Vec::new();
+            let mut visit = |target: NodeIndex| {
+                if let Entry::Vacant(slot) = parent.entry(target) {
+                    slot.insert((Some(edge.id()), depth + 1));
+                    queue.push_back(target);
+                }
+            };
             if moves {
-                next.push(edge.target());
+                visit(edge.target());
             }
             if weight.kind == EdgeKind::GrantsSelf
                 && mode == Mode::Transitive
@@ -114,19 +167,11 @@ pub fn radius(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode:
                     if let Some(taken) = access.node(NodeKey::Arm(resource))
                         && matches!(g[taken].kind, NodeKind::Source | NodeKind::UserAssignedIdentity)
                     {
-                        next.push(taken);
+                        visit(taken);
                     }
-                }
-            }
-            for target in next {
-                if let Entry::Vacant(slot) = path_to.entry(target) {
-                    slot.insert(path.clone());
-                    queue.push_back(target);
                 }
             }
         }
     }
-    let mut reached: Vec<Reached> = best.into_values().collect();
-    reached.sort_by_key(|r| r.resource);
-    reached
+    Search { best, parent }
 }

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use blastmap_analysis::permissions::Permissions;
-use blastmap_analysis::radius::{Coverage, Mode, Reached, radius};
+use blastmap_analysis::radius::{Coverage, Mode, Reached, radius, reach};
 use blastmap_analysis::{AccessGraph, NodeKey, NodeKind};
 use blastmap_model::{AttachedIdentity, Inventory};
 use petgraph::graph::NodeIndex;
@@ -95,16 +95,22 @@ pub fn run(inventory: &Inventory, starts: Starts, list: bool, json: bool) -> Res
     let mut entries: Vec<(Entry, Vec<Reached>)> = nodes
         .into_iter()
         .map(|node| {
-            let direct = radius(&access, &coverage, node, Mode::Direct).len();
-            let transitive = radius(&access, &coverage, node, Mode::Transitive);
+            let direct = reach(&access, &coverage, node, Mode::Direct);
+            // Paths only when they will be printed: a tenant's worth of them does not fit.
+            let (transitive, reached) = if list {
+                let reached = radius(&access, &coverage, node, Mode::Transitive);
+                (reached.len(), reached)
+            } else {
+                (reach(&access, &coverage, node, Mode::Transitive), Vec::new())
+            };
             let entry = Entry {
                 from: node_id(inventory, &access, node),
                 name: access.graph[node].label.clone(),
                 direct,
-                transitive: transitive.len(),
+                transitive,
                 reached: None,
             };
-            (entry, transitive)
+            (entry, reached)
         })
         .collect();
     // Largest radius first; ties by id, so the output is stable.
