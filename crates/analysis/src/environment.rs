@@ -11,7 +11,7 @@
 //! scope's name is the more specific claim (a "Shared PRD" subscription holds `rg-app-dev`
 //! groups in real tenants), so resource-group and resource names come before the subscription's.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use blastmap_model::{Inventory, Key, Resource, Scope, Tags, arm};
 
@@ -97,7 +97,7 @@ pub struct Environments {
 impl Environments {
     /// Learns each subscription's environment from the resources that say theirs.
     pub fn new(inventory: &Inventory) -> Self {
-        let mut votes: HashMap<String, Option<Environment>> = HashMap::new();
+        let mut votes: HashMap<String, Option<Environment>> = HashMap::default();
         for resource in inventory.resources() {
             let Some(env) = Self::own(inventory, resource) else { continue };
             let Some(sub) = arm::subscription_id(inventory.text(resource.id)) else { continue };

@@ -4,9 +4,7 @@
 //! identities) and the scopes roles are held on. Edges are the seven ways access flows
 //! (`shared/reference/attack-semantics.md` §3); each carries a reason a person can read.
 
-use std::collections::HashMap;
-
-use std::collections::{HashMap as Map, HashSet};
+use rustc_hash::FxHashMap as Map;
 
 use blastmap_model::{AttachedIdentity, Inventory, Key, PrincipalKind, RoleAssignment, arm, builtin_role};
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -117,8 +115,8 @@ pub struct Edge {
 pub struct AccessGraph {
     /// Nodes and edges.
     pub graph: DiGraph<Node, Edge>,
-    index: HashMap<NodeKey, NodeIndex>,
-    by_principal_id: HashMap<Key, NodeIndex>,
+    index: Map<NodeKey, NodeIndex>,
+    by_principal_id: Map<Key, NodeIndex>,
 }
 
 impl AccessGraph {
@@ -175,7 +173,7 @@ pub fn role_name(inventory: &Inventory, assignment: &RoleAssignment) -> String {
         .unwrap_or_else(|| format!("role {guid}"))
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
     fn add(&mut self, key: NodeKey, make: impl FnOnce(&Self) -> Node) -> NodeIndex {
         if let Some(&at) = self.graph.index.get(&key) {
             return at;
@@ -285,17 +283,23 @@ impl Builder<'_> {
         }
     }
 
-    /// The holders whose own assignments apply at `target`, with those assignments.
-    fn holders_above(&self, target: &str) -> (HashSet<Key>, Vec<Key>) {
-        let above: HashSet<Key> = self.permissions.scopes_above(target).into_iter().collect();
-        let mut holders: Vec<Key> = self
-            .permissions
-            .holders()
-            .filter(|(_, held)| held.iter().any(|a| above.contains(&a.scope)))
-            .map(|(holder, _)| holder)
-            .collect();
-        holders.sort();
-        (above, holders)
+    /// The assignments that apply at `target`, grouped by the principal holding them.
+    fn held_above(&self, target: &str) -> Vec<(Key, Vec<&'a RoleAssignment>)> {
+        let mut above = self.permissions.assignments_above(target);
+        above.sort_by_key(|a| (a.principal, a.id));
+        let mut grouped: Vec<(Key, Vec<&RoleAssignment>)> = Vec::new();
+        for assignment in above {
+            match grouped.last_mut() {
+                Some((holder, held)) if *holder == assignment.principal => held.push(assignment),
+                _ => grouped.push((assignment.principal, vec![assignment])),
+            }
+        }
+        grouped
+    }
+
+    /// The first of `held` whose role grants `action`.
+    fn granting(&self, held: &[&'a RoleAssignment], action: &str, plane: Plane) -> Option<&'a RoleAssignment> {
+        held.iter().copied().find(|a| self.permissions.role_grants(a.role_definition, action, plane))
     }
 
     /// Controls: who can run code on each source, and so holds its identities (seed 002).
@@ -313,28 +317,19 @@ impl Builder<'_> {
                 .unwrap_or_default();
             let Some(row) = code_execution(&resource_type) else { continue };
             let Some(&source_node) = self.graph.index.get(&NodeKey::Arm(source)) else { continue };
-            let (above, holders) = self.holders_above(&text);
-            for holder in holders {
+            for (holder, held) in self.held_above(&text) {
                 let way = row.ways.iter().find_map(|way| {
-                    let grants: Option<Vec<_>> = way
-                        .iter()
-                        .map(|(plane, action)| {
-                            self.permissions
-                                .held(holder, None, action, *plane, &above)
-                                .into_iter()
-                                .next()
-                                .map(|g| (g, *action))
-                        })
-                        .collect();
-                    grants
+                    way.iter()
+                        .map(|(plane, action)| self.granting(&held, action, *plane).map(|a| (a, *action)))
+                        .collect::<Option<Vec<_>>>()
                 });
                 let Some(way) = way else { continue };
                 let holder_node = self.principal_node(holder, None);
                 let why: Vec<String> = way
                     .iter()
-                    .map(|(grant, action)| {
-                        let scope = self.scope_name(grant.assignment.scope);
-                        format!("{} on {scope} grants {action}", role_name(self.inventory, grant.assignment))
+                    .map(|(assignment, action)| {
+                        let scope = self.scope_name(assignment.scope);
+                        format!("{} on {scope} grants {action}", role_name(self.inventory, assignment))
                     })
                     .collect();
                 let reason = format!(
@@ -384,51 +379,49 @@ impl Builder<'_> {
     /// to compute it can write (seed 004's FAQ: assign/action on the identity plus write on the
     /// compute), or by adding a federated credential it controls.
     fn identity_takeover(&mut self) {
-        // Compute resources (of the types code runs on) under each scope, for the other half.
-        let mut compute_under: Map<Key, Vec<(Key, String)>> = Map::new();
+        // One compute resource per type (of the types code runs on) under each scope, with the
+        // action that writes it: whether a role may write "some compute" depends only on type.
+        let mut compute_under: Map<Key, Vec<(String, Key)>> = Map::default();
         for resource in self.inventory.resources() {
-            if code_execution(&resource.resource_type).is_none() {
-                continue;
-            }
+            let Some(row) = code_execution(&resource.resource_type) else { continue };
             for scope in self.permissions.scopes_above(self.inventory.text(resource.id)) {
-                compute_under.entry(scope).or_default().push((resource.id, resource.resource_type.clone()));
+                let types = compute_under.entry(scope).or_default();
+                if !types.iter().any(|(action, _)| action.starts_with(row.resource_type)) {
+                    types.push((write_action(row.resource_type), resource.id));
+                }
             }
         }
+        // Whether a holder may write some compute does not depend on the identity: ask once.
+        let mut writable: Map<Key, Option<Key>> = Map::default();
         for identity in self.inventory.identities() {
             let text = self.inventory.text(identity.id).to_owned();
             let Some(&identity_node) = self.graph.index.get(&NodeKey::Arm(identity.id)) else { continue };
-            let (above, holders) = self.holders_above(&text);
-            for holder in holders {
+            for (holder, held) in self.held_above(&text) {
                 let holder_node = self.principal_node(holder, None);
                 if holder_node == identity_node {
                     continue;
                 }
-                if let Some(grant) =
-                    self.permissions.held(holder, None, WRITE_FEDERATED_CREDENTIALS, Plane::Control, &above).first()
-                {
+                if let Some(grant) = self.granting(&held, WRITE_FEDERATED_CREDENTIALS, Plane::Control) {
                     let reason = format!(
                         "{} can add a federated credential to {} and sign in as it ({} on {} grants {WRITE_FEDERATED_CREDENTIALS})",
                         self.label(holder_node),
                         self.label(identity_node),
-                        role_name(self.inventory, grant.assignment),
-                        self.scope_name(grant.assignment.scope)
+                        role_name(self.inventory, grant),
+                        self.scope_name(grant.scope)
                     );
                     self.edge(holder_node, identity_node, EdgeKind::TakesOver, reason);
                 }
-                let Some(assign) =
-                    self.permissions.held(holder, None, ASSIGN_IDENTITY, Plane::Control, &above).into_iter().next()
-                else {
-                    continue;
-                };
-                let compute = self.compute_writable_by(holder, &compute_under);
-                let Some((compute, _)) = compute else { continue };
+                let Some(assign) = self.granting(&held, ASSIGN_IDENTITY, Plane::Control) else { continue };
+                let compute =
+                    *writable.entry(holder).or_insert_with(|| self.compute_writable_by(holder, &compute_under));
+                let Some(compute) = compute else { continue };
                 let reason = format!(
                     "{} can attach {} to {} and use it ({} on {} grants {ASSIGN_IDENTITY})",
                     self.label(holder_node),
                     self.label(identity_node),
                     self.inventory.resource(compute).map_or("a compute resource", |r| r.name.as_str()),
-                    role_name(self.inventory, assign.assignment),
-                    self.scope_name(assign.assignment.scope)
+                    role_name(self.inventory, assign),
+                    self.scope_name(assign.scope)
                 );
                 self.edge(holder_node, identity_node, EdgeKind::CanAttach, reason);
             }
@@ -436,17 +429,13 @@ impl Builder<'_> {
     }
 
     /// Some compute resource `holder` may write (create or reconfigure), if any.
-    fn compute_writable_by(&self, holder: Key, compute_under: &Map<Key, Vec<(Key, String)>>) -> Option<(Key, String)> {
-        let held = self.permissions.holders().find(|(h, _)| *h == holder)?.1;
-        for assignment in held {
-            let Some(permissions) = role_permissions(self.inventory, assignment.role_definition) else { continue };
-            for (compute, resource_type) in compute_under.get(&assignment.scope).into_iter().flatten() {
-                if crate::permissions::grants(permissions, &write_action(resource_type), Plane::Control) {
-                    return Some((*compute, resource_type.clone()));
-                }
-            }
-        }
-        None
+    fn compute_writable_by(&self, holder: Key, compute_under: &Map<Key, Vec<(String, Key)>>) -> Option<Key> {
+        let held = self.permissions.held_by(holder);
+        held.iter().find_map(|assignment| {
+            compute_under.get(&assignment.scope).into_iter().flatten().find_map(|(write, compute)| {
+                self.permissions.role_grants(assignment.role_definition, write, Plane::Control).then_some(*compute)
+            })
+        })
     }
 
     /// Federates: each federated credential trusts an external subject to sign in as its identity.

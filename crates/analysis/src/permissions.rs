@@ -21,7 +21,10 @@
 //! by GUID in the inventory, then in the built-in catalog. A role known by neither grants
 //! nothing (and is reported elsewhere).
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use blastmap_model::{Inventory, Key, Permission, RoleAssignment, arm, builtin_role};
 
@@ -200,18 +203,24 @@ pub struct Permissions<'a> {
     inventory: &'a Inventory,
     /// Assignments by principal object id.
     by_principal: HashMap<Key, Vec<&'a RoleAssignment>>,
+    /// Assignments by scope.
+    by_scope: HashMap<Key, Vec<&'a RoleAssignment>>,
     /// For each principal, every group it belongs to, transitively.
     groups: HashMap<Key, Vec<Key>>,
+    /// Whether a role grants an action, remembered: tenants hold many assignments of few roles.
+    decided: RefCell<HashMap<(Key, Plane), HashMap<Box<str>, bool>>>,
 }
 
 impl<'a> Permissions<'a> {
     /// Indexes an inventory.
     pub fn new(inventory: &'a Inventory) -> Self {
-        let mut by_principal: HashMap<Key, Vec<&RoleAssignment>> = HashMap::new();
+        let mut by_principal: HashMap<Key, Vec<&RoleAssignment>> = HashMap::default();
+        let mut by_scope: HashMap<Key, Vec<&RoleAssignment>> = HashMap::default();
         for assignment in inventory.role_assignments() {
             by_principal.entry(assignment.principal).or_default().push(assignment);
+            by_scope.entry(assignment.scope).or_default().push(assignment);
         }
-        let mut direct: HashMap<Key, Vec<Key>> = HashMap::new();
+        let mut direct: HashMap<Key, Vec<Key>> = HashMap::default();
         for m in inventory.memberships() {
             direct.entry(m.member).or_default().push(m.group);
         }
@@ -219,7 +228,7 @@ impl<'a> Permissions<'a> {
             .keys()
             .map(|&member| {
                 // Breadth-first over "is a member of", each group once: cycles end here.
-                let mut seen: HashSet<Key> = HashSet::from([member]);
+                let mut seen: HashSet<Key> = HashSet::from_iter([member]);
                 let mut queue: VecDeque<Key> = VecDeque::from([member]);
                 let mut all = Vec::new();
                 while let Some(next) = queue.pop_front() {
@@ -233,7 +242,7 @@ impl<'a> Permissions<'a> {
                 (member, all)
             })
             .collect();
-        Permissions { inventory, by_principal, groups }
+        Permissions { inventory, by_principal, by_scope, groups, decided: RefCell::new(HashMap::default()) }
     }
 
     /// Every group `principal` belongs to, directly or through nested groups.
@@ -286,15 +295,31 @@ impl<'a> Permissions<'a> {
     ) -> Vec<Grant<'a>> {
         let mut out = Vec::new();
         for &assignment in self.by_principal.get(&holder).into_iter().flatten() {
-            if !above.contains(&assignment.scope) {
-                continue;
-            }
-            let Some(permissions) = role_permissions(self.inventory, assignment.role_definition) else { continue };
-            if grants(permissions, action, plane) {
+            if above.contains(&assignment.scope) && self.role_grants(assignment.role_definition, action, plane) {
                 out.push(Grant { assignment, via_group, conditional: assignment.condition.is_some() });
             }
         }
         out
+    }
+
+    /// Whether the role with this GUID grants `action` (unknown roles grant nothing).
+    pub fn role_grants(&self, role: Key, action: &str, plane: Plane) -> bool {
+        if let Some(&known) = self.decided.borrow().get(&(role, plane)).and_then(|m| m.get(action)) {
+            return known;
+        }
+        let granted = role_permissions(self.inventory, role).is_some_and(|p| grants(p, action, plane));
+        self.decided.borrow_mut().entry((role, plane)).or_default().insert(action.into(), granted);
+        granted
+    }
+
+    /// The assignments `holder` itself holds.
+    pub fn held_by(&self, holder: Key) -> &[&'a RoleAssignment] {
+        self.by_principal.get(&holder).map_or(&[], Vec::as_slice)
+    }
+
+    /// The assignments held at `target` or any scope above it.
+    pub fn assignments_above(&self, target: &str) -> Vec<&'a RoleAssignment> {
+        self.scopes_above(target).iter().flat_map(|s| self.by_scope.get(s).into_iter().flatten().copied()).collect()
     }
 
     /// Every principal (object id) that holds an assignment itself.

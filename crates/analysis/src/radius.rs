@@ -14,8 +14,10 @@
 //! Reach counts distinct ARM resources of the inventory, user-assigned identities included
 //! (spec §5).
 
+use std::collections::VecDeque;
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, VecDeque};
+
+use rustc_hash::FxHashMap as HashMap;
 
 use blastmap_model::{Inventory, Key};
 use petgraph::graph::{EdgeIndex, NodeIndex};
@@ -44,26 +46,72 @@ pub enum Mode {
     Transitive,
 }
 
-/// The resources under each scope, indexed once per inventory.
+/// What each scope covers, indexed once per inventory.
+///
+/// Resources are numbered in id order, and what a scope covers is kept as runs of consecutive
+/// numbers: a subscription, resource group or resource covers the ids that extend its own, one
+/// run; a management group one run per subscription. A reach count is then the size of a union
+/// of a few runs, however many resources they hold.
 pub struct Coverage {
     under: HashMap<Key, Vec<Key>>,
+    runs: HashMap<Key, Vec<(u32, u32)>>,
+    takeable: HashMap<Key, Vec<NodeIndex>>,
 }
 
 impl Coverage {
-    /// Indexes which resources every scope covers (management groups included).
-    pub fn new(inventory: &Inventory, permissions: &Permissions<'_>) -> Self {
-        let mut under: HashMap<Key, Vec<Key>> = HashMap::new();
-        for resource in inventory.resources() {
-            for scope in permissions.scopes_above(inventory.text(resource.id)) {
-                under.entry(scope).or_default().push(resource.id);
+    /// Indexes which resources every scope covers (management groups included), and which
+    /// sources and user-assigned identities of the graph lie under it.
+    pub fn new(inventory: &Inventory, permissions: &Permissions<'_>, access: &AccessGraph) -> Self {
+        let mut order: Vec<Key> = inventory.resources().iter().map(|r| r.id).collect();
+        order.sort_by(|&a, &b| inventory.text(a).cmp(inventory.text(b)));
+        let position: HashMap<Key, u32> =
+            order.iter().enumerate().map(|(at, &k)| (k, u32::try_from(at).unwrap_or(u32::MAX))).collect();
+        let mut under: HashMap<Key, Vec<Key>> = HashMap::default();
+        for &resource in &order {
+            for scope in permissions.scopes_above(inventory.text(resource)) {
+                under.entry(scope).or_default().push(resource);
             }
         }
-        Coverage { under }
+        let runs = under
+            .iter()
+            .map(|(&scope, resources)| {
+                let mut at: Vec<u32> = resources.iter().map(|r| position[r]).collect();
+                at.sort_unstable();
+                let mut runs: Vec<(u32, u32)> = Vec::new();
+                for p in at {
+                    match runs.last_mut() {
+                        Some(run) if run.1 == p => run.1 = p + 1,
+                        _ => runs.push((p, p + 1)),
+                    }
+                }
+                (scope, runs)
+            })
+            .collect();
+        let takeable = under
+            .iter()
+            .map(|(&scope, resources)| {
+                let nodes = resources
+                    .iter()
+                    .filter_map(|&r| access.node(NodeKey::Arm(r)))
+                    .filter(|&n| matches!(access.graph[n].kind, NodeKind::Source | NodeKind::UserAssignedIdentity))
+                    .collect();
+                (scope, nodes)
+            })
+            .collect();
+        Coverage { under, runs, takeable }
     }
 
     /// The resources under (or at) `scope`.
     pub fn under(&self, scope: Key) -> &[Key] {
         self.under.get(&scope).map_or(&[], Vec::as_slice)
+    }
+
+    fn runs(&self, scope: Key) -> &[(u32, u32)] {
+        self.runs.get(&scope).map_or(&[], Vec::as_slice)
+    }
+
+    fn takeable(&self, scope: Key) -> &[NodeIndex] {
+        self.takeable.get(&scope).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -76,21 +124,58 @@ struct Best {
     grant: EdgeIndex,
 }
 
-/// What a search found: the best grant per resource, and the edge that first reached each node.
-struct Search {
-    best: HashMap<Key, Best>,
-    parent: HashMap<NodeIndex, (Option<EdgeIndex>, usize)>,
+/// A grant met while walking: its scope, access, and the edge from the node at `depth`.
+struct Met {
+    scope: Key,
+    access: Access,
+    depth: usize,
+    tail: NodeIndex,
+    grant: EdgeIndex,
 }
 
-/// How many distinct resources `start` reaches (the radius without its paths).
+/// The nodes reached, each with the edge that first reached it and its distance from the start.
+type Parents = HashMap<NodeIndex, (Option<EdgeIndex>, usize)>;
+
+/// How many distinct resources `start` reaches: the size of the union of the runs its grants
+/// cover, without visiting the resources.
 pub fn reach(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode: Mode) -> usize {
-    search(access, coverage, start, mode).best.len()
+    let mut scopes: Vec<Key> = Vec::new();
+    walk(access, coverage, start, mode, |met| scopes.push(met.scope));
+    scopes.sort_unstable();
+    scopes.dedup();
+    let mut runs: Vec<(u32, u32)> = scopes.iter().flat_map(|&s| coverage.runs(s).iter().copied()).collect();
+    runs.sort_unstable();
+    let (mut count, mut end) = (0usize, 0u32);
+    for (lo, hi) in runs {
+        let lo = lo.max(end);
+        if hi > lo {
+            count += (hi - lo) as usize;
+            end = hi;
+        }
+    }
+    count
 }
 
 /// The blast radius of `start`, sorted by resource key.
 pub fn radius(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode: Mode) -> Vec<Reached> {
     let g = &access.graph;
-    let Search { best, parent } = search(access, coverage, start, mode);
+    let mut best: HashMap<Key, Best> = HashMap::default();
+    let parent = walk(access, coverage, start, mode, |met| {
+        for &resource in coverage.under(met.scope) {
+            let candidate = Best { access: met.access, depth: met.depth, tail: met.tail, grant: met.grant };
+            match best.entry(resource) {
+                Entry::Vacant(slot) => {
+                    slot.insert(candidate);
+                }
+                Entry::Occupied(mut slot) => {
+                    let old = slot.get();
+                    if met.access > old.access || (met.access == old.access && met.depth < old.depth) {
+                        slot.insert(candidate);
+                    }
+                }
+            }
+        }
+    });
     let path_to = |mut node: NodeIndex| {
         let mut path = Vec::new();
         while let Some(&(Some(edge), _)) = parent.get(&node) {
@@ -115,32 +200,26 @@ pub fn radius(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode:
     reached
 }
 
-fn search(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode: Mode) -> Search {
+/// Walks breadth-first from `start` (so the first way to a node is a shortest one), calling
+/// `on_grant` for every grant edge leaving a node reached.
+fn walk(
+    access: &AccessGraph,
+    coverage: &Coverage,
+    start: NodeIndex,
+    mode: Mode,
+    mut on_grant: impl FnMut(Met),
+) -> Parents {
     let g = &access.graph;
-    // Breadth-first, so the first way to a node is a shortest one: keep only that edge and depth.
-    let mut parent: HashMap<NodeIndex, (Option<EdgeIndex>, usize)> = HashMap::from([(start, (None, 0))]);
+    let mut parent: Parents = HashMap::from_iter([(start, (None, 0))]);
     let mut queue = VecDeque::from([start]);
-    let mut best: HashMap<Key, Best> = HashMap::new();
     while let Some(node) = queue.pop_front() {
         let depth = parent[&node].1;
         for edge in g.edges(node) {
             let weight = edge.weight();
+            let target = g[edge.target()].key;
             // Reach: everything under the edge's target, with the edge's access.
-            if let (Some(class), NodeKey::Arm(scope)) = (weight.access, g[edge.target()].key) {
-                for &resource in coverage.under(scope) {
-                    let candidate = Best { access: class, depth: depth + 1, tail: node, grant: edge.id() };
-                    match best.entry(resource) {
-                        Entry::Vacant(slot) => {
-                            slot.insert(candidate);
-                        }
-                        Entry::Occupied(mut slot) => {
-                            let old = slot.get();
-                            if class > old.access || (class == old.access && candidate.depth < old.depth) {
-                                slot.insert(candidate);
-                            }
-                        }
-                    }
-                }
+            if let (Some(class), NodeKey::Arm(scope)) = (weight.access, target) {
+                on_grant(Met { scope, access: class, depth: depth + 1, tail: node, grant: edge.id() });
             }
             let membership = weight.kind == EdgeKind::HasRole && weight.access.is_none();
             let moves = match weight.kind {
@@ -149,10 +228,10 @@ fn search(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode: Mod
                 EdgeKind::Controls | EdgeKind::CanAttach | EdgeKind::TakesOver => mode == Mode::Transitive,
                 EdgeKind::GrantsSelf => false,
             };
-            let mut visit = |target: NodeIndex| {
-                if let Entry::Vacant(slot) = parent.entry(target) {
+            let mut visit = |next: NodeIndex| {
+                if let Entry::Vacant(slot) = parent.entry(next) {
                     slot.insert((Some(edge.id()), depth + 1));
-                    queue.push_back(target);
+                    queue.push_back(next);
                 }
             };
             if moves {
@@ -160,18 +239,14 @@ fn search(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode: Mod
             }
             if weight.kind == EdgeKind::GrantsSelf
                 && mode == Mode::Transitive
-                && let NodeKey::Arm(scope) = g[edge.target()].key
+                && let NodeKey::Arm(scope) = target
             {
                 // Owner of the scope at will: every source and identity under it.
-                for &resource in coverage.under(scope) {
-                    if let Some(taken) = access.node(NodeKey::Arm(resource))
-                        && matches!(g[taken].kind, NodeKind::Source | NodeKind::UserAssignedIdentity)
-                    {
-                        visit(taken);
-                    }
+                for &taken in coverage.takeable(scope) {
+                    visit(taken);
                 }
             }
         }
     }
-    Search { best, parent }
+    parent
 }

@@ -74,7 +74,7 @@ fn resolve(inventory: &Inventory, access: &AccessGraph, id: &str) -> Option<Node
 /// Computes and formats the radius; `Err` names an id that is not in the inputs.
 pub fn run(inventory: &Inventory, starts: Starts, list: bool, json: bool) -> Result<String, String> {
     let access = AccessGraph::build(inventory);
-    let coverage = Coverage::new(inventory, &Permissions::new(inventory));
+    let coverage = Coverage::new(inventory, &Permissions::new(inventory), &access);
     let (nodes, list) = match starts {
         Starts::Ids(ids) => {
             let nodes = ids
