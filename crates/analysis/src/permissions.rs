@@ -198,6 +198,9 @@ pub struct Grant<'a> {
     pub conditional: bool,
 }
 
+/// Whether each role grants each action asked about, by role and plane.
+type Decisions = HashMap<(Key, Plane), HashMap<Box<str>, bool>>;
+
 /// Effective permissions over an inventory, with group memberships and assignments indexed.
 pub struct Permissions<'a> {
     inventory: &'a Inventory,
@@ -208,7 +211,7 @@ pub struct Permissions<'a> {
     /// For each principal, every group it belongs to, transitively.
     groups: HashMap<Key, Vec<Key>>,
     /// Whether a role grants an action, remembered: tenants hold many assignments of few roles.
-    decided: RefCell<HashMap<(Key, Plane), HashMap<Box<str>, bool>>>,
+    decided: RefCell<Decisions>,
 }
 
 impl<'a> Permissions<'a> {
