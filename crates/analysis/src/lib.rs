@@ -15,6 +15,7 @@ pub mod execution;
 mod graph;
 pub mod permissions;
 pub mod radius;
+pub mod rules;
 
 pub use environment::{Environment, Environments};
 pub use graph::{AccessGraph, Edge, EdgeKind, Node, NodeKey, NodeKind, scope_label};

@@ -10,8 +10,10 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod analyze;
 mod radius;
 
+use blastmap_analysis::rules::Severity;
 use blastmap_ingest::{FileReport, Loaded, SourceFile, load, native};
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -32,6 +34,18 @@ enum Command {
     },
     /// Print the merged inventory of all inputs as `blastmap/inventory/v1`.
     Inventory {
+        /// Input files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Findings: the risky patterns of the rule catalog, most serious first.
+    Analyze {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+        /// Exit 1 when a finding is at or above this severity (critical, high, medium, low, info).
+        #[arg(long, value_parser = parse_severity)]
+        fail_on: Option<Severity>,
         /// Input files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -69,10 +83,15 @@ enum OutputFormat {
 
 /// Exit status for usage errors and unreadable input.
 const USAGE: u8 = 2;
+/// Exit status when a finding is at or above `--fail-on`.
+const FINDINGS: u8 = 1;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (Command::Inspect { files } | Command::Inventory { files } | Command::Radius { files, .. }) = &cli.command;
+    let (Command::Inspect { files }
+    | Command::Inventory { files }
+    | Command::Radius { files, .. }
+    | Command::Analyze { files, .. }) = &cli.command;
     let inputs = match read(files) {
         Ok(inputs) => inputs,
         Err(message) => {
@@ -83,8 +102,19 @@ fn main() -> ExitCode {
     let sources: Vec<SourceFile<'_>> =
         inputs.iter().map(|(name, bytes)| SourceFile { name: name.as_str(), bytes: bytes.as_slice() }).collect();
     let loaded = load(&sources);
+    let mut status = ExitCode::SUCCESS;
     let text = match cli.command {
         Command::Inspect { .. } => inspect(&loaded),
+        Command::Analyze { format, fail_on, .. } => {
+            if format == OutputFormat::Text {
+                report_diagnostics(&loaded);
+            }
+            let (text, failed) = analyze::run(&loaded, format == OutputFormat::Json, fail_on);
+            if failed {
+                status = ExitCode::from(FINDINGS);
+            }
+            text
+        }
         Command::Radius { format, from, all, list, .. } => {
             report_diagnostics(&loaded);
             let starts = if all { radius::Starts::All } else { radius::Starts::Ids(from) };
@@ -103,7 +133,11 @@ fn main() -> ExitCode {
     };
     // A closed pipe (`blastmap inventory … | head`) is not an error worth a message.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    ExitCode::SUCCESS
+    status
+}
+
+fn parse_severity(text: &str) -> Result<Severity, String> {
+    Severity::parse(text).ok_or_else(|| format!("{text:?} is not one of critical, high, medium, low, info"))
 }
 
 /// Diagnostics go to standard error, so that standard output holds only the requested output.

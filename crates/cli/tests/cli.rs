@@ -89,3 +89,44 @@ fn radius_of_an_unknown_id_is_a_usage_error() {
     let (code, _, _) = blastmap(&["radius", "web/sample/inventory.json"]);
     assert_eq!(code, 2, "--from or --all is required");
 }
+
+#[test]
+fn analyze_as_json_follows_the_contract() {
+    let (code, out, err) = blastmap(&["analyze", "--format", "json", "tests/fixtures/design-small.json"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let summary = &json["summary"];
+    assert_eq!(summary["userAssignedIdentities"], 1);
+    assert_eq!(summary["systemAssignedIdentities"], 1);
+    assert_eq!(summary["sources"], 2);
+    assert_eq!(summary["resources"], 4);
+    assert_eq!(summary["roleAssignments"], 2);
+    assert_eq!(summary["findings"]["critical"], 1);
+    assert_eq!(json["diagnostics"], serde_json::json!([]));
+    let finding = &json["findings"][0];
+    assert_eq!(finding["rule"], "BM004");
+    assert_eq!(finding["severity"], "critical");
+    assert_eq!(finding["title"], "app-billing-dev (dev) reaches 1 prod resources");
+    assert_eq!(
+        finding["subjects"][0],
+        "/subscriptions/aaaaaaaa-1111-4111-8111-111111111111/resourcegroups/rg-billing-dev/providers/microsoft.web/sites/app-billing-dev"
+    );
+    for key in ["message", "evidence", "fix"] {
+        assert!(!finding[key].is_null(), "{key}");
+    }
+}
+
+#[test]
+fn analyze_fails_on_a_threshold() {
+    let (code, _, _) = blastmap(&["analyze", "--fail-on", "high", "tests/fixtures/design-small.json"]);
+    assert_eq!(code, 1, "a critical finding is at or above high");
+    let empty = std::env::temp_dir().join(format!("blastmap-empty-{}.json", std::process::id()));
+    std::fs::write(&empty, r#"{"schema": "blastmap/inventory/v1"}"#).unwrap();
+    let (code, out, _) = blastmap(&["analyze", "--fail-on", "info", empty.to_str().unwrap()]);
+    std::fs::remove_file(&empty).unwrap();
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("findings: none"));
+    let (code, _, err) = blastmap(&["analyze", "--fail-on", "severe", "tests/fixtures/design-small.json"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not one of critical, high, medium, low, info"), "{err}");
+}

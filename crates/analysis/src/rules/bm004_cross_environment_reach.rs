@@ -1,0 +1,112 @@
+//! **BM004 cross-environment-reach** (critical when prod is reached, else high).
+//!
+//! *What:* a source in one environment reaches a resource in a later one (dev → uat, dev →
+//! prod, uat → prod), following every pivot; the finding carries the path, edge by edge.
+//!
+//! *Why (seed 001):* "a compromised DEV compute instance ... may obtain an access token capable
+//! of accessing production-level resources". A lower environment is easier to compromise
+//! (looser access, less monitoring), so its reach into a higher one is the real risk.
+//!
+//! *Decision:* reaching an *earlier* environment (prod → dev) is not reported: a prod
+//! compromise is already the worst case, and prod pipelines legitimately read dev artefacts.
+//! Environments are ordered dev < test < uat < prod; unknown ones are left out.
+
+use std::collections::BTreeMap;
+
+use super::{Context, Finding, Severity};
+use crate::environment::Environment;
+use crate::graph::NodeKind;
+use crate::radius::{Mode, Reached, radius};
+
+/// Rule id.
+pub const ID: &str = "BM004";
+/// Rule name.
+pub const NAME: &str = "cross-environment-reach";
+
+/// How much an attacker wants a resource of this type, for choosing the example to show:
+/// secrets, then data, then anything but identities and compute (which are stepping stones).
+fn value(resource_type: &str) -> u8 {
+    let t = resource_type.to_ascii_lowercase();
+    if t.starts_with("microsoft.keyvault/") {
+        3
+    } else if ["microsoft.storage/", "microsoft.sql/", "microsoft.documentdb/", "microsoft.dbfor"]
+        .iter()
+        .any(|p| t.starts_with(p))
+    {
+        2
+    } else if t.starts_with("microsoft.managedidentity/") || crate::execution::code_execution(&t).is_some() {
+        0
+    } else {
+        1
+    }
+}
+
+/// Finds sources that reach a later environment.
+pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
+    let inventory = ctx.inventory;
+    let g = &ctx.access.graph;
+    let mut findings = Vec::new();
+    for node in g.node_indices().filter(|&n| g[n].kind == NodeKind::Source) {
+        let from = g[node].environment;
+        if from == Environment::Unknown {
+            continue;
+        }
+        let mut by_env: BTreeMap<Environment, Vec<Reached>> = BTreeMap::new();
+        for reached in radius(ctx.access, ctx.coverage, node, Mode::Transitive) {
+            let Some(resource) = inventory.resource(reached.resource) else { continue };
+            let to = ctx.environments.of_resource(inventory, resource);
+            if to != Environment::Unknown && to > from {
+                by_env.entry(to).or_default().push(reached);
+            }
+        }
+        let source = &g[node].label;
+        let source_id = match g[node].key {
+            crate::graph::NodeKey::Arm(k) => inventory.text(k).to_owned(),
+            _ => continue,
+        };
+        for (to, mut reached) in by_env {
+            // The example a reviewer should see: data stores before identities and compute, then
+            // the strongest access, then the shortest explanation.
+            let worth = |r: &Reached| inventory.resource(r.resource).map_or(0, |res| value(&res.resource_type));
+            reached.sort_by(|a, b| {
+                worth(b)
+                    .cmp(&worth(a))
+                    .then(b.access.cmp(&a.access))
+                    .then(a.path.len().cmp(&b.path.len()))
+                    .then_with(|| inventory.text(a.resource).cmp(inventory.text(b.resource)))
+            });
+            let example = &reached[0];
+            let example_name = inventory.resource(example.resource).map_or("", |r| r.name.as_str());
+            let path: Vec<&str> = example.path.iter().map(|&e| g[e].reason.as_str()).collect();
+            let mut subjects = vec![source_id.clone()];
+            subjects.extend(reached.iter().map(|r| inventory.text(r.resource).to_owned()));
+            let first_step = path.first().copied().unwrap_or_default();
+            findings.push(Finding {
+                rule: ID,
+                name: NAME,
+                severity: if to == Environment::Prod { Severity::Critical } else { Severity::High },
+                title: format!("{source} ({}) reaches {} {} resources", from.as_str(), reached.len(), to.as_str()),
+                subjects,
+                message: format!(
+                    "{source} in {} reaches {} resources in {}, {example_name} with {} access among them: a compromise \
+                     in {} is a compromise in {}.",
+                    from.as_str(),
+                    reached.len(),
+                    to.as_str(),
+                    example.access.as_str(),
+                    from.as_str(),
+                    to.as_str()
+                ),
+                evidence: vec![format!("{}: {}", example_name, path.join(" → "))],
+                fix: format!(
+                    "Cut the path where it crosses: give {} its own identities, or remove the grant that reaches {} \
+                     (first step: {first_step}).",
+                    from.as_str(),
+                    to.as_str()
+                ),
+                reach: reached.len(),
+            });
+        }
+    }
+    findings
+}

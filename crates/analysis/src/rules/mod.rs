@@ -1,0 +1,123 @@
+//! The rule catalog: the risky patterns of the seed documents, with stable ids.
+//!
+//! One rule per module, each documenting what it finds, why it matters (with the seed it comes
+//! from), and how to fix it. A rule reads the [`Context`] and returns findings; `run` collects
+//! them, sorted so that what matters most comes first: by severity, then by reach.
+
+use blastmap_model::Inventory;
+
+use crate::environment::Environments;
+use crate::graph::AccessGraph;
+use crate::permissions::Permissions;
+use crate::radius::Coverage;
+
+pub mod bm001_identity_shared_across_environments;
+pub mod bm002_broad_scope_assignment;
+pub mod bm004_cross_environment_reach;
+pub mod bm016_ownership_ambiguity;
+
+/// How serious a finding is.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Worth knowing.
+    Info,
+    /// Tidy up.
+    Low,
+    /// Fix soon.
+    Medium,
+    /// Fix now.
+    High,
+    /// A compromise of something small reaches something that matters.
+    Critical,
+}
+
+impl Severity {
+    /// Every severity, most serious first.
+    pub const ALL: [Severity; 5] =
+        [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+            Severity::Info => "info",
+        }
+    }
+
+    /// Reads a name (any case).
+    pub fn parse(text: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.as_str().eq_ignore_ascii_case(text))
+    }
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    /// Stable rule id (`BM001`).
+    pub rule: &'static str,
+    /// Rule name (`identity-shared-across-environments`).
+    pub name: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// A short title.
+    pub title: String,
+    /// What the finding is about, by lower-cased id, most important first.
+    pub subjects: Vec<String>,
+    /// One sentence that explains it.
+    pub message: String,
+    /// The assignments, attachments or paths that show it.
+    pub evidence: Vec<String>,
+    /// What to change, with an az CLI command where one exists.
+    pub fix: String,
+    /// How many resources are at stake (the sort key after severity).
+    pub reach: usize,
+}
+
+/// What rules read.
+pub struct Context<'a> {
+    /// The inventory.
+    pub inventory: &'a Inventory,
+    /// Its access graph.
+    pub access: &'a AccessGraph,
+    /// Environments.
+    pub environments: &'a Environments,
+    /// Effective permissions.
+    pub permissions: &'a Permissions<'a>,
+    /// What each scope covers.
+    pub coverage: &'a Coverage,
+}
+
+/// Runs every rule; findings sorted by severity, then reach, then rule and subjects.
+pub fn run(context: &Context<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    findings.extend(bm001_identity_shared_across_environments::check(context));
+    findings.extend(bm002_broad_scope_assignment::check(context));
+    findings.extend(bm004_cross_environment_reach::check(context));
+    findings.extend(bm016_ownership_ambiguity::check(context));
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(b.reach.cmp(&a.reach))
+            .then(a.rule.cmp(b.rule))
+            .then_with(|| a.subjects.cmp(&b.subjects))
+    });
+    findings
+}
+
+/// Runs the rules over an inventory, building what they need.
+pub fn analyze(inventory: &Inventory) -> Vec<Finding> {
+    let access = AccessGraph::build(inventory);
+    let environments = Environments::new(inventory);
+    let permissions = Permissions::new(inventory);
+    let coverage = Coverage::new(inventory, &permissions, &access);
+    run(&Context {
+        inventory,
+        access: &access,
+        environments: &environments,
+        permissions: &permissions,
+        coverage: &coverage,
+    })
+}

@@ -1,0 +1,59 @@
+//! The rules on seed 001's design (they fire) and on its fix (they stay silent).
+
+use blastmap_analysis::rules::{Severity, analyze};
+use blastmap_ingest::sample::load_sample;
+use blastmap_ingest::{SourceFile, load};
+
+#[test]
+fn seed_001_fires_bm001_bm002_bm004_and_bm016() {
+    let loaded = load_sample();
+    let findings = analyze(&loaded.inventory);
+    let summary: Vec<String> = findings
+        .iter()
+        .map(|f| format!("{} {} {} [reach {}]", f.rule, f.severity.as_str(), f.title, f.reach))
+        .collect();
+    insta::assert_snapshot!(summary.join("\n"));
+    // Sorted: severity first, then reach.
+    assert!(findings.windows(2).all(|w| (w[0].severity, w[0].reach) >= (w[1].severity, w[1].reach)));
+    let dev_to_prod =
+        findings.iter().find(|f| f.rule == "BM004" && f.title.starts_with("app-orders-dev (dev)")).unwrap();
+    assert_eq!(dev_to_prod.severity, Severity::Critical);
+    assert_eq!(
+        dev_to_prod.evidence,
+        ["kv-orders-prod: app-orders-dev can use id-orders → id-orders holds Contributor on subscription 9e3b8c55"]
+    );
+    let shared = findings.iter().find(|f| f.rule == "BM001").unwrap();
+    assert_eq!(
+        shared.subjects[0],
+        "/subscriptions/9e3b8c55-2a41-4f6e-8b7d-0d6f1e2a3b4c/resourcegroups/rg-identity-prod/providers/microsoft.managedidentity/userassignedidentities/id-orders"
+    );
+    assert!(findings.iter().all(|f| f.subjects.iter().all(|s| *s == s.to_lowercase())), "subjects are lower-cased ids");
+}
+
+/// Seed 001's recommended design: one identity per environment, roles on resource groups,
+/// one owner.
+const FIXED: &str = r#"{"schema": "blastmap/inventory/v1",
+  "resources": [
+    {"id": "/subscriptions/d/resourceGroups/rg-orders-dev/providers/Microsoft.Web/sites/app-orders-dev", "tags": {"env": "dev", "owner": "team-orders"},
+     "identity": {"userAssigned": ["/subscriptions/d/resourceGroups/rg-orders-dev/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-orders-dev"]}},
+    {"id": "/subscriptions/p/resourceGroups/rg-orders-prod/providers/Microsoft.Web/sites/app-orders-prod", "tags": {"env": "prod", "owner": "team-orders"},
+     "identity": {"userAssigned": ["/subscriptions/p/resourceGroups/rg-orders-prod/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-orders-prod"]}},
+    {"id": "/subscriptions/p/resourceGroups/rg-orders-prod/providers/Microsoft.KeyVault/vaults/kv-orders-prod", "tags": {"env": "prod"}},
+    {"id": "/subscriptions/d/resourceGroups/rg-orders-dev/providers/Microsoft.KeyVault/vaults/kv-orders-dev", "tags": {"env": "dev"}}
+  ],
+  "identities": [
+    {"id": "/subscriptions/d/resourceGroups/rg-orders-dev/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-orders-dev", "tags": {"env": "dev", "owner": "team-orders"}, "principalId": "00000000-0000-4000-8000-00000000000d"},
+    {"id": "/subscriptions/p/resourceGroups/rg-orders-prod/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-orders-prod", "tags": {"env": "prod", "owner": "team-orders"}, "principalId": "00000000-0000-4000-8000-00000000000f"}
+  ],
+  "roleAssignments": [
+    {"scope": "/subscriptions/d/resourceGroups/rg-orders-dev/providers/Microsoft.KeyVault/vaults/kv-orders-dev", "principalId": "00000000-0000-4000-8000-00000000000d", "roleDefinitionId": "4633458b-17de-408a-b874-0445c86b69e6"},
+    {"scope": "/subscriptions/p/resourceGroups/rg-orders-prod/providers/Microsoft.KeyVault/vaults/kv-orders-prod", "principalId": "00000000-0000-4000-8000-00000000000f", "roleDefinitionId": "4633458b-17de-408a-b874-0445c86b69e6"}
+  ]}"#;
+
+#[test]
+fn the_fixed_design_is_silent() {
+    let loaded = load(&[SourceFile { name: "fixed.json", bytes: FIXED.as_bytes() }]);
+    assert_eq!(loaded.files[0].diagnostics, vec![]);
+    let findings = analyze(&loaded.inventory);
+    assert_eq!(findings, vec![], "{:#?}", findings.iter().map(|f| &f.title).collect::<Vec<_>>());
+}

@@ -1,0 +1,136 @@
+//! `blastmap analyze`: counts, then findings, most serious first.
+
+use std::fmt::Write;
+
+use blastmap_analysis::rules::{Finding, Severity, analyze};
+use blastmap_ingest::Loaded;
+use blastmap_model::AttachedIdentity;
+use serde::Serialize;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Summary {
+    user_assigned_identities: usize,
+    system_assigned_identities: usize,
+    sources: usize,
+    resources: usize,
+    role_assignments: usize,
+    principals: usize,
+    findings: std::collections::BTreeMap<&'static str, usize>,
+}
+
+#[derive(Serialize)]
+struct DiagnosticJson<'a> {
+    severity: &'static str,
+    file: &'a str,
+    path: &'a str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    rule: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    title: &'a str,
+    subjects: &'a [String],
+    message: &'a str,
+    evidence: &'a [String],
+    fix: &'a str,
+    reach: usize,
+}
+
+#[derive(Serialize)]
+struct Output<'a> {
+    summary: Summary,
+    diagnostics: Vec<DiagnosticJson<'a>>,
+    findings: Vec<FindingJson<'a>>,
+}
+
+/// The analysis as text or JSON, and whether a finding is at or above `fail_on`.
+pub fn run(loaded: &Loaded, json: bool, fail_on: Option<Severity>) -> (String, bool) {
+    let inventory = &loaded.inventory;
+    let findings = analyze(inventory);
+    let failed = fail_on.is_some_and(|threshold| findings.iter().any(|f| f.severity >= threshold));
+    let mut sources: Vec<_> = inventory.attachments().iter().map(|a| a.source).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    let mut system: Vec<_> = inventory
+        .attachments()
+        .iter()
+        .filter(|a| matches!(a.identity, AttachedIdentity::System { .. }))
+        .map(|a| a.source)
+        .collect();
+    system.sort_unstable();
+    system.dedup();
+    let summary = Summary {
+        user_assigned_identities: inventory.identities().len(),
+        system_assigned_identities: system.len(),
+        sources: sources.len(),
+        resources: inventory.resources().len(),
+        role_assignments: inventory.role_assignments().len(),
+        principals: inventory.principals().len(),
+        findings: Severity::ALL
+            .iter()
+            .map(|s| (s.as_str(), findings.iter().filter(|f| f.severity == *s).count()))
+            .collect(),
+    };
+    let text = if json { as_json(loaded, summary, &findings) } else { as_text(&summary, &findings) };
+    (text, failed)
+}
+
+fn as_json(loaded: &Loaded, summary: Summary, findings: &[Finding]) -> String {
+    let diagnostics = loaded
+        .files
+        .iter()
+        .flat_map(|f| &f.diagnostics)
+        .map(|d| DiagnosticJson { severity: d.severity.as_str(), file: &d.file, path: &d.path, message: &d.message })
+        .collect();
+    let findings = findings
+        .iter()
+        .map(|f| FindingJson {
+            rule: f.rule,
+            name: f.name,
+            severity: f.severity.as_str(),
+            title: &f.title,
+            subjects: &f.subjects,
+            message: &f.message,
+            evidence: &f.evidence,
+            fix: &f.fix,
+            reach: f.reach,
+        })
+        .collect();
+    serde_json::to_string_pretty(&Output { summary, diagnostics, findings }).unwrap_or_default() + "\n"
+}
+
+fn as_text(summary: &Summary, findings: &[Finding]) -> String {
+    let mut out = format!(
+        "{} user-assigned identities, {} system-assigned identities, {} sources, {} resources, {} role assignments, \
+         {} principals\n",
+        summary.user_assigned_identities,
+        summary.system_assigned_identities,
+        summary.sources,
+        summary.resources,
+        summary.role_assignments,
+        summary.principals
+    );
+    let counts: Vec<String> =
+        summary.findings.iter().filter(|(_, n)| **n > 0).map(|(s, n)| format!("{n} {s}")).collect();
+    let _ = writeln!(out, "findings: {}", if counts.is_empty() { "none".to_owned() } else { counts.join(", ") });
+    for severity in Severity::ALL {
+        let group: Vec<&Finding> = findings.iter().filter(|f| f.severity == severity).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{}", severity.as_str().to_uppercase());
+        for f in group {
+            let _ = writeln!(out, "  {} {}: {}", f.rule, f.name, f.title);
+            let _ = writeln!(out, "    {}", f.message);
+            for e in &f.evidence {
+                let _ = writeln!(out, "    evidence: {e}");
+            }
+            let _ = writeln!(out, "    fix: {}", f.fix);
+        }
+    }
+    out
+}
