@@ -57,3 +57,27 @@ fn the_fixed_design_is_silent() {
     let findings = analyze(&loaded.inventory);
     assert_eq!(findings, vec![], "{:#?}", findings.iter().map(|f| &f.title).collect::<Vec<_>>());
 }
+
+/// One case per region and host rule, and near misses that must stay silent: a Regional
+/// identity at home (id-e), an unused identity a pipeline trusts (id-g), a host with two
+/// user-assigned identities and a system-assigned one (app9).
+#[test]
+fn region_and_host_rules_fire_exactly_where_they_should() {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/regions-and-hosts.json")).unwrap();
+    let loaded = load(&[SourceFile { name: "regions-and-hosts.json", bytes: &bytes }]);
+    assert_eq!(loaded.files[0].diagnostics, vec![]);
+    let mut found: Vec<String> =
+        analyze(&loaded.inventory).iter().map(|f| format!("{} {} {}", f.rule, f.severity.as_str(), f.title)).collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "BM005 low id-a could be regional",
+            "BM006 medium id-b is used across regions",
+            "BM007 high id-c is Regional but used outside westeurope",
+            "BM009 medium id-f is unused",
+            "BM010 low app8 carries 2 user-assigned identities",
+            "BM019 low id-d is in westeurope, its sources are not",
+        ]
+    );
+}

@@ -4,7 +4,7 @@
 //! from), and how to fix it. A rule reads the [`Context`] and returns findings; `run` collects
 //! them, sorted so that what matters most comes first: by severity, then by reach.
 
-use blastmap_model::Inventory;
+use blastmap_model::{AttachedIdentity, Inventory, Key, Resource, UserAssignedIdentity};
 
 use crate::environment::Environments;
 use crate::graph::AccessGraph;
@@ -14,7 +14,13 @@ use crate::radius::Coverage;
 pub mod bm001_identity_shared_across_environments;
 pub mod bm002_broad_scope_assignment;
 pub mod bm004_cross_environment_reach;
+pub mod bm005_isolation_scope_could_be_regional;
+pub mod bm006_identity_used_across_regions;
+pub mod bm007_isolation_scope_violation;
+pub mod bm009_unused_user_assigned_identity;
+pub mod bm010_imds_default_identity_ambiguity;
 pub mod bm016_ownership_ambiguity;
+pub mod bm019_identity_region_mismatch;
 
 /// How serious a finding is.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -90,13 +96,65 @@ pub struct Context<'a> {
     pub coverage: &'a Coverage,
 }
 
+/// A user-assigned identity with the sources it is attached to (each once, in id order).
+pub struct Shared<'a> {
+    /// The identity.
+    pub identity: &'a UserAssignedIdentity,
+    /// Its own resource record (name, region, tags), when the inventory has one.
+    pub resource: Option<&'a Resource>,
+    /// The resources it is attached to.
+    pub sources: Vec<&'a Resource>,
+}
+
+impl Shared<'_> {
+    /// The identity's name.
+    pub fn name(&self) -> &str {
+        self.resource.map_or("", |r| r.name.as_str())
+    }
+
+    /// The identity's region.
+    pub fn region(&self) -> Option<&str> {
+        self.resource.and_then(|r| r.region.as_deref())
+    }
+}
+
+/// Every user-assigned identity with its sources.
+pub fn identities_with_sources<'a>(inventory: &'a Inventory) -> Vec<Shared<'a>> {
+    let mut sources: std::collections::BTreeMap<Key, Vec<Key>> = std::collections::BTreeMap::new();
+    for attachment in inventory.attachments() {
+        if let AttachedIdentity::User(id) = attachment.identity {
+            sources.entry(id).or_default().push(attachment.source);
+        }
+    }
+    inventory
+        .identities()
+        .iter()
+        .map(|identity| {
+            let mut keys = sources.remove(&identity.id).unwrap_or_default();
+            keys.sort_by(|a, b| inventory.text(*a).cmp(inventory.text(*b)));
+            keys.dedup();
+            Shared {
+                identity,
+                resource: inventory.resource(identity.id),
+                sources: keys.into_iter().filter_map(|k| inventory.resource(k)).collect(),
+            }
+        })
+        .collect()
+}
+
 /// Runs every rule; findings sorted by severity, then reach, then rule and subjects.
 pub fn run(context: &Context<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
     findings.extend(bm001_identity_shared_across_environments::check(context));
     findings.extend(bm002_broad_scope_assignment::check(context));
     findings.extend(bm004_cross_environment_reach::check(context));
+    findings.extend(bm005_isolation_scope_could_be_regional::check(context));
+    findings.extend(bm006_identity_used_across_regions::check(context));
+    findings.extend(bm007_isolation_scope_violation::check(context));
+    findings.extend(bm009_unused_user_assigned_identity::check(context));
+    findings.extend(bm010_imds_default_identity_ambiguity::check(context));
     findings.extend(bm016_ownership_ambiguity::check(context));
+    findings.extend(bm019_identity_region_mismatch::check(context));
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)

@@ -1,0 +1,57 @@
+//! **BM009 unused-user-assigned-identity** (medium when it still holds roles, else low).
+//!
+//! *What:* a user-assigned identity attached to nothing and trusted by no federated credential.
+//!
+//! *Why (seeds 002, 003):* "You need to manually delete a user-assigned identity when it's no
+//! longer required"; its role assignments outlive its use, and anyone who can attach it
+//! inherits them.
+//!
+//! *Fix:* delete it, or its role assignments if it is kept for later.
+
+use super::{Context, Finding, Severity, identities_with_sources};
+
+/// Rule id.
+pub const ID: &str = "BM009";
+/// Rule name.
+pub const NAME: &str = "unused-user-assigned-identity";
+
+/// Finds identities nothing uses.
+pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
+    let inventory = ctx.inventory;
+    identities_with_sources(inventory)
+        .into_iter()
+        .filter(|s| s.sources.is_empty())
+        .filter(|s| !inventory.federated_credentials().iter().any(|c| c.identity == s.identity.id))
+        .map(|s| {
+            let name = s.name();
+            let id = inventory.text(s.identity.id);
+            let roles: Vec<_> = match s.identity.principal_id {
+                Some(principal) => inventory.role_assignments().iter().filter(|a| a.principal == principal).collect(),
+                None => Vec::new(),
+            };
+            let (severity, message) = if roles.is_empty() {
+                (Severity::Low, format!("{name} is attached to nothing and trusted by no pipeline."))
+            } else {
+                (
+                    Severity::Medium,
+                    format!(
+                        "{name} is attached to nothing and trusted by no pipeline, yet holds {} role assignment(s): whoever \
+                         can attach it gets them.",
+                        roles.len()
+                    ),
+                )
+            };
+            Finding {
+                rule: ID,
+                name: NAME,
+                severity,
+                title: format!("{name} is unused"),
+                subjects: vec![id.to_owned()],
+                message,
+                evidence: roles.iter().map(|a| format!("role assignment {}", inventory.text(a.id))).collect(),
+                fix: format!("Delete it if nothing needs it: `az identity delete --ids {id}`."),
+                reach: roles.iter().map(|a| ctx.coverage.under(a.scope).len()).sum(),
+            }
+        })
+        .collect()
+}

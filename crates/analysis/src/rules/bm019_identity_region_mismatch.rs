@@ -1,0 +1,64 @@
+//! **BM019 identity-region-mismatch** (low).
+//!
+//! *What:* a user-assigned identity that has sources, none of them in its own region.
+//!
+//! *Why (seed 000):* "Match managed identity region to compute resources": an identity away
+//! from all its sources cannot be made Regional without breaking them, and fails with a region
+//! they do not depend on.
+//!
+//! *Fix:* recreate the identity in the sources' region, set it to Regional, and move the
+//! sources to it.
+//!
+//! *Decision:* a Regional identity whose sources are all elsewhere is BM007's finding (the
+//! setting is contradicted), not this one's.
+
+use blastmap_model::IsolationScope;
+
+use super::{Context, Finding, Severity, identities_with_sources};
+
+/// Rule id.
+pub const ID: &str = "BM019";
+/// Rule name.
+pub const NAME: &str = "identity-region-mismatch";
+
+/// Finds identities whose sources are all elsewhere.
+pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
+    let inventory = ctx.inventory;
+    identities_with_sources(inventory)
+        .into_iter()
+        .filter(|s| s.identity.isolation_scope != IsolationScope::Regional)
+        .filter_map(|s| {
+            let home = s.region()?;
+            let regions: Vec<&str> = s.sources.iter().filter_map(|r| r.region.as_deref()).collect();
+            if regions.is_empty() || regions.contains(&home) {
+                return None;
+            }
+            let name = s.name();
+            let mut subjects = vec![inventory.text(s.identity.id).to_owned()];
+            subjects.extend(s.sources.iter().map(|r| inventory.text(r.id).to_owned()));
+            Some(Finding {
+                rule: ID,
+                name: NAME,
+                severity: Severity::Low,
+                title: format!("{name} is in {home}, its sources are not"),
+                subjects,
+                message: format!(
+                    "{name} lives in {home} but every one of its {} sources is elsewhere: it cannot be made Regional, and \
+                     it depends on a region its workload does not run in.",
+                    s.sources.len()
+                ),
+                evidence: s
+                    .sources
+                    .iter()
+                    .map(|r| format!("{} ({}) uses {name} ({home})", r.name, r.region.as_deref().unwrap_or("?")))
+                    .collect(),
+                fix: format!(
+                    "Create the identity in the sources' region with isolation scope Regional and move the sources to it: \
+                     `az identity create --resource-group <rg> --name {name} --location {}`.",
+                    regions[0]
+                ),
+                reach: s.sources.len(),
+            })
+        })
+        .collect()
+}
