@@ -77,7 +77,33 @@ fn region_and_host_rules_fire_exactly_where_they_should() {
             "BM007 high id-c is Regional but used outside westeurope",
             "BM009 medium id-f is unused",
             "BM010 low app8 carries 2 user-assigned identities",
+            "BM014 medium id-g trusts 1 external subject(s)",
             "BM019 low id-d is in westeurope, its sources are not",
         ]
     );
+}
+
+#[test]
+fn an_identity_holding_roles_through_a_group() {
+    let design = |group_has_role: bool| {
+        let role = if group_has_role {
+            r#", "roleAssignments": [{"scope": "/subscriptions/s/resourceGroups/rg", "principalId": "00000000-0000-4000-8000-0000000000b1", "roleDefinitionId": "acdd72a7-3385-48ef-bd42-f606fba81ae7"}]"#
+        } else {
+            ""
+        };
+        format!(
+            r#"{{"schema": "blastmap/inventory/v1",
+              "resources": [{{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/app", "tags": {{"env": "dev"}},
+                "identity": {{"userAssigned": ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-x"]}}}}],
+              "identities": [{{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-x", "principalId": "00000000-0000-4000-8000-0000000000a1", "isolationScope": "Regional"}}],
+              "principals": [{{"id": "00000000-0000-4000-8000-0000000000b1", "type": "Group", "displayName": "sg-readers", "members": ["00000000-0000-4000-8000-0000000000a1"]}}]{role}}}"#
+        )
+    };
+    let rules = |json: String| -> Vec<&'static str> {
+        let loaded = load(&[SourceFile { name: "design.json", bytes: json.as_bytes() }]);
+        assert_eq!(loaded.files[0].diagnostics, vec![]);
+        analyze(&loaded.inventory).iter().map(|f| f.rule).collect()
+    };
+    assert_eq!(rules(design(true)), ["BM011"]);
+    assert_eq!(rules(design(false)), Vec::<&str>::new(), "membership of a group without roles is harmless");
 }

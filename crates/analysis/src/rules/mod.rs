@@ -7,18 +7,23 @@
 use blastmap_model::{AttachedIdentity, Inventory, Key, Resource, UserAssignedIdentity};
 
 use crate::environment::Environments;
-use crate::graph::AccessGraph;
+use crate::graph::{AccessGraph, NodeKey};
 use crate::permissions::Permissions;
 use crate::radius::Coverage;
 
 pub mod bm001_identity_shared_across_environments;
 pub mod bm002_broad_scope_assignment;
+pub mod bm003_privileged_identity_role;
 pub mod bm004_cross_environment_reach;
 pub mod bm005_isolation_scope_could_be_regional;
 pub mod bm006_identity_used_across_regions;
 pub mod bm007_isolation_scope_violation;
 pub mod bm009_unused_user_assigned_identity;
 pub mod bm010_imds_default_identity_ambiguity;
+pub mod bm011_group_granted_identity_permission;
+pub mod bm012_code_execution_inherits_identity;
+pub mod bm013_identity_assignable_by_others;
+pub mod bm014_federated_credential_trust;
 pub mod bm016_ownership_ambiguity;
 pub mod bm019_identity_region_mismatch;
 
@@ -142,17 +147,32 @@ pub fn identities_with_sources<'a>(inventory: &'a Inventory) -> Vec<Shared<'a>> 
         .collect()
 }
 
+/// The lower-cased id a finding names a node by: its ARM id or object id; a system-assigned
+/// identity by its source's ARM id.
+pub fn subject_id(inventory: &Inventory, access: &AccessGraph, node: petgraph::graph::NodeIndex) -> String {
+    match access.graph[node].key {
+        NodeKey::Arm(k) | NodeKey::Principal(k) | NodeKey::Federated(k) | NodeKey::System(k) => {
+            inventory.text(k).to_owned()
+        }
+    }
+}
+
 /// Runs every rule; findings sorted by severity, then reach, then rule and subjects.
 pub fn run(context: &Context<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
     findings.extend(bm001_identity_shared_across_environments::check(context));
     findings.extend(bm002_broad_scope_assignment::check(context));
+    findings.extend(bm003_privileged_identity_role::check(context));
     findings.extend(bm004_cross_environment_reach::check(context));
     findings.extend(bm005_isolation_scope_could_be_regional::check(context));
     findings.extend(bm006_identity_used_across_regions::check(context));
     findings.extend(bm007_isolation_scope_violation::check(context));
     findings.extend(bm009_unused_user_assigned_identity::check(context));
     findings.extend(bm010_imds_default_identity_ambiguity::check(context));
+    findings.extend(bm011_group_granted_identity_permission::check(context));
+    findings.extend(bm012_code_execution_inherits_identity::check(context));
+    findings.extend(bm013_identity_assignable_by_others::check(context));
+    findings.extend(bm014_federated_credential_trust::check(context));
     findings.extend(bm016_ownership_ambiguity::check(context));
     findings.extend(bm019_identity_region_mismatch::check(context));
     findings.sort_by(|a, b| {

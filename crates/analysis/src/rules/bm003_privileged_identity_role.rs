@@ -1,0 +1,71 @@
+//! **BM003 privileged-identity-role** (high for role-assignment writes, medium for `*` writes).
+//!
+//! *What:* a managed identity holds a role that writes role assignments (Owner, User Access
+//! Administrator, Role Based Access Control Administrator, or a custom role that does), or
+//! grants every control-plane action (`*`: Contributor).
+//!
+//! *Why (seeds 001, 002):* "Assign roles such as Key Vault Secrets User ... instead of broader
+//! roles such as Contributor, Owner". With role-assignment writes, anything that can use the
+//! identity can grant itself anything at the scope.
+//!
+//! *Fix:* replace the role with the least-privileged built-in role the workload needs.
+
+use super::{Context, Finding, Severity};
+use crate::graph::{NodeKey, NodeKind, role_name};
+use crate::permissions::{Plane, role_permissions};
+
+/// Rule id.
+pub const ID: &str = "BM003";
+/// Rule name.
+pub const NAME: &str = "privileged-identity-role";
+
+/// Finds managed identities holding privileged roles.
+pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
+    let inventory = ctx.inventory;
+    let g = &ctx.access.graph;
+    let mut findings = Vec::new();
+    for assignment in inventory.role_assignments() {
+        let Some(node) = ctx.access.node_of_principal(assignment.principal) else { continue };
+        let subject = match (g[node].kind, g[node].key) {
+            (NodeKind::UserAssignedIdentity, NodeKey::Arm(id)) | (NodeKind::SystemIdentity, NodeKey::System(id)) => id,
+            _ => continue,
+        };
+        let grants_roles = ctx.permissions.role_grants(
+            assignment.role_definition,
+            "Microsoft.Authorization/roleAssignments/write",
+            Plane::Control,
+        );
+        let everything = role_permissions(inventory, assignment.role_definition)
+            .is_some_and(|blocks| blocks.iter().any(|b| b.actions.iter().any(|a| a == "*")));
+        if !grants_roles && !everything {
+            continue;
+        }
+        let role = role_name(inventory, assignment);
+        let who = &g[node].label;
+        let scope = ctx
+            .access
+            .node(NodeKey::Arm(assignment.scope))
+            .map_or_else(|| inventory.text(assignment.scope).to_owned(), |n| g[n].label.clone());
+        let (severity, power) = if grants_roles {
+            (Severity::High, "can grant any role, itself included")
+        } else {
+            (Severity::Medium, "can change anything but access")
+        };
+        findings.push(Finding {
+            rule: ID,
+            name: NAME,
+            severity,
+            title: format!("{who} holds {role}"),
+            subjects: vec![inventory.text(subject).to_owned(), inventory.text(assignment.scope).to_owned()],
+            message: format!("{who} holds {role} on {scope}: whatever can use it {power} there."),
+            evidence: vec![format!("role assignment {}", inventory.text(assignment.id))],
+            fix: format!(
+                "Replace {role} with the least-privileged role the workload needs (for secrets, Key Vault Secrets User; for \
+                 blobs, Storage Blob Data Reader or Contributor): `az role assignment delete --ids {}`.",
+                inventory.text(assignment.id)
+            ),
+            reach: ctx.coverage.under(assignment.scope).len(),
+        });
+    }
+    findings
+}

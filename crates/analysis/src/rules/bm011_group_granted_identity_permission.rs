@@ -1,0 +1,57 @@
+//! **BM011 group-granted-identity-permission** (low).
+//!
+//! *What:* a managed identity holds a role through a group.
+//!
+//! *Why (seeds 002, 004):* "the back-end services for managed identities maintain a cache per
+//! resource URI for around 24 hours ... it can take several hours for changes to a managed
+//! identity's group or role membership to take effect": removing the identity from the group
+//! does not revoke its access for hours.
+//!
+//! *Fix:* assign the role to the identity directly, then remove it from the group.
+
+use super::{Context, Finding, Severity, subject_id};
+use crate::graph::{EdgeKind, NodeKind};
+use petgraph::visit::EdgeRef;
+
+/// Rule id.
+pub const ID: &str = "BM011";
+/// Rule name.
+pub const NAME: &str = "group-granted-identity-permission";
+
+/// Finds identities that hold roles through groups.
+pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
+    let g = &ctx.access.graph;
+    let mut findings = Vec::new();
+    for edge in g.edge_references() {
+        let (member, group) = (edge.source(), edge.target());
+        let membership = edge.weight().kind == EdgeKind::HasRole && edge.weight().access.is_none();
+        if !membership || !matches!(g[member].kind, NodeKind::UserAssignedIdentity | NodeKind::SystemIdentity) {
+            continue;
+        }
+        let roles: Vec<String> = g
+            .edges(group)
+            .filter(|e| e.weight().kind == EdgeKind::HasRole && e.weight().access.is_some())
+            .map(|e| e.weight().reason.clone())
+            .collect();
+        if roles.is_empty() {
+            continue;
+        }
+        let (who, via) = (&g[member].label, &g[group].label);
+        findings.push(Finding {
+            rule: ID,
+            name: NAME,
+            severity: Severity::Low,
+            title: format!("{who} holds roles through {via}"),
+            subjects: vec![subject_id(ctx.inventory, ctx.access, member), subject_id(ctx.inventory, ctx.access, group)],
+            message: format!(
+                "{who} holds {} role(s) through the group {via}: removing it from the group takes hours to take effect, \
+                 because managed-identity tokens are cached for about 24 hours.",
+                roles.len()
+            ),
+            evidence: std::iter::once(edge.weight().reason.clone()).chain(roles).collect(),
+            fix: format!("Assign the roles to {who} directly, then remove it from {via}."),
+            reach: 0,
+        });
+    }
+    findings
+}

@@ -1,0 +1,84 @@
+//! **BM014 federated-credential-trust** (medium; high when the identity is privileged or others
+//! can write its federated credentials).
+//!
+//! *What:* a user-assigned identity trusts an external issuer and subject (a pipeline, a
+//! cluster's service account).
+//!
+//! *Why (seed 001):* "Identity used for automation pipelines: lateral movement". Whoever
+//! controls the pipeline (its repository, branch, or runner) signs in as the identity; whoever
+//! can add a federated credential can make any subject trusted.
+//!
+//! *Fix:* trust the narrowest subject (an environment or protected branch, not a whole repo),
+//! keep the identity's roles minimal, and restrict who can write its federated credentials.
+
+use std::collections::BTreeMap;
+
+use petgraph::visit::EdgeRef;
+
+use super::{Context, Finding, Severity, subject_id};
+use crate::graph::{EdgeKind, NodeKey};
+use crate::permissions::Access;
+use crate::radius::{Mode, reach};
+
+/// Rule id.
+pub const ID: &str = "BM014";
+/// Rule name.
+pub const NAME: &str = "federated-credential-trust";
+
+/// Finds identities trusted by external workloads.
+pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
+    let inventory = ctx.inventory;
+    let g = &ctx.access.graph;
+    let mut by_identity: BTreeMap<blastmap_model::Key, Vec<&blastmap_model::FederatedCredential>> = BTreeMap::new();
+    for credential in inventory.federated_credentials() {
+        by_identity.entry(credential.identity).or_default().push(credential);
+    }
+    by_identity
+        .into_iter()
+        .filter_map(|(identity, credentials)| {
+            let node = ctx.access.node(NodeKey::Arm(identity))?;
+            let name = &g[node].label;
+            let privileged = g.edges(node).any(|e| e.weight().access == Some(Access::ControlWrite));
+            let takers: Vec<String> = g
+                .edges_directed(node, petgraph::Direction::Incoming)
+                .filter(|e| e.weight().kind == EdgeKind::TakesOver)
+                .map(|e| g[e.source()].label.clone())
+                .collect();
+            let severity = if privileged || !takers.is_empty() { Severity::High } else { Severity::Medium };
+            let mut why = Vec::new();
+            if privileged {
+                why.push("it can change resources".to_owned());
+            }
+            if !takers.is_empty() {
+                why.push(format!("{} can add more trusted subjects", takers.join(", ")));
+            }
+            let trusted: Vec<String> = credentials
+                .iter()
+                .map(|c| {
+                    let subject = c.subject.clone().or_else(|| c.claims_expression.clone()).unwrap_or_default();
+                    format!("{} trusts {} for {subject} ({})", name, c.issuer, c.name)
+                })
+                .collect();
+            Some(Finding {
+                rule: ID,
+                name: NAME,
+                severity,
+                title: format!("{name} trusts {} external subject(s)", credentials.len()),
+                subjects: vec![subject_id(inventory, ctx.access, node)],
+                message: format!(
+                    "Whoever controls {} signs in as {name}{}.",
+                    credentials.iter().map(|c| c.subject.as_deref().unwrap_or("the claims expression")).collect::<Vec<_>>().join(", "),
+                    if why.is_empty() { String::new() } else { format!(", and {}", why.join("; ")) }
+                ),
+                evidence: trusted,
+                fix: format!(
+                    "Trust the narrowest subject (a protected environment or branch), keep {name}'s roles minimal, and limit who \
+                     may write its federated credentials: `az identity federated-credential list --identity-name {name} \
+                     --resource-group {}`.",
+                    blastmap_model::arm::resource_group(inventory.text(identity)).unwrap_or("<rg>")
+                ),
+                reach: reach(ctx.access, ctx.coverage, node, Mode::Transitive),
+            })
+        })
+        .collect()
+}
