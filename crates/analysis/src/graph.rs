@@ -244,7 +244,7 @@ impl<'a> Builder<'a> {
             return at;
         }
         let principal = self.inventory.principal(id);
-        let kind = principal.map(|p| p.kind).or(assignment.map(|a| a.principal_type)).unwrap_or_default();
+        let kind = principal.map(|p| p.kind).or(assignment.and_then(|a| a.principal_type)).unwrap_or_default();
         let label = principal
             .and_then(|p| p.display_name.clone())
             .or_else(|| assignment.and_then(|a| a.principal_name.clone()).filter(|n| !n.is_empty()))

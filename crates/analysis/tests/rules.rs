@@ -107,3 +107,64 @@ fn an_identity_holding_roles_through_a_group() {
     assert_eq!(rules(design(true)), ["BM011"]);
     assert_eq!(rules(design(false)), Vec::<&str>::new(), "membership of a group without roles is harmless");
 }
+
+#[test]
+fn duplicated_system_identities_and_foreign_tenants() {
+    let vm = |n: u32, principal: &str| {
+        format!(
+            r#"{{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm{n}", "region": "westeurope", "tags": {{"env": "dev", "owner": "ops"}},
+               "identity": {{"systemAssigned": true, "principalId": "{principal}"}}}}"#
+        )
+    };
+    let reader = |principal: &str| {
+        format!(
+            r#"{{"scope": "/subscriptions/s/resourceGroups/rg", "principalId": "{principal}", "roleDefinitionId": "acdd72a7-3385-48ef-bd42-f606fba81ae7"}}"#
+        )
+    };
+    let principals = [
+        "00000000-0000-4000-8000-000000000001",
+        "00000000-0000-4000-8000-000000000002",
+        "00000000-0000-4000-8000-000000000003",
+    ];
+    let identity = |n: &str, tenant: &str| {
+        format!(
+            r#"{{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{n}", "region": "westeurope", "tenantId": "{tenant}", "isolationScope": "Regional"}}"#
+        )
+    };
+    let home = "11111111-1111-4111-8111-111111111111";
+    let foreign = "22222222-2222-4222-8222-222222222222";
+    let design = |vms: usize| {
+        format!(
+            r#"{{"schema": "blastmap/inventory/v1", "resources": [{}], "roleAssignments": [{}],
+               "identities": [{}, {}, {}, {}],
+               "federatedCredentials": [{{"identity": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-a", "name": "aks",
+                 "issuer": "https://westeurope.oic.prod-aks.azure.com/{foreign}/7c1c7e2a-0000-4000-8000-000000000000/", "subject": "system:serviceaccount:ns:sa"}}]}}"#,
+            (0..vms).map(|i| vm(i as u32, principals[i])).collect::<Vec<_>>().join(","),
+            (0..vms).map(|i| reader(principals[i])).collect::<Vec<_>>().join(","),
+            identity("id-a", home),
+            identity("id-b", home),
+            identity("id-c", home),
+            identity("id-x", foreign)
+        )
+    };
+    let found = |json: String| -> Vec<String> {
+        let loaded = load(&[SourceFile { name: "design.json", bytes: json.as_bytes() }]);
+        assert_eq!(loaded.files[0].diagnostics, vec![]);
+        let mut titles: Vec<String> = analyze(&loaded.inventory)
+            .iter()
+            .filter(|f| matches!(f.rule, "BM017" | "BM018"))
+            .map(|f| format!("{} {}", f.rule, f.title))
+            .collect();
+        titles.sort();
+        titles
+    };
+    assert_eq!(
+        found(design(3)),
+        [
+            "BM017 3 sources repeat the same 1 role assignment(s)",
+            format!("BM018 id-a trusts an issuer of tenant {foreign}").as_str(),
+            format!("BM018 id-x belongs to tenant {foreign}").as_str(),
+        ]
+    );
+    assert!(!found(design(2)).iter().any(|t| t.starts_with("BM017")), "two copies are not yet worth a finding");
+}

@@ -340,7 +340,7 @@ fn read_role_assignment(record: &Record<'_>, path: &str, sink: &mut Sink<'_>) {
         id,
         scope,
         principal: sink.inventory.key(principal),
-        principal_type: principal_type.map_or(PrincipalKind::Unknown, PrincipalKind::parse),
+        principal_type: principal_type.map(PrincipalKind::parse),
         principal_name: owned(&record.principal_name),
         role_definition: sink.inventory.key(&role),
         role_name: owned(&record.role_definition_name),
@@ -351,7 +351,7 @@ fn read_role_assignment(record: &Record<'_>, path: &str, sink: &mut Sink<'_>) {
         let display = nonempty(&record.display_name);
         sink.add_principal(Principal {
             id: assignment.principal,
-            kind: assignment.principal_type,
+            kind: assignment.principal_type.unwrap_or_default(),
             display_name: display,
         });
     }

@@ -38,7 +38,7 @@ fn az_role_assignment_list_all() {
     assert!(
         inv.role_assignments()
             .iter()
-            .all(|a| matches!(a.principal_type, PrincipalKind::User | PrincipalKind::ServicePrincipal))
+            .all(|a| matches!(a.principal_type, Some(PrincipalKind::User | PrincipalKind::ServicePrincipal)))
     );
 }
 

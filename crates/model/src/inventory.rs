@@ -245,8 +245,9 @@ pub struct RoleAssignment {
     pub scope: Key,
     /// Object id of the principal.
     pub principal: Key,
-    /// The principal type the export reports.
-    pub principal_type: PrincipalKind,
+    /// The principal type the export reports; `None` when it reports none (AzureHound,
+    /// templates). `Some(Unknown)` is Azure PowerShell's mark of a deleted principal.
+    pub principal_type: Option<PrincipalKind>,
     /// `principalName` as exported: `Some("")` means the directory no longer knows the principal.
     pub principal_name: Option<String>,
     /// GUID of the role definition.
@@ -523,7 +524,7 @@ impl Inventory {
             return;
         };
         let existing = &mut self.role_assignments[at];
-        if existing.principal_type == PrincipalKind::Unknown {
+        if existing.principal_type.is_none() {
             existing.principal_type = assignment.principal_type;
         }
         if existing.principal_name.is_none() {

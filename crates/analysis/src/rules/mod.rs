@@ -18,13 +18,17 @@ pub mod bm004_cross_environment_reach;
 pub mod bm005_isolation_scope_could_be_regional;
 pub mod bm006_identity_used_across_regions;
 pub mod bm007_isolation_scope_violation;
+pub mod bm008_orphaned_role_assignment;
 pub mod bm009_unused_user_assigned_identity;
 pub mod bm010_imds_default_identity_ambiguity;
 pub mod bm011_group_granted_identity_permission;
 pub mod bm012_code_execution_inherits_identity;
 pub mod bm013_identity_assignable_by_others;
 pub mod bm014_federated_credential_trust;
+pub mod bm015_lateral_movement_chain;
 pub mod bm016_ownership_ambiguity;
+pub mod bm017_system_assigned_duplication;
+pub mod bm018_cross_tenant_reference;
 pub mod bm019_identity_region_mismatch;
 
 /// How serious a finding is.
@@ -167,13 +171,17 @@ pub fn run(context: &Context<'_>) -> Vec<Finding> {
     findings.extend(bm005_isolation_scope_could_be_regional::check(context));
     findings.extend(bm006_identity_used_across_regions::check(context));
     findings.extend(bm007_isolation_scope_violation::check(context));
+    findings.extend(bm008_orphaned_role_assignment::check(context));
     findings.extend(bm009_unused_user_assigned_identity::check(context));
     findings.extend(bm010_imds_default_identity_ambiguity::check(context));
     findings.extend(bm011_group_granted_identity_permission::check(context));
     findings.extend(bm012_code_execution_inherits_identity::check(context));
     findings.extend(bm013_identity_assignable_by_others::check(context));
     findings.extend(bm014_federated_credential_trust::check(context));
+    findings.extend(bm015_lateral_movement_chain::check(context));
     findings.extend(bm016_ownership_ambiguity::check(context));
+    findings.extend(bm017_system_assigned_duplication::check(context));
+    findings.extend(bm018_cross_tenant_reference::check(context));
     findings.extend(bm019_identity_region_mismatch::check(context));
     findings.sort_by(|a, b| {
         b.severity
