@@ -156,9 +156,50 @@ pub fn reach(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode: 
     count
 }
 
-/// The blast radius of `start`, sorted by resource key.
-pub fn radius(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode: Mode) -> Vec<Reached> {
-    let g = &access.graph;
+/// What a search from one start found: each resource's strongest grant, and the shortest way
+/// to every node, so that a path is built only for the resources that are shown.
+pub struct Exploration<'g> {
+    access: &'g AccessGraph,
+    best: HashMap<Key, Best>,
+    parent: Parents,
+}
+
+impl Exploration<'_> {
+    /// Every resource reached, with its strongest access and the length of its path.
+    pub fn reached(&self) -> impl Iterator<Item = (Key, Access, usize)> + '_ {
+        self.best.iter().map(|(&k, b)| (k, b.access, b.depth))
+    }
+
+    /// How many resources are reached.
+    pub fn len(&self) -> usize {
+        self.best.len()
+    }
+
+    /// True when nothing is reached.
+    pub fn is_empty(&self) -> bool {
+        self.best.is_empty()
+    }
+
+    /// The shortest path that explains `resource`'s access, edge by edge.
+    pub fn path(&self, resource: Key) -> Vec<EdgeIndex> {
+        let Some(best) = self.best.get(&resource) else { return Vec::new() };
+        let g = &self.access.graph;
+        let mut path = vec![best.grant];
+        let mut node = best.tail;
+        while let Some(&(Some(edge), _)) = self.parent.get(&node) {
+            path.push(edge);
+            match g.edge_endpoints(edge) {
+                Some((from, _)) => node = from,
+                None => break,
+            }
+        }
+        path.reverse();
+        path
+    }
+}
+
+/// Explores from `start`: what it reaches, keeping the way back.
+pub fn explore<'g>(access: &'g AccessGraph, coverage: &Coverage, start: NodeIndex, mode: Mode) -> Exploration<'g> {
     let mut best: HashMap<Key, Best> = HashMap::default();
     let parent = walk(access, coverage, start, mode, |met| {
         for &resource in coverage.under(met.scope) {
@@ -176,25 +217,15 @@ pub fn radius(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode:
             }
         }
     });
-    let path_to = |mut node: NodeIndex| {
-        let mut path = Vec::new();
-        while let Some(&(Some(edge), _)) = parent.get(&node) {
-            path.push(edge);
-            match g.edge_endpoints(edge) {
-                Some((from, _)) => node = from,
-                None => break,
-            }
-        }
-        path.reverse();
-        path
-    };
-    let mut reached: Vec<Reached> = best
-        .into_iter()
-        .map(|(resource, b)| {
-            let mut path = path_to(b.tail);
-            path.push(b.grant);
-            Reached { resource, access: b.access, path }
-        })
+    Exploration { access, best, parent }
+}
+
+/// The blast radius of `start`, sorted by resource key, every resource with its path.
+pub fn radius(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode: Mode) -> Vec<Reached> {
+    let exploration = explore(access, coverage, start, mode);
+    let mut reached: Vec<Reached> = exploration
+        .reached()
+        .map(|(resource, access, _)| Reached { resource, access, path: exploration.path(resource) })
         .collect();
     reached.sort_by_key(|r| r.resource);
     reached

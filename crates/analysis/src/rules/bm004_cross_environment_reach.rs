@@ -16,7 +16,10 @@ use std::collections::BTreeMap;
 use super::{Context, Finding, Severity};
 use crate::environment::Environment;
 use crate::graph::NodeKind;
-use crate::radius::{Mode, Reached, radius};
+use blastmap_model::Key;
+
+use crate::permissions::Access;
+use crate::radius::{Mode, explore};
 
 /// Rule id.
 pub const ID: &str = "BM004";
@@ -41,6 +44,31 @@ fn value(resource_type: &str) -> u8 {
     }
 }
 
+/// The resources a source reaches in one later environment, and the one to show.
+struct Crossing {
+    reached: Vec<Key>,
+    example: Example,
+}
+
+/// A candidate example: data stores before identities and compute, then the strongest access,
+/// then the shortest explanation, then the id.
+#[derive(Copy, Clone)]
+struct Example {
+    value: u8,
+    access: Access,
+    depth: usize,
+    key: Key,
+}
+
+impl Example {
+    fn beats(&self, other: &Example, inventory: &blastmap_model::Inventory) -> bool {
+        (self.value, self.access, std::cmp::Reverse(self.depth))
+            .cmp(&(other.value, other.access, std::cmp::Reverse(other.depth)))
+            .then_with(|| inventory.text(other.key).cmp(inventory.text(self.key)))
+            .is_gt()
+    }
+}
+
 /// Finds sources that reach a later environment.
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let inventory = ctx.inventory;
@@ -51,12 +79,22 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         if from == Environment::Unknown {
             continue;
         }
-        let mut by_env: BTreeMap<Environment, Vec<Reached>> = BTreeMap::new();
-        for reached in radius(ctx.access, ctx.coverage, node, Mode::Transitive) {
-            let Some(resource) = inventory.resource(reached.resource) else { continue };
+        // Per later environment: how many resources, and the example a reviewer should see
+        // (data stores before identities and compute, then the strongest access, then the
+        // shortest explanation, then the id).
+        let exploration = explore(ctx.access, ctx.coverage, node, Mode::Transitive);
+        let mut by_env: BTreeMap<Environment, Crossing> = BTreeMap::new();
+        for (key, access, depth) in exploration.reached() {
+            let Some(resource) = inventory.resource(key) else { continue };
             let to = ctx.environments.of_resource(inventory, resource);
-            if to != Environment::Unknown && to > from {
-                by_env.entry(to).or_default().push(reached);
+            if to == Environment::Unknown || to <= from {
+                continue;
+            }
+            let candidate = Example { value: value(&resource.resource_type), access, depth, key };
+            let crossing = by_env.entry(to).or_insert_with(|| Crossing { reached: Vec::new(), example: candidate });
+            crossing.reached.push(key);
+            if candidate.beats(&crossing.example, inventory) {
+                crossing.example = candidate;
             }
         }
         let source = &g[node].label;
@@ -64,22 +102,12 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             crate::graph::NodeKey::Arm(k) => inventory.text(k).to_owned(),
             _ => continue,
         };
-        for (to, mut reached) in by_env {
-            // The example a reviewer should see: data stores before identities and compute, then
-            // the strongest access, then the shortest explanation.
-            let worth = |r: &Reached| inventory.resource(r.resource).map_or(0, |res| value(&res.resource_type));
-            reached.sort_by(|a, b| {
-                worth(b)
-                    .cmp(&worth(a))
-                    .then(b.access.cmp(&a.access))
-                    .then(a.path.len().cmp(&b.path.len()))
-                    .then_with(|| inventory.text(a.resource).cmp(inventory.text(b.resource)))
-            });
-            let example = &reached[0];
-            let example_name = inventory.resource(example.resource).map_or("", |r| r.name.as_str());
-            let path: Vec<&str> = example.path.iter().map(|&e| g[e].reason.as_str()).collect();
+        for (to, Crossing { mut reached, example: Example { access: example_access, key: example, .. } }) in by_env {
+            reached.sort_by(|a, b| inventory.text(*a).cmp(inventory.text(*b)));
+            let example_name = inventory.resource(example).map_or("", |r| r.name.as_str());
+            let path: Vec<&str> = exploration.path(example).iter().map(|&e| g[e].reason.as_str()).collect();
             let mut subjects = vec![source_id.clone()];
-            subjects.extend(reached.iter().map(|r| inventory.text(r.resource).to_owned()));
+            subjects.extend(reached.iter().map(|r| inventory.text(*r).to_owned()));
             let first_step = path.first().copied().unwrap_or_default();
             findings.push(Finding {
                 rule: ID,
@@ -93,7 +121,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                     from.as_str(),
                     reached.len(),
                     to.as_str(),
-                    example.access.as_str(),
+                    example_access.as_str(),
                     from.as_str(),
                     to.as_str()
                 ),

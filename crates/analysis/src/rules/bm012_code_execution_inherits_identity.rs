@@ -16,52 +16,69 @@ use petgraph::visit::EdgeRef;
 
 use super::{Context, Finding, Severity, subject_id};
 use crate::graph::{EdgeKind, NodeKind};
-use crate::radius::{Mode, radius};
+use crate::radius::{Mode, explore};
+use blastmap_model::Key;
+use petgraph::graph::NodeIndex;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 
 /// Rule id.
 pub const ID: &str = "BM012";
 /// Rule name.
 pub const NAME: &str = "code-execution-inherits-identity";
 
-/// Finds principals who inherit identities by running code.
+/// How many paths a finding lists before it says how many more there are.
+const EVIDENCE_SHOWN: usize = 20;
+
+/// Finds principals who inherit identities by running code: one finding per principal, with
+/// every source it controls.
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let g = &ctx.access.graph;
-    let mut findings = Vec::new();
+    let mut controls: BTreeMap<NodeIndex, Vec<(NodeIndex, String)>> = BTreeMap::new();
     for edge in g.edge_references().filter(|e| e.weight().kind == EdgeKind::Controls) {
-        let (who, source) = (edge.source(), edge.target());
-        if !matches!(g[who].kind, NodeKind::Principal(_)) {
-            continue;
+        if matches!(g[edge.source()].kind, NodeKind::Principal(_)) {
+            controls.entry(edge.source()).or_default().push((edge.target(), edge.weight().reason.clone()));
         }
-        let own: std::collections::HashSet<_> =
-            radius(ctx.access, ctx.coverage, who, Mode::Direct).into_iter().map(|r| r.resource).collect();
-        let through: Vec<_> = radius(ctx.access, ctx.coverage, source, Mode::Direct)
-            .into_iter()
-            .filter(|r| !own.contains(&r.resource))
-            .collect();
-        let (person, host) = (&g[who].label, &g[source].label);
-        let identities: Vec<&str> = g
-            .edges(source)
-            .filter(|e| e.weight().kind == EdgeKind::CanUse)
-            .map(|e| g[e.target()].label.as_str())
-            .collect();
+    }
+    // A source's radius is shared by everyone who controls it.
+    let mut direct: HashMap<NodeIndex, Vec<Key>> = HashMap::default();
+    let mut findings = Vec::new();
+    for (who, sources) in controls {
+        let own: HashSet<Key> =
+            explore(ctx.access, ctx.coverage, who, Mode::Direct).reached().map(|(k, _, _)| k).collect();
+        let mut gained: HashSet<Key> = HashSet::default();
+        for (source, _) in &sources {
+            let through = direct.entry(*source).or_insert_with(|| {
+                explore(ctx.access, ctx.coverage, *source, Mode::Direct).reached().map(|(k, _, _)| k).collect()
+            });
+            gained.extend(through.iter().filter(|k| !own.contains(k)));
+        }
+        let person = &g[who].label;
+        let hosts: Vec<&str> = sources.iter().map(|(s, _)| g[*s].label.as_str()).collect();
+        let mut evidence: Vec<String> = sources.iter().take(EVIDENCE_SHOWN).map(|(_, reason)| reason.clone()).collect();
+        if sources.len() > EVIDENCE_SHOWN {
+            evidence.push(format!("and {} more sources", sources.len() - EVIDENCE_SHOWN));
+        }
+        let mut subjects = vec![subject_id(ctx.inventory, ctx.access, who)];
+        subjects.extend(sources.iter().map(|(s, _)| subject_id(ctx.inventory, ctx.access, *s)));
+        let what = if sources.len() == 1 { hosts[0].to_owned() } else { format!("{} sources", sources.len()) };
         findings.push(Finding {
             rule: ID,
             name: NAME,
-            severity: if through.is_empty() { Severity::Medium } else { Severity::High },
-            title: format!("{person} can act as {host}'s identities"),
-            subjects: vec![subject_id(ctx.inventory, ctx.access, who), subject_id(ctx.inventory, ctx.access, source)],
+            severity: if gained.is_empty() { Severity::Medium } else { Severity::High },
+            title: format!("{person} can act as the identities of {what}"),
+            subjects,
             message: format!(
-                "{person} can run code on {host} and so use {}: {} resource(s) that {person} cannot reach alone.",
-                identities.join(", "),
-                through.len()
+                "{person} can run code on {}, and so use their identities: {} resource(s) that {person} cannot reach alone.",
+                if sources.len() <= 3 { hosts.join(", ") } else { what.clone() },
+                gained.len()
             ),
-            evidence: vec![edge.weight().reason.clone()],
+            evidence,
             fix: format!(
-                "Give {person} a role on {host} that cannot run code (a reader role, or deploy through a pipeline), or narrow \
-                 what {} may do.",
-                identities.join(", ")
+                "Give {person} roles that cannot run code on these sources (a reader role, or deployment through a \
+                 pipeline), or narrow what their identities may do."
             ),
-            reach: through.len(),
+            reach: gained.len(),
         });
     }
     findings

@@ -27,8 +27,11 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let is_identity =
         |n: petgraph::graph::NodeIndex| matches!(g[n].kind, NodeKind::UserAssignedIdentity | NodeKind::SystemIdentity);
     let mut findings = Vec::new();
+    let mut direct: rustc_hash::FxHashMap<petgraph::graph::NodeIndex, usize> = Default::default();
+    let mut reach_of =
+        |node| *direct.entry(node).or_insert_with(|| reach(ctx.access, ctx.coverage, node, Mode::Direct));
     for from in g.node_indices().filter(|&n| is_identity(n)) {
-        let own = reach(ctx.access, ctx.coverage, from, Mode::Direct);
+        let own = reach_of(from);
         // One hop: straight to an identity, or to a source and on to its identities.
         let mut hops: Vec<(petgraph::graph::NodeIndex, Vec<String>)> = Vec::new();
         for edge in g.edges(from) {
@@ -49,7 +52,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             if to == from {
                 continue;
             }
-            let theirs = reach(ctx.access, ctx.coverage, to, Mode::Direct);
+            let theirs = reach_of(to);
             if theirs <= own {
                 continue;
             }
