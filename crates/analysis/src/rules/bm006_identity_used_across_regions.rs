@@ -26,10 +26,9 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         .into_iter()
         .filter(|s| s.identity.isolation_scope != IsolationScope::Regional)
         .filter_map(|s| {
-            let home = s.region()?;
-            let away: Vec<_> = s.sources.iter().filter(|r| r.region.as_deref().is_some_and(|g| g != home)).collect();
+            let (home, away, known) = s.away()?;
             // All sources elsewhere is BM019's finding.
-            if away.is_empty() || away.len() == s.sources.len() {
+            if away.is_empty() || away.len() == known {
                 return None;
             }
             let regions: BTreeSet<&str> = s.sources.iter().filter_map(|r| r.region.as_deref()).collect();

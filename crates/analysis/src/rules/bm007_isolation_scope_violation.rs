@@ -25,8 +25,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         .into_iter()
         .filter(|s| s.identity.isolation_scope == IsolationScope::Regional)
         .filter_map(|s| {
-            let home = s.region()?;
-            let away: Vec<_> = s.sources.iter().filter(|r| r.region.as_deref().is_some_and(|g| g != home)).collect();
+            let (home, away, _) = s.away()?;
             if away.is_empty() {
                 return None;
             }

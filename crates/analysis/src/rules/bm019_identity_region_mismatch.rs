@@ -28,11 +28,11 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         .into_iter()
         .filter(|s| s.identity.isolation_scope != IsolationScope::Regional)
         .filter_map(|s| {
-            let home = s.region()?;
-            let regions: Vec<&str> = s.sources.iter().filter_map(|r| r.region.as_deref()).collect();
-            if regions.is_empty() || regions.contains(&home) {
+            let (home, away, known) = s.away()?;
+            if away.is_empty() || away.len() < known {
                 return None;
             }
+            let regions: Vec<&str> = away.iter().filter_map(|r| r.region.as_deref()).collect();
             let name = s.name();
             let mut subjects = vec![inventory.text(s.identity.id).to_owned()];
             subjects.extend(s.sources.iter().map(|r| inventory.text(r.id).to_owned()));

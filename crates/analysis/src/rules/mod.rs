@@ -125,6 +125,15 @@ impl Shared<'_> {
     pub fn region(&self) -> Option<&str> {
         self.resource.and_then(|r| r.region.as_deref())
     }
+
+    /// The identity's region, with its sources whose region is known and not that one, and how
+    /// many sources have a known region; `None` when the identity's region is unknown.
+    pub fn away(&self) -> Option<(&str, Vec<&Resource>, usize)> {
+        let home = self.region()?;
+        let known: Vec<&Resource> = self.sources.iter().copied().filter(|r| r.region.is_some()).collect();
+        let away = known.iter().copied().filter(|r| r.region.as_deref() != Some(home)).collect();
+        Some((home, away, known.len()))
+    }
 }
 
 /// Every user-assigned identity with its sources.
