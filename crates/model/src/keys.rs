@@ -137,15 +137,6 @@ impl Keys {
     }
 }
 
-/// Lower-cases an id without allocating when it already is lower-case.
-pub fn lower(raw: &str) -> std::borrow::Cow<'_, str> {
-    if raw.bytes().any(|b| b.is_ascii_uppercase()) || !raw.is_ascii() {
-        std::borrow::Cow::Owned(raw.to_lowercase())
-    } else {
-        std::borrow::Cow::Borrowed(raw)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

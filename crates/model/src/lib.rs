@@ -28,4 +28,4 @@ pub use inventory::{
     IsolationScope, Membership, Origin, Permission, Principal, PrincipalKind, Resource, RoleAssignment, RoleDefinition,
     Scope, Tags, UserAssignedIdentity,
 };
-pub use keys::{Key, Keys, lower};
+pub use keys::{Key, Keys};
