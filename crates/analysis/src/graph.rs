@@ -304,10 +304,7 @@ impl<'a> Builder<'a> {
 
     /// Controls: who can run code on each source, and so holds its identities (seed 002).
     fn code_execution(&mut self) {
-        let mut sources: Vec<Key> = self.inventory.attachments().iter().map(|a| a.source).collect();
-        sources.sort();
-        sources.dedup();
-        for source in sources {
+        for source in self.inventory.sources() {
             let text = self.inventory.text(source).to_owned();
             let resource_type = self
                 .inventory

@@ -85,8 +85,6 @@ pub struct SceneBand {
     pub height: f32,
     /// Its title.
     pub title: String,
-    /// The environment it belongs to.
-    pub environment: Environment,
 }
 
 /// Everything the canvas shows.
@@ -141,12 +139,7 @@ impl Scene {
         let lanes = layout
             .lanes
             .iter()
-            .map(|l| SceneBand {
-                top: l.top,
-                height: l.height,
-                title: l.environment.as_str().to_uppercase(),
-                environment: l.environment,
-            })
+            .map(|l| SceneBand { top: l.top, height: l.height, title: l.environment.as_str().to_uppercase() })
             .collect();
         let bands = layout
             .bands
@@ -155,7 +148,6 @@ impl Scene {
                 top: b.top,
                 height: b.height,
                 title: b.region.clone().unwrap_or_else(|| "no region".to_owned()),
-                environment: b.environment,
             })
             .collect();
         let columns = Column::ALL

@@ -145,13 +145,10 @@ fn analyse(files: &[OpenFile]) -> Analysis {
     let access = AccessGraph::build(&loaded.inventory);
     let picture = layout(&access);
     let inventory = &loaded.inventory;
-    let mut sources: Vec<_> = inventory.attachments().iter().map(|a| a.source).collect();
-    sources.sort_unstable();
-    sources.dedup();
     let diagnostics = loaded.files.iter().flat_map(|f| &f.diagnostics);
     let summary = Summary {
         user_assigned_identities: inventory.identities().len(),
-        sources: sources.len(),
+        sources: inventory.sources().len(),
         resources: inventory.resources().len(),
         role_assignments: inventory.role_assignments().len(),
         errors: diagnostics.clone().filter(|d| d.severity == Severity::Error).count(),

@@ -52,9 +52,6 @@ pub fn run(loaded: &Loaded, json: bool, fail_on: Option<Severity>) -> (String, b
     let inventory = &loaded.inventory;
     let findings = analyze(inventory);
     let failed = fail_on.is_some_and(|threshold| findings.iter().any(|f| f.severity >= threshold));
-    let mut sources: Vec<_> = inventory.attachments().iter().map(|a| a.source).collect();
-    sources.sort_unstable();
-    sources.dedup();
     let mut system: Vec<_> = inventory
         .attachments()
         .iter()
@@ -66,7 +63,7 @@ pub fn run(loaded: &Loaded, json: bool, fail_on: Option<Severity>) -> (String, b
     let summary = Summary {
         user_assigned_identities: inventory.identities().len(),
         system_assigned_identities: system.len(),
-        sources: sources.len(),
+        sources: inventory.sources().len(),
         resources: inventory.resources().len(),
         role_assignments: inventory.role_assignments().len(),
         principals: inventory.principals().len(),

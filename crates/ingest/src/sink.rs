@@ -14,7 +14,6 @@ pub struct Sink<'a> {
     pub inventory: &'a mut Inventory,
     file_index: u32,
     file_name: &'a str,
-    design: bool,
     pub(crate) counts: Counts,
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// Identities this file described, each counted once however often it is named.
@@ -27,7 +26,6 @@ impl<'a> Sink<'a> {
             inventory,
             file_index,
             file_name,
-            design: false,
             counts: Counts::default(),
             diagnostics: Vec::new(),
             identities_seen: Default::default(),
@@ -36,7 +34,7 @@ impl<'a> Sink<'a> {
 
     /// Where an object at `path` of this file comes from.
     pub fn origin(&self, path: &str) -> Origin {
-        Origin { file: self.file_index, path: path.to_owned(), design: self.design }
+        Origin { file: self.file_index, path: path.to_owned() }
     }
 
     fn diagnostic(&mut self, severity: Severity, path: &str, message: String) {

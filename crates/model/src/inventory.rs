@@ -11,9 +11,6 @@ pub struct Origin {
     pub file: u32,
     /// JSON Pointer to the object inside the file (`/value/3`).
     pub path: String,
-    /// Whether the object comes from a design (template, plan) rather than an export of a
-    /// deployed tenant.
-    pub design: bool,
 }
 
 /// Tags as `(name, value)` pairs in input order. Names keep their case; lookups ignore it.
@@ -678,6 +675,14 @@ impl Inventory {
         &self.attachments
     }
 
+    /// Every source resource (one that carries at least one identity), each once, in key order.
+    pub fn sources(&self) -> Vec<Key> {
+        let mut sources: Vec<Key> = self.attachments.iter().map(|a| a.source).collect();
+        sources.sort_unstable();
+        sources.dedup();
+        sources
+    }
+
     /// Every group membership.
     pub fn memberships(&self) -> &[Membership] {
         &self.memberships
@@ -699,7 +704,7 @@ mod tests {
     use super::*;
 
     fn origin(file: u32) -> Origin {
-        Origin { file, path: String::new(), design: false }
+        Origin { file, path: String::new() }
     }
 
     fn resource(inv: &mut Inventory, id: &str, region: Option<&str>) -> Resource {
