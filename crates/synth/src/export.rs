@@ -26,62 +26,59 @@ fn to_bytes<T: Serialize>(value: &T, capacity: usize) -> Vec<u8> {
     out
 }
 
+/// A JSON array streamed from rows made on demand (`Serialize` takes `&self`, so the
+/// iterator is rebuilt by the closure rather than consumed).
+struct Streamed<F>(F);
+
+impl<F, I> Serialize for Streamed<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
+}
+
 /// `az resource list`.
 pub(crate) fn resource_list(t: &Tenant) -> Vec<u8> {
-    struct List<'a>(&'a Tenant);
-    impl Serialize for List<'_> {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let t = self.0;
-            s.collect_seq(t.resources.iter().map(|r| resource_out(t, r)))
-        }
-    }
-    to_bytes(&List(t), t.resources.len() * 900)
+    to_bytes(&Streamed(|| t.resources.iter().map(|r| resource_out(t, r))), t.resources.len() * 900)
 }
 
 /// `az identity list`.
 pub(crate) fn identity_list(t: &Tenant) -> Vec<u8> {
-    struct List<'a>(&'a Tenant);
-    impl Serialize for List<'_> {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let t = self.0;
-            s.collect_seq(t.uamis.iter().map(|u| {
-                let r = &t.resources[u.res];
-                IdentityOut {
-                    client_id: &u.client_id,
-                    id: t.res_id(u.res, Case::LowerRg),
-                    isolation_scope: u.isolation,
-                    location: r.location,
-                    name: &r.name,
-                    principal_id: &u.principal_id,
-                    resource_group: &t.rgs[r.rg].name,
-                    system_data: u.system_data.as_ref().map(|d| SystemDataOut {
-                        created_at: d.created_at.arm(),
-                        created_by: &d.created_by,
-                        created_by_type: d.created_by_type,
-                        last_modified_at: d.modified_at.arm(),
-                        last_modified_by: &d.created_by,
-                        last_modified_by_type: d.created_by_type,
-                    }),
-                    tags: TagsOut { tags: &r.tags, null_as_empty: true },
-                    tenant_id: &t.tenant_id,
-                    kind: "Microsoft.ManagedIdentity/userAssignedIdentities",
-                }
-            }))
-        }
-    }
-    to_bytes(&List(t), t.uamis.len() * 800)
+    let rows = || {
+        t.uamis.iter().map(|u| {
+            let r = &t.resources[u.res];
+            IdentityOut {
+                client_id: &u.client_id,
+                id: t.res_id(u.res, Case::LowerRg),
+                isolation_scope: u.isolation,
+                location: r.location,
+                name: &r.name,
+                principal_id: &u.principal_id,
+                resource_group: &t.rgs[r.rg].name,
+                system_data: u.system_data.as_ref().map(|d| SystemDataOut {
+                    created_at: d.created_at.arm(),
+                    created_by: &d.created_by,
+                    created_by_type: d.created_by_type,
+                    last_modified_at: d.modified_at.arm(),
+                    last_modified_by: &d.created_by,
+                    last_modified_by_type: d.created_by_type,
+                }),
+                tags: TagsOut { tags: &r.tags, null_as_empty: true },
+                tenant_id: &t.tenant_id,
+                kind: "Microsoft.ManagedIdentity/userAssignedIdentities",
+            }
+        })
+    };
+    to_bytes(&Streamed(rows), t.uamis.len() * 800)
 }
 
 /// `az role assignment list --all`.
 pub(crate) fn role_assignment_list(t: &Tenant) -> Vec<u8> {
-    struct List<'a>(&'a Tenant);
-    impl Serialize for List<'_> {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let t = self.0;
-            s.collect_seq(t.assignments.iter().map(|a| AssignmentRow(t, a)))
-        }
-    }
-    to_bytes(&List(t), t.assignments.len() * 1300)
+    to_bytes(&Streamed(|| t.assignments.iter().map(|a| AssignmentRow(t, a))), t.assignments.len() * 1300)
 }
 
 /// One role assignment, turned into its output object while serializing (the object

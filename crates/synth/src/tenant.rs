@@ -556,8 +556,7 @@ impl Builder {
             t -= 1;
         }
 
-        let vms: Vec<usize> =
-            self.t.rgs[rg].sources.iter().copied().filter(|&s| self.t.resources[s].kind == Kind::Vm).collect();
+        let vms = self.sources_of_kind(rg, Kind::Vm);
         for vm in vms {
             if t < 2 {
                 break;
@@ -575,8 +574,7 @@ impl Builder {
             t -= 2;
         }
 
-        let clusters: Vec<usize> =
-            self.t.rgs[rg].sources.iter().copied().filter(|&s| self.t.resources[s].kind == Kind::Aks).collect();
+        let clusters = self.sources_of_kind(rg, Kind::Aks);
         for aks in clusters {
             if t < 3 {
                 break;
@@ -658,6 +656,11 @@ impl Builder {
 
     fn app_name(&self, rg: usize) -> &str {
         self.t.rgs[rg].app.map_or("platform", |a| self.t.apps[a].as_str())
+    }
+
+    /// The group's sources of one kind, in creation order.
+    fn sources_of_kind(&self, rg: usize, kind: Kind) -> Vec<usize> {
+        self.t.rgs[rg].sources.iter().copied().filter(|&s| self.t.resources[s].kind == kind).collect()
     }
 
     /// The next free name for a resource of `kind` in `rg`.
