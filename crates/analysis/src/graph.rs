@@ -6,7 +6,7 @@
 
 use rustc_hash::FxHashMap as Map;
 
-use blastmap_model::{AttachedIdentity, Inventory, Key, PrincipalKind, RoleAssignment, arm, builtin_role};
+use blastmap_model::{AttachedIdentity, Inventory, Key, Membership, PrincipalKind, RoleAssignment, arm, builtin_role};
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::environment::{Environment, Environments};
@@ -273,13 +273,23 @@ impl<'a> Builder<'a> {
         &self.graph.graph[at].label
     }
 
-    /// Members hold their groups' roles: member → group, for every group that holds one.
+    /// Members hold their groups' roles: member → group, for every group that holds one, itself
+    /// or through a group it belongs to. A group gains its node when it joins one that has a
+    /// node, so memberships are read again until nothing changes (once per level of nesting).
     fn memberships(&mut self) {
-        for membership in self.inventory.memberships() {
-            let Some(&group) = self.graph.by_principal_id.get(&membership.group) else { continue };
-            let member = self.principal_node(membership.member, None);
-            let reason = format!("{} is a member of {}", self.label(member), self.label(group));
-            self.edge(member, group, EdgeKind::HasRole, reason);
+        let mut pending: Vec<&Membership> = self.inventory.memberships().iter().collect();
+        loop {
+            let before = pending.len();
+            pending.retain(|membership| {
+                let Some(&group) = self.graph.by_principal_id.get(&membership.group) else { return true };
+                let member = self.principal_node(membership.member, None);
+                let reason = format!("{} is a member of {}", self.label(member), self.label(group));
+                self.edge(member, group, EdgeKind::HasRole, reason);
+                false
+            });
+            if pending.len() == before {
+                break;
+            }
         }
     }
 

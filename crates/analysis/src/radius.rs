@@ -231,6 +231,30 @@ pub fn radius(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode:
     reached
 }
 
+/// When an edge moves the attacker to its target.
+#[derive(Copy, Clone, PartialEq, Eq)]
+enum Step {
+    /// Membership: a member acts as its groups.
+    Always,
+    /// Using an identity or signing in through a federation: always from the start (that is
+    /// what "direct" means), elsewhere only transitively.
+    FromStart,
+    /// Running code, attaching an identity, adding a credential: transitively only.
+    Pivot,
+    /// A grant: reach, not a move. (`GrantsSelf` also takes what lies under its scope, which
+    /// is no edge; see `Coverage::takeable`.)
+    Never,
+}
+
+fn step(edge: &crate::graph::Edge) -> Step {
+    match edge.kind {
+        EdgeKind::HasRole if edge.access.is_none() => Step::Always,
+        EdgeKind::HasRole | EdgeKind::GrantsSelf => Step::Never,
+        EdgeKind::CanUse | EdgeKind::Federates => Step::FromStart,
+        EdgeKind::Controls | EdgeKind::CanAttach | EdgeKind::TakesOver => Step::Pivot,
+    }
+}
+
 /// Walks breadth-first from `start` (so the first way to a node is a shortest one), calling
 /// `on_grant` for every grant edge leaving a node reached.
 fn walk(
@@ -252,12 +276,11 @@ fn walk(
             if let (Some(class), NodeKey::Arm(scope)) = (weight.access, target) {
                 on_grant(Met { scope, access: class, depth: depth + 1, tail: node, grant: edge.id() });
             }
-            let membership = weight.kind == EdgeKind::HasRole && weight.access.is_none();
-            let moves = match weight.kind {
-                EdgeKind::CanUse | EdgeKind::Federates => mode == Mode::Transitive || node == start,
-                EdgeKind::HasRole => membership,
-                EdgeKind::Controls | EdgeKind::CanAttach | EdgeKind::TakesOver => mode == Mode::Transitive,
-                EdgeKind::GrantsSelf => false,
+            let moves = match step(weight) {
+                Step::Always => true,
+                Step::FromStart => mode == Mode::Transitive || node == start,
+                Step::Pivot => mode == Mode::Transitive,
+                Step::Never => false,
             };
             let mut visit = |next: NodeIndex| {
                 if let Entry::Vacant(slot) = parent.entry(next) {
@@ -280,4 +303,128 @@ fn walk(
         }
     }
     parent
+}
+
+/// A node whose radius holds a target: how strongly it reaches it, and the shortest path that
+/// explains it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exposer {
+    /// The node (a principal, pipeline, source or identity).
+    pub node: NodeIndex,
+    /// The strongest access it reaches the target with.
+    pub access: Access,
+    /// The edges from the node to the grant that covers the target, in order.
+    pub path: Vec<EdgeIndex>,
+}
+
+/// Exposure, the reverse of [`radius`]: every node whose radius in `mode` holds `target` (any
+/// ARM id: a resource, or a scope such as a subscription), sorted by access (strongest first),
+/// then path length.
+///
+/// One breadth-first search backwards per access class, strongest first, from the grants
+/// covering the target: the first class to reach a node is its strongest, and the search's
+/// distance its shortest path, exactly as the forward walk would find them.
+pub fn exposure(
+    inventory: &Inventory,
+    access: &AccessGraph,
+    permissions: &Permissions<'_>,
+    target: Key,
+    mode: Mode,
+) -> Vec<Exposer> {
+    let g = &access.graph;
+    let mut grants: Vec<(Access, EdgeIndex)> = permissions
+        .scopes_above(inventory.text(target))
+        .into_iter()
+        .filter_map(|scope| access.node(NodeKey::Arm(scope)))
+        .flat_map(|scope| g.edges_directed(scope, petgraph::Direction::Incoming))
+        .filter_map(|edge| edge.weight().access.map(|class| (class, edge.id())))
+        .collect();
+    grants.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut found: HashMap<NodeIndex, Exposer> = HashMap::default();
+    for class in grants.chunk_by(|a, b| a.0 == b.0) {
+        let seeds = class.iter().map(|&(_, grant)| grant);
+        backwards(inventory, access, permissions, seeds, mode, |node, path| {
+            found.entry(node).or_insert_with(|| Exposer { node, access: class[0].0, path: path() });
+        });
+    }
+    let mut exposers: Vec<Exposer> = found.into_values().collect();
+    exposers.sort_by(|a, b| {
+        (b.access, a.path.len(), &g[a.node].label, a.node).cmp(&(a.access, b.path.len(), &g[b.node].label, b.node))
+    });
+    exposers
+}
+
+/// Where the backward search stands: a node from which the forward walk can still go on, or
+/// (direct radius only) a start that used its one identity step and can only be a start.
+#[derive(Copy, Clone, PartialEq, Eq, Hash)]
+enum Phase {
+    Walking,
+    StartOnly,
+}
+
+/// Searches backwards from `grants`, calling `on_reach(node, path)` for every node that reaches
+/// one, nearest first; `path()` builds its forward path on demand.
+fn backwards(
+    inventory: &Inventory,
+    access: &AccessGraph,
+    permissions: &Permissions<'_>,
+    grants: impl Iterator<Item = EdgeIndex>,
+    mode: Mode,
+    mut on_reach: impl FnMut(NodeIndex, &dyn Fn() -> Vec<EdgeIndex>),
+) {
+    let g = &access.graph;
+    // For each state, the edge the forward walk takes from it, and the state that edge leads to
+    // (none after the grant).
+    let mut next: HashMap<(NodeIndex, Phase), (EdgeIndex, Option<NodeIndex>)> = HashMap::default();
+    let mut queue: VecDeque<(NodeIndex, Phase)> = VecDeque::new();
+    for grant in grants {
+        let Some((tail, _)) = g.edge_endpoints(grant) else { continue };
+        if let Entry::Vacant(slot) = next.entry((tail, Phase::Walking)) {
+            slot.insert((grant, None));
+            queue.push_back((tail, Phase::Walking));
+        }
+    }
+    let path_from = |next: &HashMap<(NodeIndex, Phase), (EdgeIndex, Option<NodeIndex>)>, state: (NodeIndex, Phase)| {
+        let mut path = Vec::new();
+        let mut at = Some(state);
+        while let Some(&(edge, to)) = at.and_then(|s| next.get(&s)) {
+            path.push(edge);
+            at = to.map(|node| (node, Phase::Walking));
+        }
+        path
+    };
+    while let Some(state @ (node, phase)) = queue.pop_front() {
+        on_reach(node, &|| path_from(&next, state));
+        if phase == Phase::StartOnly {
+            continue;
+        }
+        let mut arrive = |from: NodeIndex, edge: EdgeIndex, phase: Phase| {
+            if let Entry::Vacant(slot) = next.entry((from, phase)) {
+                slot.insert((edge, Some(node)));
+                queue.push_back((from, phase));
+            }
+        };
+        for edge in g.edges_directed(node, petgraph::Direction::Incoming) {
+            let phase = match (step(edge.weight()), mode) {
+                (Step::Always, _) | (Step::FromStart | Step::Pivot, Mode::Transitive) => Phase::Walking,
+                (Step::FromStart, Mode::Direct) => Phase::StartOnly,
+                (Step::Pivot | Step::Never, _) => continue,
+            };
+            arrive(edge.source(), edge.id(), phase);
+        }
+        // Whoever may grant itself roles on a scope takes the sources and identities under it.
+        let takeable = matches!(g[node].kind, NodeKind::Source | NodeKind::UserAssignedIdentity);
+        if let (Mode::Transitive, true, NodeKey::Arm(id)) = (mode, takeable, g[node].key)
+            && inventory.resource(id).is_some()
+        {
+            for scope in permissions.scopes_above(inventory.text(id)) {
+                let Some(scope) = access.node(NodeKey::Arm(scope)) else { continue };
+                for edge in g.edges_directed(scope, petgraph::Direction::Incoming) {
+                    if edge.weight().kind == EdgeKind::GrantsSelf {
+                        arrive(edge.source(), edge.id(), Phase::Walking);
+                    }
+                }
+            }
+        }
+    }
 }

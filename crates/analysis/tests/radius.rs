@@ -1,7 +1,7 @@
 //! Blast radius on the built-in sample (seed 001), checked against figures worked out by hand.
 
 use blastmap_analysis::permissions::{Access, Permissions};
-use blastmap_analysis::radius::{Coverage, Mode, radius};
+use blastmap_analysis::radius::{Coverage, Mode, exposure, radius};
 use blastmap_analysis::{AccessGraph, NodeKey};
 use blastmap_ingest::sample::load_sample;
 
@@ -101,5 +101,40 @@ fn counting_by_runs_agrees_with_the_exhaustive_walk() {
             }
         }
         assert!(nonzero > 10, "the comparison must cover real reach ({nonzero} non-empty radii)");
+    }
+}
+
+/// Exposure is the reverse of the radius: a node exposes a resource exactly when the resource
+/// is in the node's radius, with the same access and a path of the same length, for every
+/// resource and node of the sample and of generated tenants, in both modes.
+#[test]
+fn exposure_is_the_radius_read_backwards() {
+    let generated = blastmap_synth::generate(&blastmap_synth::TenantSpec { resources: 700, seed: 23 });
+    let files: Vec<_> =
+        generated.files.iter().map(|f| blastmap_ingest::SourceFile { name: f.name, bytes: &f.bytes }).collect();
+    let pivots = blastmap_ingest::SourceFile { name: "pivots.json", bytes: include_bytes!("fixtures/pivots.json") };
+    for loaded in [load_sample(), blastmap_ingest::load(&[pivots]), blastmap_ingest::load(&files)] {
+        let inventory = &loaded.inventory;
+        let access = AccessGraph::build(inventory);
+        let permissions = Permissions::new(inventory);
+        let coverage = Coverage::new(inventory, &permissions, &access);
+        for mode in [Mode::Direct, Mode::Transitive] {
+            let mut forward = std::collections::BTreeSet::new();
+            for node in access.graph.node_indices() {
+                for r in radius(&access, &coverage, node, mode) {
+                    forward.insert((r.resource, node.index(), r.access, r.path.len()));
+                }
+            }
+            let mut backward = std::collections::BTreeSet::new();
+            for resource in inventory.resources() {
+                for e in exposure(inventory, &access, &permissions, resource.id, mode) {
+                    let path_ends_at_grant = e.path.last().is_some_and(|&g| access.graph[g].access.is_some());
+                    assert!(path_ends_at_grant, "{mode:?} path of {} ends at a grant", access.graph[e.node].label);
+                    backward.insert((resource.id, e.node.index(), e.access, e.path.len()));
+                }
+            }
+            assert!(forward.len() > 10, "{} pairs", forward.len());
+            assert_eq!(forward, backward, "{mode:?}");
+        }
     }
 }

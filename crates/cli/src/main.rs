@@ -70,6 +70,19 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Who reaches a target (a resource or scope), directly or by pivoting, with the path that
+    /// explains each.
+    Exposure {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+        /// A resource or scope id (repeatable).
+        #[arg(long, required = true)]
+        to: Vec<String>,
+        /// Input files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 /// How results are printed.
@@ -91,6 +104,7 @@ fn main() -> ExitCode {
     let (Command::Inspect { files }
     | Command::Inventory { files }
     | Command::Radius { files, .. }
+    | Command::Exposure { files, .. }
     | Command::Analyze { files, .. }) = &cli.command;
     let inputs = match read(files) {
         Ok(inputs) => inputs,
@@ -119,6 +133,16 @@ fn main() -> ExitCode {
             report_diagnostics(&loaded);
             let starts = if all { radius::Starts::All } else { radius::Starts::Ids(from) };
             match radius::run(&loaded.inventory, starts, list, format == OutputFormat::Json) {
+                Ok(text) => text,
+                Err(message) => {
+                    eprintln!("blastmap: {message}");
+                    return ExitCode::from(USAGE);
+                }
+            }
+        }
+        Command::Exposure { format, to, .. } => {
+            report_diagnostics(&loaded);
+            match radius::run_exposure(&loaded.inventory, &to, format == OutputFormat::Json) {
                 Ok(text) => text,
                 Err(message) => {
                     eprintln!("blastmap: {message}");

@@ -1,12 +1,14 @@
-//! `blastmap radius`: what each start node reaches, directly and transitively, and why.
+//! `blastmap radius` and `blastmap exposure`: what each start node reaches, directly and
+//! transitively, and who reaches a target; each with the path that explains it.
 
 use std::fmt::Write;
 
 use blastmap_analysis::permissions::Permissions;
-use blastmap_analysis::radius::{Coverage, Mode, Reached, radius, reach};
+use blastmap_analysis::radius::{Coverage, Exposer, Mode, Reached, exposure, radius, reach};
 use blastmap_analysis::{AccessGraph, NodeKey, NodeKind};
-use blastmap_model::{AttachedIdentity, Inventory};
-use petgraph::graph::NodeIndex;
+use blastmap_model::{AttachedIdentity, Inventory, Key};
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 /// What to compute the radius of.
@@ -47,27 +49,71 @@ struct Step {
     reason: String,
 }
 
-/// The id a node goes by in output: its ARM id, its object id, a system-assigned identity's
-/// principal id (or its source's id), a federated credential's id.
-fn node_id(inventory: &Inventory, access: &AccessGraph, node: NodeIndex) -> String {
-    match access.graph[node].key {
-        NodeKey::Arm(k) | NodeKey::Principal(k) | NodeKey::Federated(k) => inventory.text(k).to_owned(),
-        NodeKey::System(source) => inventory
+/// Names nodes and steps in output.
+struct Names<'a> {
+    inventory: &'a Inventory,
+    access: &'a AccessGraph,
+    /// The principal id of each source's system-assigned identity, when known.
+    system_principal: FxHashMap<Key, Key>,
+}
+
+impl<'a> Names<'a> {
+    fn new(inventory: &'a Inventory, access: &'a AccessGraph) -> Self {
+        let system_principal = inventory
             .attachments()
             .iter()
-            .find_map(|a| match a.identity {
-                AttachedIdentity::System { principal_id: Some(p) } if a.source == source => {
-                    Some(inventory.text(p).to_owned())
-                }
+            .filter_map(|a| match a.identity {
+                AttachedIdentity::System { principal_id: Some(p) } => Some((a.source, p)),
                 _ => None,
             })
-            .unwrap_or_else(|| format!("{}#system-assigned", inventory.text(source))),
+            .collect();
+        Names { inventory, access, system_principal }
     }
+
+    /// The id a node goes by in output: its ARM id, its object id, a system-assigned identity's
+    /// principal id (or its source's id), a federated credential's id.
+    fn node_id(&self, node: NodeIndex) -> String {
+        let inventory = self.inventory;
+        match self.access.graph[node].key {
+            NodeKey::Arm(k) | NodeKey::Principal(k) | NodeKey::Federated(k) => inventory.text(k).to_owned(),
+            NodeKey::System(source) => match self.system_principal.get(&source) {
+                Some(&p) => inventory.text(p).to_owned(),
+                None => format!("{}#system-assigned", inventory.text(source)),
+            },
+        }
+    }
+
+    fn step(&self, edge: EdgeIndex) -> Step {
+        let access = self.access;
+        let (from, to) = access.graph.edge_endpoints(edge).unwrap_or((NodeIndex::end(), NodeIndex::end()));
+        let weight = &access.graph[edge];
+        Step {
+            kind: weight.kind.as_str(),
+            from: self.node_id(from),
+            to: self.node_id(to),
+            reason: weight.reason.clone(),
+        }
+    }
+
+    fn path(&self, path: &[EdgeIndex]) -> Vec<Step> {
+        path.iter().map(|&e| self.step(e)).collect()
+    }
+
+    /// A path for people: its reasons, in order.
+    fn reasons(&self, path: &[EdgeIndex]) -> String {
+        let why: Vec<&str> = path.iter().map(|&e| self.access.graph[e].reason.as_str()).collect();
+        why.join(" → ")
+    }
+}
+
+/// The key of an id given on the command line, in any case.
+fn key_of(inventory: &Inventory, id: &str) -> Option<Key> {
+    inventory.keys.get(id.trim_end_matches('/'))
 }
 
 /// Finds the node an id names: an ARM id of a node, or a principal object id.
 fn resolve(inventory: &Inventory, access: &AccessGraph, id: &str) -> Option<NodeIndex> {
-    let key = inventory.keys.get(id.trim_end_matches('/'))?;
+    let key = key_of(inventory, id)?;
     access.node(NodeKey::Arm(key)).or_else(|| access.node_of_principal(key))
 }
 
@@ -75,6 +121,7 @@ fn resolve(inventory: &Inventory, access: &AccessGraph, id: &str) -> Option<Node
 pub fn run(inventory: &Inventory, starts: Starts, list: bool, json: bool) -> Result<String, String> {
     let access = AccessGraph::build(inventory);
     let coverage = Coverage::new(inventory, &Permissions::new(inventory), &access);
+    let names = Names::new(inventory, &access);
     let (nodes, list) = match starts {
         Starts::Ids(ids) => {
             let nodes = ids
@@ -104,7 +151,7 @@ pub fn run(inventory: &Inventory, starts: Starts, list: bool, json: bool) -> Res
                 (reach(&access, &coverage, node, Mode::Transitive), Vec::new())
             };
             let entry = Entry {
-                from: node_id(inventory, &access, node),
+                from: names.node_id(node),
                 name: access.graph[node].label.clone(),
                 direct,
                 transitive,
@@ -115,23 +162,13 @@ pub fn run(inventory: &Inventory, starts: Starts, list: bool, json: bool) -> Res
         .collect();
     // Largest radius first; ties by id, so the output is stable.
     entries.sort_by(|(a, _), (b, _)| b.transitive.cmp(&a.transitive).then_with(|| a.from.cmp(&b.from)));
-    let step = |e| {
-        let edge = &access.graph[e];
-        let (from, to) = access.graph.edge_endpoints(e).unwrap_or((NodeIndex::end(), NodeIndex::end()));
-        Step {
-            kind: edge.kind.as_str(),
-            from: node_id(inventory, &access, from),
-            to: node_id(inventory, &access, to),
-            reason: edge.reason.clone(),
-        }
-    };
     let reached_json = |reached: &[Reached]| -> Vec<ReachedJson> {
         reached
             .iter()
             .map(|r| ReachedJson {
                 id: inventory.text(r.resource).to_owned(),
                 access: r.access.as_str(),
-                path: r.path.iter().map(|&e| step(e)).collect(),
+                path: names.path(&r.path),
             })
             .collect()
     };
@@ -154,10 +191,83 @@ pub fn run(inventory: &Inventory, starts: Starts, list: bool, json: bool) -> Res
         );
         if list {
             for r in reached {
-                let why: Vec<String> = r.path.iter().map(|&e| access.graph[e].reason.clone()).collect();
                 let _ = writeln!(out, "         {:<13} {}", r.access.as_str(), inventory.text(r.resource));
-                let _ = writeln!(out, "                       {}", why.join(" → "));
+                let _ = writeln!(out, "                       {}", names.reasons(&r.path));
             }
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Serialize)]
+struct ExposureOutput {
+    exposure: Vec<ExposureEntry>,
+}
+
+#[derive(Serialize)]
+struct ExposureEntry {
+    to: String,
+    name: String,
+    exposers: Vec<ExposerJson>,
+}
+
+#[derive(Serialize)]
+struct ExposerJson {
+    from: String,
+    name: String,
+    access: &'static str,
+    /// Whether it reaches the target without pivoting (its direct radius holds it).
+    direct: bool,
+    path: Vec<Step>,
+}
+
+/// Computes and formats who reaches each target; `Err` names an id that is not in the inputs.
+pub fn run_exposure(inventory: &Inventory, targets: &[String], json: bool) -> Result<String, String> {
+    let access = AccessGraph::build(inventory);
+    let permissions = Permissions::new(inventory);
+    let names = Names::new(inventory, &access);
+    let mut entries = Vec::new();
+    for id in targets {
+        let target = key_of(inventory, id)
+            .filter(|&k| inventory.resource(k).is_some() || access.node(NodeKey::Arm(k)).is_some())
+            .ok_or_else(|| format!("{id} is not a resource or scope of the inputs"))?;
+        let direct: Vec<NodeIndex> =
+            exposure(inventory, &access, &permissions, target, Mode::Direct).iter().map(|e| e.node).collect();
+        let exposers: Vec<Exposer> = exposure(inventory, &access, &permissions, target, Mode::Transitive);
+        let name = match access.node(NodeKey::Arm(target)) {
+            Some(node) => access.graph[node].label.clone(),
+            None => inventory.resource(target).map(|r| r.name.clone()).unwrap_or_default(),
+        };
+        let exposers = exposers
+            .iter()
+            .map(|e| ExposerJson {
+                from: names.node_id(e.node),
+                name: access.graph[e.node].label.clone(),
+                access: e.access.as_str(),
+                direct: direct.contains(&e.node),
+                path: names.path(&e.path),
+            })
+            .collect();
+        entries.push(ExposureEntry { to: inventory.text(target).to_owned(), name, exposers });
+    }
+    if json {
+        return Ok(serde_json::to_string_pretty(&ExposureOutput { exposure: entries }).unwrap_or_default() + "\n");
+    }
+    let mut out = String::new();
+    for entry in &entries {
+        let directly = entry.exposers.iter().filter(|e| e.direct).count();
+        let _ = writeln!(
+            out,
+            "{}  ({})\n  reached by {} ({directly} without pivoting)",
+            entry.name,
+            entry.to,
+            entry.exposers.len()
+        );
+        for e in &entry.exposers {
+            let how = if e.direct { "direct" } else { "pivot" };
+            let _ = writeln!(out, "  {:<13} {how:<6} {}  ({})", e.access, e.name, e.from);
+            let why: Vec<&str> = e.path.iter().map(|s| s.reason.as_str()).collect();
+            let _ = writeln!(out, "                       {}", why.join(" → "));
         }
     }
     Ok(out)

@@ -130,3 +130,38 @@ fn analyze_fails_on_a_threshold() {
     assert_eq!(code, 2);
     assert!(err.contains("is not one of critical, high, medium, low, info"), "{err}");
 }
+
+#[test]
+fn exposure_names_who_reaches_a_target_and_how() {
+    let kv = "/subscriptions/P/resourceGroups/rg-data/providers/Microsoft.KeyVault/vaults/kv-prod";
+    let fixture = "crates/analysis/tests/fixtures/pivots.json";
+    let (code, out, err) = blastmap(&["exposure", "--format", "json", "--to", kv, fixture]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let entry = &json["exposure"][0];
+    assert_eq!(entry["to"], kv.to_lowercase());
+    let exposers: Vec<(&str, &str, bool)> = entry["exposers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["name"].as_str().unwrap(), e["access"].as_str().unwrap(), e["direct"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        exposers,
+        [
+            ("id-team", "data-read", true),
+            ("app-team", "data-read", true),
+            ("uaa-user", "data-read", false),
+            ("group-two", "read", true),
+            ("group-one", "read", true),
+            ("member", "read", true),
+        ]
+    );
+    let takeover = &entry["exposers"][2]["path"];
+    assert_eq!(takeover[0]["kind"], "GrantsSelf");
+    assert_eq!(takeover[1]["reason"], "id-team holds Key Vault Secrets User on kv-prod");
+
+    let (code, _, err) = blastmap(&["exposure", "--to", "/subscriptions/nowhere", fixture]);
+    assert_eq!(code, 2);
+    assert!(err.contains("/subscriptions/nowhere is not a resource or scope of the inputs"), "{err}");
+}

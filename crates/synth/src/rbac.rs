@@ -76,7 +76,8 @@ impl<'a> Rbac<'a> {
         self.subscription_wide_identities();
         self.people_with_code_execution();
         self.identity_operators();
-        self.cross_environment_grants();
+        let crossing = self.cross_environment_grants();
+        self.access_administrators(&crossing);
         self.orphans();
         self.custom_role_grants();
         self.fill_people(2 * self.b.n);
@@ -538,8 +539,22 @@ impl<'a> Rbac<'a> {
         }
     }
 
-    /// Risky: dev (or uat) identities holding data roles on prod resources.
-    fn cross_environment_grants(&mut self) {
+    /// Risky: app teams allowed to grant roles in their own resource group (User Access
+    /// Administrator), which makes every source and identity there theirs (`GrantsSelf`),
+    /// picked among the groups whose identities reach another environment, where it matters.
+    fn access_administrators(&mut self, crossing: &[usize]) {
+        let wanted = (self.b.n / 1500).max(1);
+        for _ in 0..wanted.min(crossing.len()) {
+            let rg = *self.b.rng.pick(crossing);
+            let user = self.user_of(self.b.t.rgs[rg].app);
+            self.grant(Principal::User(user), USER_ACCESS_ADMIN, Scope::Rg(rg));
+        }
+    }
+
+    /// Risky: dev (or uat) identities holding data roles on prod resources. Returns the
+    /// resource groups of those identities.
+    fn cross_environment_grants(&mut self) -> Vec<usize> {
+        let mut crossing = Vec::new();
         let wanted = (self.b.n / 1000).max(1);
         let mut done = 0;
         let mut tries = 0;
@@ -570,8 +585,10 @@ impl<'a> Rbac<'a> {
             let x = *self.b.rng.pick(&targets);
             if self.grant(Principal::Uami(u), role, Scope::Res(x)) {
                 done += 1;
+                crossing.push(rg);
             }
         }
+        crossing
     }
 
     /// Risky: assignments whose principal was deleted (`principalName: ""`).
