@@ -4,7 +4,8 @@
 //! resource group's, then its subscription's. Failing tags, names, nearest scope first: the
 //! resource group's (`rg-orders-prod`), the resource's (`stordersprd01`), the subscription's
 //! display name ("Contoso Orders PRD"). Failing all, what every other resource of the same
-//! subscription agrees on. Seed 001 is about identities that cross these lines, so the
+//! subscription agrees on. Above all of these, what the user stated ([`EnvironmentMapping`]:
+//! scopes, extra tag names and words) wins, nearest scope first. Seed 001 is about identities that cross these lines, so the
 //! inference must be predictable: the first rule that answers wins.
 //!
 //! Decision: the issue lists names as "subscription, resource-group and resource"; a nearer
@@ -13,71 +14,22 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use blastmap_model::{Inventory, Key, Resource, Scope, Tags, arm};
+pub use blastmap_model::Environment;
+use blastmap_model::{EnvironmentMapping, Inventory, Key, Resource, Scope, Tags, arm};
 
-/// A deployment environment.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Environment {
-    /// Development.
-    Dev,
-    /// Test / QA.
-    Test,
-    /// User acceptance / staging.
-    Uat,
-    /// Production.
-    Prod,
-    /// Not inferable.
-    Unknown,
-}
-
-impl Environment {
-    /// Every environment, in lane order.
-    pub const ALL: [Environment; 5] =
-        [Environment::Dev, Environment::Test, Environment::Uat, Environment::Prod, Environment::Unknown];
-
-    /// Short lower-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Environment::Dev => "dev",
-            Environment::Test => "test",
-            Environment::Uat => "uat",
-            Environment::Prod => "prod",
-            Environment::Unknown => "unknown",
-        }
+/// Reads the environment out of a name: a token (`app-orders-prod`) as `word` reads it, or a
+/// suffix of a name without separators (`stordersprod01`).
+fn from_name(name: &str, word: impl Fn(&str) -> Option<Environment>) -> Option<Environment> {
+    let tokens = name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty());
+    if let Some(env) = tokens.clone().rev().find_map(word) {
+        return Some(env);
     }
-
-    /// Reads a tag value or a name token: `Production` → prod, `stg` → uat.
-    pub fn from_word(word: &str) -> Option<Environment> {
-        match word.to_ascii_lowercase().as_str() {
-            "dev" | "development" | "devtest" | "sandbox" => Some(Environment::Dev),
-            "test" | "tst" | "qa" | "testing" | "sit" => Some(Environment::Test),
-            "uat" | "staging" | "stage" | "stg" | "preprod" | "pre-prod" | "acc" | "acceptance" => {
-                Some(Environment::Uat)
-            }
-            "prod" | "prd" | "production" | "live" | "prod01" => Some(Environment::Prod),
-            _ => None,
-        }
-    }
-
-    /// Reads the environment out of a name: a token (`app-orders-prod`), or a suffix of a
-    /// name without separators (`stordersprod01`).
-    pub fn from_name(name: &str) -> Option<Environment> {
-        let tokens = name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty());
-        if let Some(env) = tokens.clone().rev().find_map(Environment::from_word) {
-            return Some(env);
-        }
-        let last = tokens.clone().next_back()?.to_ascii_lowercase();
-        let stem = last.trim_end_matches(|c: char| c.is_ascii_digit());
-        [("prod", Environment::Prod), ("prd", Environment::Prod), ("uat", Environment::Uat), ("dev", Environment::Dev)]
-            .into_iter()
-            .find(|(suffix, _)| stem.len() > suffix.len() + 2 && stem.ends_with(suffix))
-            .map(|(_, env)| env)
-    }
-}
-
-/// The environment the tags state, if any.
-fn from_tags(tags: &Tags) -> Option<Environment> {
-    ENVIRONMENT_TAGS.iter().find_map(|tag| tags.get(tag).and_then(Environment::from_word))
+    let last = tokens.clone().next_back()?.to_ascii_lowercase();
+    let stem = last.trim_end_matches(|c: char| c.is_ascii_digit());
+    [("prod", Environment::Prod), ("prd", Environment::Prod), ("uat", Environment::Uat), ("dev", Environment::Dev)]
+        .into_iter()
+        .find(|(suffix, _)| stem.len() > suffix.len() + 2 && stem.ends_with(suffix))
+        .map(|(_, env)| env)
 }
 
 /// The scope with this id, when the inventory describes it.
@@ -91,15 +43,18 @@ const ENVIRONMENT_TAGS: [&str; 4] = ["env", "environment", "stage", "environment
 /// The environment of every resource and scope of an inventory.
 #[derive(Debug, Default)]
 pub struct Environments {
+    mapping: EnvironmentMapping,
     by_subscription: HashMap<String, Environment>,
 }
 
 impl Environments {
     /// Learns each subscription's environment from the resources that say theirs.
     pub fn new(inventory: &Inventory) -> Self {
+        let mut environments =
+            Environments { mapping: inventory.environment_mapping().clone(), by_subscription: HashMap::default() };
         let mut votes: HashMap<String, Option<Environment>> = HashMap::default();
         for resource in inventory.resources() {
-            let Some(env) = Self::own(inventory, resource) else { continue };
+            let Some(env) = environments.own(inventory, resource) else { continue };
             let Some(sub) = arm::subscription_id(inventory.text(resource.id)) else { continue };
             votes
                 .entry(sub.to_ascii_lowercase())
@@ -110,26 +65,59 @@ impl Environments {
                 })
                 .or_insert(Some(env));
         }
-        let by_subscription = votes.into_iter().filter_map(|(sub, vote)| Some((sub, vote?))).collect();
-        Environments { by_subscription }
+        environments.by_subscription = votes.into_iter().filter_map(|(sub, vote)| Some((sub, vote?))).collect();
+        environments
+    }
+
+    /// The environment the tags state, if any: the user's tag names first, then the built-in.
+    fn in_tags(&self, tags: &Tags) -> Option<Environment> {
+        let names = self.mapping.tag_names.iter().map(String::as_str).chain(ENVIRONMENT_TAGS);
+        names.into_iter().find_map(|tag| tags.get(tag).and_then(|value| self.mapping.word(value)))
+    }
+
+    fn in_name(&self, name: &str) -> Option<Environment> {
+        from_name(name, |word| self.mapping.word(word))
+    }
+
+    /// What the user stated for `id` or the nearest scope above it: the id itself, its
+    /// resource group, its subscription, then the management groups above that.
+    fn stated(&self, inventory: &Inventory, id: &str) -> Option<Environment> {
+        if self.mapping.scopes.is_empty() {
+            return None;
+        }
+        let stated = |text: &str| inventory.keys.get(text).and_then(|k| self.mapping.of_scope(k));
+        let own = [Some(id), arm::resource_group_scope(id), arm::subscription_scope(id)];
+        if let Some(env) = own.into_iter().flatten().find_map(stated) {
+            return Some(env);
+        }
+        let mut group = scope(inventory, arm::subscription_scope(id)).and_then(|s| s.parent);
+        for _ in 0..MAX_GROUP_DEPTH {
+            let at = group?;
+            if let Some(env) = self.mapping.of_scope(at) {
+                return Some(env);
+            }
+            group = inventory.scope(at).and_then(|s| s.parent);
+        }
+        None
     }
 
     /// What a resource and its scopes say of it, by the rules above (without the consensus).
-    fn own(inventory: &Inventory, resource: &Resource) -> Option<Environment> {
+    fn own(&self, inventory: &Inventory, resource: &Resource) -> Option<Environment> {
         let id = inventory.text(resource.id);
         let group = scope(inventory, arm::resource_group_scope(id));
         let subscription = scope(inventory, arm::subscription_scope(id));
-        from_tags(&resource.tags)
-            .or_else(|| group.and_then(|g| from_tags(&g.tags)))
-            .or_else(|| subscription.and_then(|s| from_tags(&s.tags)))
-            .or_else(|| arm::resource_group(id).and_then(Environment::from_name))
-            .or_else(|| Environment::from_name(&resource.name))
-            .or_else(|| subscription.and_then(|s| s.name.as_deref()).and_then(Environment::from_name))
+        self.stated(inventory, id)
+            .or_else(|| self.in_tags(&resource.tags))
+            .or_else(|| group.and_then(|g| self.in_tags(&g.tags)))
+            .or_else(|| subscription.and_then(|s| self.in_tags(&s.tags)))
+            .or_else(|| arm::resource_group(id).and_then(|name| self.in_name(name)))
+            .or_else(|| self.in_name(&resource.name))
+            .or_else(|| subscription.and_then(|s| s.name.as_deref()).and_then(|name| self.in_name(name)))
     }
 
     /// The environment of a resource.
     pub fn of_resource(&self, inventory: &Inventory, resource: &Resource) -> Environment {
-        Self::own(inventory, resource).unwrap_or_else(|| self.of_scope_text(inventory, inventory.text(resource.id)))
+        self.own(inventory, resource).unwrap_or_else(|| self.of_scope_text(inventory, inventory.text(resource.id)))
     }
 
     /// The environment of any scope or id: the resource's own when it is in the inventory,
@@ -145,18 +133,21 @@ impl Environments {
         let group = scope(inventory, arm::resource_group_scope(id));
         let subscription = scope(inventory, arm::subscription_scope(id));
         let is_resource = arm::level(id) == Some(arm::ScopeLevel::Resource);
-        group
-            .and_then(|g| from_tags(&g.tags))
-            .or_else(|| subscription.and_then(|s| from_tags(&s.tags)))
-            .or_else(|| arm::resource_group(id).and_then(Environment::from_name))
-            .or_else(|| is_resource.then(|| Environment::from_name(arm::last_segment(id))).flatten())
-            .or_else(|| subscription.and_then(|s| s.name.as_deref()).and_then(Environment::from_name))
+        self.stated(inventory, id)
+            .or_else(|| group.and_then(|g| self.in_tags(&g.tags)))
+            .or_else(|| subscription.and_then(|s| self.in_tags(&s.tags)))
+            .or_else(|| arm::resource_group(id).and_then(|name| self.in_name(name)))
+            .or_else(|| is_resource.then(|| self.in_name(arm::last_segment(id))).flatten())
+            .or_else(|| subscription.and_then(|s| s.name.as_deref()).and_then(|name| self.in_name(name)))
             .or_else(|| {
                 arm::subscription_id(id).and_then(|s| self.by_subscription.get(&s.to_ascii_lowercase()).copied())
             })
             .unwrap_or(Environment::Unknown)
     }
 }
+
+/// Management groups nest at most six deep below the root; more is a cycle in the input.
+const MAX_GROUP_DEPTH: usize = 8;
 
 #[cfg(test)]
 mod tests {
@@ -178,11 +169,12 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(Environment::from_name("app-orders-prod"), Some(Environment::Prod));
-        assert_eq!(Environment::from_name("rg_orders_dev_westeurope"), Some(Environment::Dev));
-        assert_eq!(Environment::from_name("stordersprod01"), Some(Environment::Prod));
-        assert_eq!(Environment::from_name("kvuat"), None, "too short to be a suffix");
-        assert_eq!(Environment::from_name("product-catalog"), None, "'product' is not 'prod'");
-        assert_eq!(Environment::from_name("devices"), None);
+        let from_name = |name| from_name(name, Environment::from_word);
+        assert_eq!(from_name("app-orders-prod"), Some(Environment::Prod));
+        assert_eq!(from_name("rg_orders_dev_westeurope"), Some(Environment::Dev));
+        assert_eq!(from_name("stordersprod01"), Some(Environment::Prod));
+        assert_eq!(from_name("kvuat"), None, "too short to be a suffix");
+        assert_eq!(from_name("product-catalog"), None, "'product' is not 'prod'");
+        assert_eq!(from_name("devices"), None);
     }
 }

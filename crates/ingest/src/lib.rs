@@ -158,8 +158,7 @@ fn read_object(
     sink: &mut Sink<'_>,
 ) -> Option<Format> {
     if let Some(schema) = native::schema_of(top) {
-        native::read(text, top, &schema, sink);
-        return Some(Format::BlastmapInventory);
+        return Some(native::read(text, top, &schema, sink));
     }
     let array = |key: &str| top.get(key).and_then(|raw| serde_json::from_str::<Vec<&RawValue>>(raw.get()).ok());
     let object = |key: &str| top.get(key).and_then(|raw| serde_json::from_str::<TopObject<'_>>(raw.get()).ok());

@@ -3,6 +3,10 @@
 //! It is the canonical model as JSON, simple enough for an architect to sketch a design by
 //! hand (see `docs/inventory-format.md` and its JSON Schema). Every array is optional. Each
 //! element is read on its own, so one bad element costs only itself.
+//!
+//! The environment mapping (which scopes, tag names and words mean dev, uat, prod) is the
+//! inventory's `environments` object, or a file of its own, `blastmap/environments/v1`, so
+//! that a team can keep one mapping beside its exports.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -15,11 +19,14 @@ use blastmap_model::{
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::TopObject;
 use crate::sink::Sink;
+use crate::{Format, TopObject};
 
 /// The value of `schema` this module reads and writes.
 pub const SCHEMA: &str = "blastmap/inventory/v1";
+
+/// The `schema` of a file holding only an environment mapping.
+pub const ENVIRONMENTS_SCHEMA: &str = "blastmap/environments/v1";
 
 type Str<'a> = Cow<'a, str>;
 
@@ -193,14 +200,80 @@ struct FederatedCredentialJson<'a> {
     audiences: Vec<Str<'a>>,
 }
 
-/// The `schema` of a top-level object, when it names a Blastmap inventory (of any version).
+/// The `schema` of a top-level object, when it names a Blastmap inventory or environment
+/// mapping (of any version).
 pub fn schema_of<'a>(top: &TopObject<'a>) -> Option<String> {
     let raw = top.get("schema")?;
     let schema: String = serde_json::from_str(raw.get()).ok()?;
-    schema.starts_with("blastmap/inventory/").then_some(schema)
+    (schema.starts_with("blastmap/inventory/") || schema.starts_with("blastmap/environments/")).then_some(schema)
 }
 
-const ARRAYS: [&str; 8] = [
+/// An environment mapping: `{"scopes": {id: env}, "tagNames": [...], "words": {word: env}}`.
+#[derive(Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct EnvironmentsJson<'a> {
+    #[serde(borrow, default, skip_serializing_if = "BTreeMap::is_empty")]
+    scopes: BTreeMap<Str<'a>, Str<'a>>,
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
+    tag_names: Vec<Str<'a>>,
+    #[serde(borrow, default, skip_serializing_if = "BTreeMap::is_empty")]
+    words: BTreeMap<Str<'a>, Str<'a>>,
+}
+
+/// Reads an environment mapping found at `path` (`/environments` in an inventory, or the whole
+/// file).
+fn read_environments(raw: &RawValue, path: &str, sink: &mut Sink<'_>) {
+    let json: EnvironmentsJson<'_> = match serde_json::from_str(raw.get()) {
+        Ok(json) => json,
+        Err(error) => {
+            sink.error(path, format!("not an environment mapping ({error}); ignored"));
+            return;
+        }
+    };
+    let environment = |sink: &mut Sink<'_>, at: &str, word: &str| {
+        let found = blastmap_model::Environment::from_word(word);
+        if found.is_none() {
+            sink.error(at, format!("{word:?} is not an environment (dev, test, uat, prod or a synonym); ignored"));
+        }
+        found
+    };
+    for (word, meaning) in &json.words {
+        let at = format!("{path}/words/{}", pointer_token(word));
+        if let Some(env) = environment(sink, &at, meaning) {
+            sink.inventory.add_environment_word(word, env);
+        }
+    }
+    for name in &json.tag_names {
+        sink.inventory.add_environment_tag_name(name);
+    }
+    for (scope, meaning) in &json.scopes {
+        let at = format!("{path}/scopes/{}", pointer_token(scope));
+        // A bare subscription id is a subscription.
+        let id = if crate::is_guid(scope) { format!("/subscriptions/{scope}") } else { scope.to_string() };
+        let (Some(key), Some(env)) = (sink.scope(&at, &id), environment(sink, &at, meaning)) else { continue };
+        let origin = sink.origin(&at);
+        sink.inventory.add_environment_scope(key, env, origin);
+    }
+}
+
+fn environments_json(inventory: &Inventory) -> Option<EnvironmentsJson<'_>> {
+    let mapping = inventory.environment_mapping();
+    let as_str = |env: blastmap_model::Environment| Cow::Borrowed(env.as_str());
+    (!mapping.is_empty()).then(|| EnvironmentsJson {
+        scopes: mapping.scopes.iter().map(|&(k, env, _)| (Cow::Borrowed(inventory.text(k)), as_str(env))).collect(),
+        tag_names: mapping.tag_names.iter().map(|n| Cow::Borrowed(n.as_str())).collect(),
+        words: mapping.words.iter().map(|(w, env)| (Cow::Borrowed(w.as_str()), as_str(*env))).collect(),
+    })
+}
+
+/// A JSON Pointer reference token: `~` and `/` escaped (RFC 6901).
+fn pointer_token(text: &str) -> String {
+    text.replace('~', "~0").replace('/', "~1")
+}
+
+/// The inventory's keys besides `schema`: its arrays and the environment mapping.
+const KEYS: [&str; 9] = [
+    "environments",
     "resources",
     "identities",
     "principals",
@@ -211,12 +284,24 @@ const ARRAYS: [&str; 8] = [
     "scopes",
 ];
 
-/// Reads a Blastmap inventory into the sink.
-pub fn read(text: &str, top: &TopObject<'_>, schema: &str, sink: &mut Sink<'_>) {
+/// Reads a Blastmap inventory or environment mapping into the sink, and says which it was.
+pub fn read(text: &str, top: &TopObject<'_>, schema: &str, sink: &mut Sink<'_>) -> Format {
+    if schema.starts_with("blastmap/environments/") {
+        if schema != ENVIRONMENTS_SCHEMA {
+            sink.warning("/schema", format!("schema {schema:?} is not {ENVIRONMENTS_SCHEMA:?}; reading it as that"));
+        }
+        let rest: BTreeMap<&str, &RawValue> =
+            top.iter().filter(|(k, _)| *k != "schema" && *k != "$schema").map(|(k, v)| (k.as_str(), *v)).collect();
+        match serde_json::value::to_raw_value(&rest) {
+            Ok(raw) => read_environments(&raw, "", sink),
+            Err(error) => sink.error("", format!("not an environment mapping ({error})")),
+        }
+        return Format::EnvironmentMapping;
+    }
     if schema != SCHEMA {
         sink.warning("/schema", format!("schema {schema:?} is not {SCHEMA:?}; reading it as {SCHEMA}"));
     }
-    for key in top.keys().filter(|k| *k != "schema" && *k != "$schema" && !ARRAYS.contains(&k.as_str())) {
+    for key in top.keys().filter(|k| *k != "schema" && *k != "$schema" && !KEYS.contains(&k.as_str())) {
         sink.warning(&format!("/{key}"), format!("unknown top-level key {key:?} ignored"));
     }
     let elements = |sink: &mut Sink<'_>, name: &str| -> Vec<&RawValue> {
@@ -242,6 +327,10 @@ pub fn read(text: &str, top: &TopObject<'_>, schema: &str, sink: &mut Sink<'_>) 
     for_each(text, sink, "accessPolicies", &access_policies, read_access_policy);
     let scopes = elements(sink, "scopes");
     for_each(text, sink, "scopes", &scopes, read_scope);
+    if let Some(raw) = top.get("environments") {
+        read_environments(raw, "/environments", sink);
+    }
+    Format::BlastmapInventory
 }
 
 fn read_scope(sink: &mut Sink<'_>, path: &str, json: ScopeJson<'_>) {
@@ -623,6 +712,7 @@ pub fn write(inventory: &Inventory) -> String {
         federated_credentials,
         access_policies,
         scopes,
+        environments: environments_json(inventory),
     };
     // Serialising these plain structs with string keys cannot fail.
     serde_json::to_string_pretty(&document).unwrap_or_default()
@@ -640,4 +730,6 @@ struct Written<'a> {
     federated_credentials: Vec<FederatedCredentialJson<'a>>,
     access_policies: Vec<AccessPolicyJson<'a>>,
     scopes: Vec<ScopeJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    environments: Option<EnvironmentsJson<'a>>,
 }

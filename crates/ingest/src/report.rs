@@ -49,6 +49,8 @@ impl fmt::Display for Diagnostic {
 pub enum Format {
     /// Blastmap's own `blastmap/inventory/v1`.
     BlastmapInventory,
+    /// Blastmap's environment mapping, `blastmap/environments/v1`.
+    EnvironmentMapping,
     /// A JSON array of objects: az CLI output, `Search-AzGraph` or `ConvertTo-Json`.
     JsonArray,
     /// A REST list, `{"value": [...]}`: ARM or Microsoft Graph.
@@ -72,6 +74,7 @@ impl Format {
     pub fn label(self) -> &'static str {
         match self {
             Format::BlastmapInventory => "Blastmap inventory (blastmap/inventory/v1)",
+            Format::EnvironmentMapping => "environment mapping (blastmap/environments/v1)",
             Format::JsonArray => "JSON list (az CLI, Search-AzGraph or ConvertTo-Json)",
             Format::RestList => "REST list (ARM or Microsoft Graph)",
             Format::ResourceGraph => "Azure Resource Graph result",

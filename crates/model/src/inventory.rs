@@ -2,6 +2,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
+use crate::environment::{Environment, EnvironmentMapping};
 use crate::keys::{Key, Keys};
 
 /// Where an object was read: the input file and the JSON path inside it.
@@ -367,6 +368,7 @@ pub struct Inventory {
     scopes: Vec<Scope>,
     scope_index: HashMap<Key, usize>,
     conflicts: Vec<Conflict>,
+    environment_mapping: EnvironmentMapping,
 }
 
 /// Fills `slot` from `incoming` when empty; records a conflict when both are set and differ.
@@ -387,6 +389,44 @@ impl Inventory {
     /// An empty inventory.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// States the environment of a scope. A scope stated twice keeps its first environment;
+    /// the second is recorded as a conflict.
+    pub fn add_environment_scope(&mut self, scope: Key, environment: Environment, origin: Origin) {
+        match self.environment_mapping.of_scope(scope) {
+            None => self.environment_mapping.scopes.push((scope, environment, origin)),
+            Some(kept) if kept != environment => self.conflicts.push(Conflict {
+                id: self.keys.text(scope).to_owned(),
+                field: "environment",
+                kept: kept.as_str().to_owned(),
+                ignored: environment.as_str().to_owned(),
+                origin,
+            }),
+            Some(_) => {}
+        }
+    }
+
+    /// Adds a tag name that states an environment (compared without case).
+    pub fn add_environment_tag_name(&mut self, name: &str) {
+        let names = &mut self.environment_mapping.tag_names;
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            names.push(name.to_owned());
+        }
+    }
+
+    /// Adds a word (tag value or name token) that means an environment; the first meaning wins.
+    pub fn add_environment_word(&mut self, word: &str, environment: Environment) {
+        let lower = word.to_ascii_lowercase();
+        let words = &mut self.environment_mapping.words;
+        if !words.iter().any(|(w, _)| *w == lower) {
+            words.push((lower, environment));
+        }
+    }
+
+    /// What the user said about environments.
+    pub fn environment_mapping(&self) -> &EnvironmentMapping {
+        &self.environment_mapping
     }
 
     /// Interns an id.

@@ -19,10 +19,12 @@
 
 pub mod arm;
 mod builtin;
+mod environment;
 mod inventory;
 mod keys;
 
 pub use builtin::{BuiltinRole, builtin_role, builtin_roles};
+pub use environment::{Environment, EnvironmentMapping};
 pub use inventory::{
     AccessPolicy, AttachedIdentity, Attachment, AttachmentRole, Conflict, FederatedCredential, Inventory,
     IsolationScope, Membership, Origin, Permission, Principal, PrincipalKind, Resource, RoleAssignment, RoleDefinition,
