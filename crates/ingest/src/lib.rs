@@ -24,6 +24,7 @@ mod record;
 mod report;
 pub mod sample;
 pub mod sink;
+mod terraform;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -160,6 +161,11 @@ fn read_object(
     if let Some(schema) = native::schema_of(top) {
         return Some(native::read(text, top, &schema, sink));
     }
+    if path.is_empty()
+        && let Some(format) = terraform::sniff(top)
+    {
+        return terraform::read(top, format, None, sink);
+    }
     let array = |key: &str| top.get(key).and_then(|raw| serde_json::from_str::<Vec<&RawValue>>(raw.get()).ok());
     let object = |key: &str| top.get(key).and_then(|raw| serde_json::from_str::<TopObject<'_>>(raw.get()).ok());
     // REST API specification examples: `{"parameters": …, "responses": {"200": {"body": …}}}`.
@@ -267,7 +273,7 @@ fn describe_object(top: &TopObject<'_>) -> String {
         return "looks like an ARM template, which Blastmap does not read yet".to_owned();
     }
     if has("format_version") && (has("planned_values") || has("values")) {
-        return "looks like Terraform JSON, which Blastmap does not read yet".to_owned();
+        return "looks like Terraform JSON but has no terraform_version".to_owned();
     }
     let keys: Vec<&str> = top.keys().map(String::as_str).take(6).collect();
     format!("a JSON object with keys {}", keys.join(", "))

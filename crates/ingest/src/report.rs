@@ -67,6 +67,12 @@ pub enum Format {
     RoleNames,
     /// AzureHound output (`{"data": [{"kind", "data"}], "meta": {"type": "azure"}}`).
     AzureHound,
+    /// `terraform show -json` of a plan.
+    TerraformPlan,
+    /// `terraform show -json` of state.
+    TerraformState,
+    /// A raw `terraform.tfstate` (version 4).
+    TerraformStateFile,
 }
 
 impl Format {
@@ -83,6 +89,9 @@ impl Format {
             Format::SingleObject => "single object (az show or REST GET)",
             Format::RoleNames => "role names by GUID",
             Format::AzureHound => "AzureHound export",
+            Format::TerraformPlan => "Terraform plan (terraform show -json)",
+            Format::TerraformState => "Terraform state (terraform show -json)",
+            Format::TerraformStateFile => "Terraform state file (terraform.tfstate v4)",
         }
     }
 }
