@@ -24,6 +24,7 @@ mod record;
 mod report;
 pub mod sample;
 pub mod sink;
+mod template;
 mod terraform;
 pub mod text;
 
@@ -34,6 +35,7 @@ use serde_json::value::RawValue;
 
 pub use report::{Counts, Diagnostic, FileReport, Format, Severity};
 use sink::Sink;
+pub use template::DeploymentContext;
 
 /// One input file: its name (for messages only) and its bytes.
 #[derive(Copy, Clone, Debug)]
@@ -56,14 +58,25 @@ pub struct Loaded {
 /// A top-level JSON object with its values kept raw (unparsed).
 pub type TopObject<'a> = BTreeMap<String, &'a RawValue>;
 
-/// Loads and merges `files`.
+/// Loads and merges `files`, designs (ARM templates) in the default deployment context.
 pub fn load(files: &[SourceFile<'_>]) -> Loaded {
+    load_with(files, &DeploymentContext::default())
+}
+
+/// Loads and merges `files`, deploying designs (ARM templates) in `context`.
+pub fn load_with(files: &[SourceFile<'_>], context: &DeploymentContext) -> Loaded {
     let mut inventory = Inventory::new();
     let mut reports = Vec::with_capacity(files.len());
+    // Templates and parameter files first, so a parameter file is paired with its template
+    // wherever either stands in the list.
+    let designs = template::plan(files);
     for (index, file) in files.iter().enumerate() {
         let file_index = u32::try_from(index).unwrap_or(u32::MAX);
         let mut sink = Sink::new(&mut inventory, file_index, file.name);
-        let format = read_file(file, &mut sink);
+        let format = match designs.get(index) {
+            Some(Some(role)) => Some(template::read(role, &designs, files, context, &mut sink)),
+            _ => read_file(file, &mut sink),
+        };
         reports.push(FileReport {
             name: file.name.to_owned(),
             format,
@@ -270,7 +283,8 @@ fn describe_object(top: &TopObject<'_>) -> String {
     let has = |k: &str| top.contains_key(k);
     let schema = top.get("$schema").map(|raw| raw.get().to_ascii_lowercase()).unwrap_or_default();
     if schema.contains("deploymenttemplate") {
-        return "looks like an ARM template, which Blastmap does not read yet".to_owned();
+        return "looks like an ARM template, but Blastmap recognises templates by a $schema in their first 4 KB"
+            .to_owned();
     }
     if has("format_version") && (has("planned_values") || has("values")) {
         return "looks like Terraform JSON but has no terraform_version".to_owned();

@@ -67,6 +67,10 @@ pub enum Format {
     RoleNames,
     /// AzureHound output (`{"data": [{"kind", "data"}], "meta": {"type": "azure"}}`).
     AzureHound,
+    /// An ARM deployment template (a design: hand-written, exported or compiled from Bicep).
+    ArmTemplate,
+    /// An ARM parameter file (`deploymentParameters.json`), applied to its template.
+    ArmParameters,
     /// `terraform show -json` of a plan.
     TerraformPlan,
     /// `terraform show -json` of state.
@@ -89,6 +93,8 @@ impl Format {
             Format::SingleObject => "single object (az show or REST GET)",
             Format::RoleNames => "role names by GUID",
             Format::AzureHound => "AzureHound export",
+            Format::ArmTemplate => "ARM template (design)",
+            Format::ArmParameters => "ARM parameter file",
             Format::TerraformPlan => "Terraform plan (terraform show -json)",
             Format::TerraformState => "Terraform state (terraform show -json)",
             Format::TerraformStateFile => "Terraform state file (terraform.tfstate v4)",

@@ -131,6 +131,10 @@ fn every_kind_of_object_survives_a_round_trip() {
 fn odd_files_are_reported_never_fatal() {
     let unclosed = "[".repeat(100_000);
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let late_schema = format!(
+        r#"{{"contentVersion": "{}", "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": []}}"#,
+        "1".repeat(5000)
+    );
     let cases: [(&str, &[u8], &str); 8] = [
         ("empty.json", b"", "the file is empty"),
         ("blank.json", b" \n\t", "the file is empty"),
@@ -138,8 +142,12 @@ fn odd_files_are_reported_never_fatal() {
         ("unclosed.json", unclosed.as_bytes(), "not valid JSON: EOF while parsing a list at line 1 column 100000"),
         ("deep.json", deep.as_bytes(), "not a recognised export: a JSON array of 1 elements"),
         ("latin1.json", b"{\"name\": \"caf\xe9\"}", "the encoding is damaged"),
-        ("template.json", br#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": []}"#, "looks like an ARM template"),
-        ("other.json", br#"[{"a": 1, "b": 2}]"#, "not a recognised export: a JSON array of 1 elements; the first has keys a, b"),
+        ("template.json", late_schema.as_bytes(), "looks like an ARM template"),
+        (
+            "other.json",
+            br#"[{"a": 1, "b": 2}]"#,
+            "not a recognised export: a JSON array of 1 elements; the first has keys a, b",
+        ),
     ];
     for (name, bytes, expected) in cases {
         let loaded = load_one(name, bytes);
