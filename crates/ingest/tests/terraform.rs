@@ -133,6 +133,7 @@ const CASES: &[Case] = &[
             "aks-shop -> system",
             "aks-shop -> aks-shop-agentpool (kubelet)",
             "aks-shop -> aciconnectorlinux-aks-shop (add-on aciConnectorLinux)",
+            "aks-shop -> ingressapplicationgateway-aks-shop (add-on ingressApplicationGateway)",
             "aks-shop -> omsagent-aks-shop (add-on omsagent)",
         ],
         grants: &[

@@ -400,9 +400,13 @@ fn role_assignment(resolver: &Resolver<'_, '_>, at: usize, sink: &mut Sink<'_>) 
     let Some(instance) = resolver.source.instances.get(at) else { return };
     let (path, address) = (&instance.path, &instance.address);
     let Some(scope) = text(resolver, at, "scope") else {
-        let message = format!(
-            "{address}: the scope is known only after apply and the configuration names nothing Blastmap can resolve; skipped"
-        );
+        let message = match known(resolver, at, "scope") {
+            Some(value) => format!("{address}: the scope {value} is not a string; skipped"),
+            None => format!(
+                "{address}: the scope is known only after apply and the configuration names nothing Blastmap can \
+                 resolve; skipped"
+            ),
+        };
         return sink.warning(&format!("{path}/scope"), message);
     };
     let Some(principal) = text(resolver, at, "principal_id") else { return };

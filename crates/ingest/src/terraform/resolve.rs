@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde_json::Value;
 
 use super::source::{InstanceKey, ModuleStep, Source, Token, config_address, tokenize};
-use super::types::{AKS_IDENTITIES, arm_type};
+use super::types::{AKS_IDENTITIES, Parent, arm_type};
 
 /// The subscription of ids not yet known, when the file does not name exactly one.
 pub const UNKNOWN_SUBSCRIPTION: &str = "{subscriptionId}";
@@ -464,17 +464,27 @@ impl<'s, 'v> Resolver<'s, 'v> {
             _ => {}
         }
         let mapped = arm_type(&instance.tf_type);
-        if let Some((attribute, between)) = mapped.and_then(|t| t.parent) {
-            let parent = self.text_at(at, attribute)?;
+        let in_group = |provider_type: &str, name: &str| {
+            let group = self.known_at(at, "resource_group_name").unwrap_or_else(|| UNKNOWN_RESOURCE_GROUP.to_owned());
+            format!("/subscriptions/{}/resourceGroups/{group}/providers/{provider_type}/{name}", self.subscription())
+        };
+        let parent = match mapped.and_then(|t| t.parent) {
+            Some((Parent::Id(attribute), between)) => Some((self.text_at(at, attribute)?, between)),
+            Some((Parent::Named(parent_type, attribute), between)) => {
+                Some((in_group(parent_type, &segment(&self.known_at(at, attribute)?)), between))
+            }
+            None => None,
+        };
+        if let Some((parent, between)) = parent {
             return Some(format!("{}/{between}/{name}", parent.trim_end_matches('/')));
         }
-        let provider_type = match mapped {
-            Some(t) => t.arm.to_owned(),
-            None if instance.tf_type.starts_with("azurerm_") => format!("Terraform.azurerm/{}", instance.tf_type),
-            None => return None,
-        };
-        let group = self.known_at(at, "resource_group_name").unwrap_or_else(|| UNKNOWN_RESOURCE_GROUP.to_owned());
-        Some(format!("/subscriptions/{}/resourceGroups/{group}/providers/{provider_type}/{name}", self.subscription()))
+        match mapped {
+            Some(t) => Some(in_group(t.arm, &name)),
+            None if instance.tf_type.starts_with("azurerm_") => {
+                Some(in_group(&format!("Terraform.azurerm/{}", instance.tf_type), &name))
+            }
+            None => None,
+        }
     }
 
     /// The id of an identity AKS creates: in the node resource group (`MC_{rg}_{cluster}_{location}`
@@ -518,4 +528,35 @@ fn specific_references(expression: &Value) -> Vec<&str> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specific_references_drop_prefixes_and_what_a_plan_does_not_describe() {
+        let expression = serde_json::json!({"references": [
+            "azurerm_linux_web_app.app.identity[0].principal_id", "azurerm_linux_web_app.app.identity[0]",
+            "azurerm_linux_web_app.app.identity", "azurerm_linux_web_app.app",
+            "local.suffix", "each.key", "module.id.principal_id", "module.id", "var.x", 3, null
+        ]});
+        assert_eq!(
+            specific_references(&expression),
+            ["azurerm_linux_web_app.app.identity[0].principal_id", "module.id.principal_id", "var.x"]
+        );
+        assert!(specific_references(&serde_json::json!({"references": "a.b"})).is_empty());
+    }
+
+    #[test]
+    fn after_unknown_marks_hide_values() {
+        let values = serde_json::json!({"identity": [{"type": "SystemAssigned", "principal_id": ""}], "name": "app"});
+        let unknown = serde_json::json!({"identity": [{"principal_id": true}], "kubelet_identity": true});
+        let at = |path: &str| lookup(&values, Some(&unknown), &tokenize(path));
+        assert!(matches!(at("identity[0].type"), Attr::Known(_)));
+        assert!(matches!(at("identity[0].principal_id"), Attr::Unknown));
+        assert!(matches!(at("kubelet_identity[0].object_id"), Attr::Unknown));
+        assert!(matches!(at("tags"), Attr::Absent));
+        assert_eq!(render(&tokenize("identity.0.principal_id")), "identity[0].principal_id");
+    }
 }

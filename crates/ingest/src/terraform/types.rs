@@ -13,9 +13,19 @@ pub struct ArmType {
     pub arm: &'static str,
     /// The ARM `kind`, where it tells resources of one ARM type apart.
     pub kind: Option<&'static str>,
-    /// For child resources: the attribute holding the parent's id and the segments between
-    /// the parent id and the child's name.
-    pub parent: Option<(&'static str, &'static str)>,
+    /// For child resources: where the parent's id comes from, and the segments between the
+    /// parent's id and the child's name.
+    pub parent: Option<(Parent, &'static str)>,
+}
+
+/// How a child resource names its parent.
+#[derive(Copy, Clone)]
+pub enum Parent {
+    /// An attribute holds the parent's id (`namespace_id`).
+    Id(&'static str),
+    /// An attribute holds the parent's name, in the child's resource group: the parent's ARM
+    /// type and the attribute (`virtual_network_name`).
+    Named(&'static str, &'static str),
 }
 
 const fn top(terraform: &'static str, arm: &'static str) -> ArmType {
@@ -27,7 +37,7 @@ const fn site(terraform: &'static str, kind: &'static str) -> ArmType {
 }
 
 const fn child(terraform: &'static str, arm: &'static str, parent: &'static str, between: &'static str) -> ArmType {
-    ArmType { terraform, arm, kind: None, parent: Some((parent, between)) }
+    ArmType { terraform, arm, kind: None, parent: Some((Parent::Id(parent), between)) }
 }
 
 /// The table, sorted by Terraform type.
@@ -102,6 +112,12 @@ const TYPES: &[ArmType] = &[
         "blobServices/default/containers",
     ),
     top("azurerm_stream_analytics_job", "Microsoft.StreamAnalytics/streamingjobs"),
+    ArmType {
+        terraform: "azurerm_subnet",
+        arm: "Microsoft.Network/virtualNetworks/subnets",
+        kind: None,
+        parent: Some((Parent::Named("Microsoft.Network/virtualNetworks", "virtual_network_name"), "subnets")),
+    },
     top("azurerm_synapse_workspace", "Microsoft.Synapse/workspaces"),
     top("azurerm_user_assigned_identity", "Microsoft.ManagedIdentity/userAssignedIdentities"),
     top("azurerm_virtual_machine", "Microsoft.Compute/virtualMachines"),
