@@ -75,7 +75,7 @@ pub fn load_with(files: &[SourceFile<'_>], context: &DeploymentContext) -> Loade
         let mut sink = Sink::new(&mut inventory, file_index, file.name);
         let format = match designs.get(index) {
             Some(Some(role)) => Some(template::read(role, &designs, files, context, &mut sink)),
-            _ => read_file(file, &mut sink),
+            _ => read_file(file, context, &mut sink),
         };
         reports.push(FileReport {
             name: file.name.to_owned(),
@@ -99,7 +99,7 @@ pub fn load_with(files: &[SourceFile<'_>], context: &DeploymentContext) -> Loade
     Loaded { inventory, files: reports }
 }
 
-fn read_file(file: &SourceFile<'_>, sink: &mut Sink<'_>) -> Option<Format> {
+fn read_file(file: &SourceFile<'_>, context: &DeploymentContext, sink: &mut Sink<'_>) -> Option<Format> {
     let text = match text::decode(file.bytes) {
         Ok(text) => text,
         Err(error) => {
@@ -113,7 +113,10 @@ fn read_file(file: &SourceFile<'_>, sink: &mut Sink<'_>) -> Option<Format> {
         return None;
     }
     let parsed = match trimmed.as_bytes()[0] {
-        b'{' => serde_json::from_str::<TopObject<'_>>(&text).map(|top| read_object(&text, None, &top, "", sink)),
+        b'{' => serde_json::from_str::<TopObject<'_>>(&text).map(|top| match terraform::sniff(&top) {
+            Some(format) => terraform::read(&top, format, context.subscription_id.as_deref(), sink),
+            None => read_object(&text, None, &top, "", sink),
+        }),
         b'[' => read_list(&text, sink),
         _ => serde_json::from_str::<serde::de::IgnoredAny>(&text).map(|_| {
             sink.error("", "a single JSON value, not an object or array".to_owned());
@@ -173,11 +176,6 @@ fn read_object(
 ) -> Option<Format> {
     if let Some(schema) = native::schema_of(top) {
         return Some(native::read(text, top, &schema, sink));
-    }
-    if path.is_empty()
-        && let Some(format) = terraform::sniff(top)
-    {
-        return terraform::read(top, format, None, sink);
     }
     let array = |key: &str| top.get(key).and_then(|raw| serde_json::from_str::<Vec<&RawValue>>(raw.get()).ok());
     let object = |key: &str| top.get(key).and_then(|raw| serde_json::from_str::<TopObject<'_>>(raw.get()).ok());

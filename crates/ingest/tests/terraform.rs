@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use blastmap_ingest::{Format, Loaded, Severity, SourceFile, load};
+use blastmap_ingest::{DeploymentContext, Format, Loaded, Severity, SourceFile, load, load_with};
 use blastmap_model::{AttachedIdentity, AttachmentRole, Inventory, IsolationScope, Key, arm, builtin_role};
 
 fn read(path: &Path) -> Vec<u8> {
@@ -374,4 +374,18 @@ fn corpus_plan_role_assignments() {
     );
     let info = diagnostics(&loaded, Severity::Info);
     assert!(info.iter().any(|d| d.contains("1 resources this plan deletes are not read")), "{info:?}");
+}
+
+#[test]
+fn the_deployment_context_names_the_subscription_of_ids_apply_decides() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/terraform/vm-role-assignment.plan.json");
+    let bytes = read(&path);
+    let context = DeploymentContext { subscription_id: Some(SUBSCRIPTION.to_owned()), ..DeploymentContext::default() };
+    let loaded = load_with(&[SourceFile { name: "plan", bytes: &bytes }], &context);
+    let inv = &loaded.inventory;
+    let vm = format!(
+        "/subscriptions/{SUBSCRIPTION}/resourcegroups/example-resources/providers/microsoft.compute/virtualmachines/example-vm"
+    );
+    assert!(inv.keys.get(&vm).and_then(|k| inv.resource(k)).is_some());
+    assert!(diagnostics(&loaded, Severity::Info).iter().all(|d| !d.contains("{subscriptionId}")));
 }
