@@ -118,11 +118,16 @@ const CASES: &[Case] = &[
         warnings: &[],
     },
     Case {
-        // A module creates the identity; its outputs feed a web app and a role assignment.
+        // A module creates the identity; its outputs feed a web app, a role assignment and
+        // another module's arguments.
         file: "module-output.plan.json",
         format: Format::TerraformPlan,
         attachments: &["app-orders-prod -> id-orders"],
-        grants: &["Key Vault Secrets User on kv-orders-prod <- identity id-orders"],
+        grants: &[
+            "Key Vault Secrets User on kv-orders-prod <- identity id-orders",
+            // Inside a module, through its arguments: `var.principal_id` is `module.identity.principal_id`.
+            "Reader on rg-orders-prod <- identity id-orders",
+        ],
         warnings: &[],
     },
     Case {

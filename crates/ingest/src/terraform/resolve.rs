@@ -16,7 +16,7 @@ pub const UNKNOWN_SUBSCRIPTION: &str = "{subscriptionId}";
 const UNKNOWN_RESOURCE_GROUP: &str = "{resourceGroupName}";
 /// How many values one question may look at: a crafted file cannot make resolution loop or
 /// explode (Terraform itself rejects cycles, but the input is untrusted).
-const BUDGET: u32 = 4096;
+const BUDGET: u32 = 1024;
 /// How deep one question may follow references (a stack bound, whatever the budget left).
 const MAX_DEPTH: u32 = 64;
 /// References that name nothing a plan describes.
