@@ -114,7 +114,7 @@ fn read_file(file: &SourceFile<'_>, context: &DeploymentContext, sink: &mut Sink
     }
     let parsed = match trimmed.as_bytes()[0] {
         b'{' => serde_json::from_str::<TopObject<'_>>(&text).map(|top| match terraform::sniff(&top) {
-            Some(format) => terraform::read(&top, format, context.subscription_id.as_deref(), sink),
+            Some(format) => Some(terraform::read(&top, format, context.subscription_id.as_deref(), sink)),
             None => read_object(&text, None, &top, "", sink),
         }),
         b'[' => read_list(&text, sink),

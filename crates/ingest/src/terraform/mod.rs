@@ -114,7 +114,7 @@ pub fn sniff(top: &TopObject<'_>) -> Option<Format> {
 }
 
 /// Reads a file [`sniff`] recognised. `subscription` is the deployment's, when known.
-pub fn read(top: &TopObject<'_>, format: Format, subscription: Option<&str>, sink: &mut Sink<'_>) -> Option<Format> {
+pub fn read(top: &TopObject<'_>, format: Format, subscription: Option<&str>, sink: &mut Sink<'_>) -> Format {
     let mut parse = |key: &str| -> Option<Value> {
         let raw = top.get(key)?;
         serde_json::from_str(raw.get())
@@ -180,7 +180,7 @@ pub fn read(top: &TopObject<'_>, format: Format, subscription: Option<&str>, sin
     if sink.counts.total() == 0 {
         sink.warning("", "no Azure resource, identity or role assignment in this file".to_owned());
     }
-    Some(format)
+    format
 }
 
 fn descend<'v>(value: Option<&'v Value>, path: &[&str]) -> Option<&'v Value> {
