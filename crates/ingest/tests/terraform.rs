@@ -164,6 +164,20 @@ const CASES: &[Case] = &[
         warnings: &[],
     },
     Case {
+        // `for_each` pairs instances by key (`x[each.key].id` leaves only `x` in the plan's
+        // references: the argument says which attribute); explicit keys pick one.
+        file: "for-each.plan.json",
+        format: Format::TerraformPlan,
+        attachments: &["app-blue -> id-blue", "app-green -> id-green"],
+        grants: &[
+            "Website Contributor on app-blue <- identity id-blue",
+            "Website Contributor on app-green <- identity id-green",
+            "Monitoring Reader on rg-colours <- identity id-blue",
+            "Monitoring Reader on rg-colours <- identity id-batch-1",
+        ],
+        warnings: &[],
+    },
+    Case {
         file: "state.json",
         format: Format::TerraformState,
         attachments: &["func-payments-prod -> system", "func-payments-prod -> id-payments"],

@@ -48,8 +48,11 @@
 //! `azurerm_user_assigned_identity.x` Terraform lists too) is followed into the resource it
 //! names, through module outputs (`module.m.principal_id`) and module arguments
 //! (`var.principal_id` inside a module), in the module instance of the referrer; with several
-//! instances (`count`, `for_each`) an explicit key picks one, else the referrer's own key. The
-//! first reference that resolves wins (a conditional names both branches). When the value it
+//! instances (`count`, `for_each`) an explicit key picks one, else the referrer's own key. A
+//! reference that ends at a resource (all a plan's JSON keeps of `x[each.key].id`, the key being
+//! computed) stands for what the argument takes: the `id` for scopes and ids, the principal id for
+//! `principal_id` and `object_id`. The first reference that resolves wins (a conditional names
+//! both branches). When the value it
 //! reaches is itself unknown, a placeholder stands for it, built from that resource alone so
 //! that both sides (the identity and the assignment naming it) share it:
 //!

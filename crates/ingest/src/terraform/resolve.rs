@@ -7,7 +7,7 @@ use blastmap_model::arm;
 use rustc_hash::FxHashMap as HashMap;
 use serde_json::Value;
 
-use super::source::{InstanceKey, ModuleStep, Source, Token, config_address, tokenize};
+use super::source::{Instance, InstanceKey, ModuleStep, Source, Token, config_address, tokenize};
 use super::types::{AKS_IDENTITIES, Parent, arm_type};
 
 /// The subscription of ids not yet known, when the file does not name exactly one.
@@ -104,15 +104,39 @@ fn segment(address: &str) -> String {
     address.replace('/', "%2F")
 }
 
-/// The module instance a reference is read in; keys left `None` match any instance.
+/// Where a reference is read: the module instance (keys left `None` match any instance) and
+/// the argument it is given to.
 #[derive(Clone)]
 struct Context {
     modules: Vec<ModuleStep>,
+    argument: Option<String>,
 }
 
 impl Context {
     fn names(&self) -> Vec<String> {
         self.modules.iter().map(|s| s.name.clone()).collect()
+    }
+
+    /// The context of an attribute of `instance`.
+    fn of(instance: &Instance<'_>, path: &[Token]) -> Self {
+        let argument = path.iter().rev().find_map(|t| match t {
+            Token::Name(name) => Some(name.clone()),
+            Token::Index(_) => None,
+        });
+        Context { modules: instance.module.clone(), argument }
+    }
+}
+
+/// What a reference that ends at a resource stands for, read from the argument it is given to:
+/// `x[each.key]` is all a plan's JSON keeps of `x[each.key].id`, since the key is computed.
+fn implied_attribute(argument: &str, target_type: &str) -> Option<&'static str> {
+    match argument {
+        "principal_id" | "object_id" if target_type == "azurerm_user_assigned_identity" => Some("principal_id"),
+        "principal_id" | "object_id" => Some("identity[0].principal_id"),
+        "scope" | "identity_ids" | "assignable_scopes" | "key_vault_id" | "parent_id" | "user_assigned_identity_id" => {
+            Some("id")
+        }
+        _ => None,
     }
 }
 
@@ -231,7 +255,7 @@ impl<'s, 'v> Resolver<'s, 'v> {
         };
         let mut resolved = false;
         if unknown_items && let Some(expression) = expression {
-            let context = Context { modules: instance.module.clone() };
+            let context = Context::of(instance, path);
             for found in self.follow_all(expression, &context, &[], instance.key.as_ref()) {
                 match found {
                     Eval::Known(Value::Array(items)) => {
@@ -273,7 +297,7 @@ impl<'s, 'v> Resolver<'s, 'v> {
             return Eval::Known(value);
         }
         if let Some(expression) = self.expression(at, path) {
-            let context = Context { modules: instance.module.clone() };
+            let context = Context::of(instance, path);
             let found = self.follow_first(expression, &context, &[], instance.key.as_ref());
             if !matches!(found, Eval::Missing) {
                 return found;
@@ -367,7 +391,7 @@ impl<'s, 'v> Resolver<'s, 'v> {
                         }
                     }
                     Some((call, parent)) => {
-                        let parent = Context { modules: parent.to_vec() };
+                        let parent = Context { modules: parent.to_vec(), argument: context.argument.clone() };
                         let arguments = *self.source.config.get(&parent.names())?.calls.get(&call.name)?;
                         Some(self.follow_first(arguments.get(variable)?, &parent, tail, referrer))
                     }
@@ -413,8 +437,12 @@ impl<'s, 'v> Resolver<'s, 'v> {
                 pool = paired;
             }
         }
+        let implied = match (tail, context.argument.as_deref()) {
+            ([], Some(argument)) => implied_attribute(argument, tf_type).map(tokenize),
+            _ => None,
+        };
         match pool.as_slice() {
-            [one] => Some(self.eval_at(*one, tail)),
+            [one] => Some(self.eval_at(*one, implied.as_deref().unwrap_or(tail))),
             _ => None,
         }
     }
