@@ -64,8 +64,8 @@ export async function launch() {
 /**
  * Opens the app and records everything that must not happen. `problems()` lists them.
  */
-export async function openApp(browser, site, { width = 1440, height = 900 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height } });
+export async function openApp(browser, site, { width = 1440, height = 900, colorScheme = "light" } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme });
   const page = await context.newPage();
   const problems = [];
   page.on("request", (request) => {

@@ -9,9 +9,13 @@
 //! bytes from the drop zone or the file picker, and nothing ever leaves the page.
 
 pub mod components;
+pub mod query;
 pub mod render;
+pub mod rows;
 pub mod scene;
+pub mod selection;
 pub mod text;
+pub mod ui;
 pub mod workspace;
 
 /// Mounts the app on the page's `<body>`.

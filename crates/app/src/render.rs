@@ -7,16 +7,17 @@
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use crate::scene::{EdgeStyle, NODE_HEIGHT, NODE_WIDTH, NodeStyle, Scene, Viewport};
+use crate::scene::{EdgeStyle, Look, NODE_HEIGHT, NODE_WIDTH, NodeStyle, Scene, SceneEdge, SceneNode, Viewport};
 
 /// Something that draws a scene through a viewport.
 pub trait Renderer {
-    /// Draws the whole scene.
-    fn draw(&mut self, scene: &Scene, view: &Viewport);
+    /// Draws the whole scene as it looks now, in a palette.
+    fn draw(&mut self, scene: &Scene, view: &Viewport, look: &Look<'_>, palette: &Palette);
 }
 
 /// Colours, from the Okabe–Ito palette so that kinds stay distinguishable with colour-blind
 /// vision; the warning colour (vermillion) is reserved for edges that cross environments.
+/// Selection is shown by light and dark (dimming, a ring), never by hue alone.
 pub struct Palette {
     /// Page background.
     pub background: &'static str,
@@ -30,6 +31,10 @@ pub struct Palette {
     pub edge: &'static str,
     /// Edges that cross environments.
     pub warning: &'static str,
+    /// The ring around selected nodes.
+    pub ring: &'static str,
+    /// Fill and border per node style, in [`NodeStyle::ALL`] order.
+    pub nodes: [(&'static str, &'static str); 5],
 }
 
 /// The light palette.
@@ -40,18 +45,47 @@ pub const LIGHT: Palette = Palette {
     text: "#1f2328",
     edge: "#8c959f",
     warning: "#d55e00",
+    ring: "#1f2328",
+    nodes: [
+        ("#f5e1ee", "#cc79a7"),
+        ("#d9ebf7", "#0072b2"),
+        ("#fcefd2", "#e69f00"),
+        ("#fdf6e3", "#e69f00"),
+        ("#d6f0e6", "#009e73"),
+    ],
 };
 
-/// Fill and border of a node style.
-pub fn node_colours(style: NodeStyle) -> (&'static str, &'static str) {
-    match style {
-        NodeStyle::Actor => ("#f5e1ee", "#cc79a7"),
-        NodeStyle::Source => ("#d9ebf7", "#0072b2"),
-        NodeStyle::Identity => ("#fcefd2", "#e69f00"),
-        NodeStyle::SystemIdentity => ("#fdf6e3", "#e69f00"),
-        NodeStyle::Target => ("#d6f0e6", "#009e73"),
+/// The dark palette: the same hues, deep fills, borders bright enough on a dark ground (sky
+/// blue stands in for blue, which is too dark there).
+pub const DARK: Palette = Palette {
+    background: "#0d1117",
+    lanes: ["#151b23", "#1b222c"],
+    titles: "#9198a1",
+    text: "#e6edf3",
+    edge: "#6e7681",
+    warning: "#e8743b",
+    ring: "#f0f6fc",
+    nodes: [
+        ("#3a2533", "#cc79a7"),
+        ("#13324a", "#56b4e9"),
+        ("#3b2e10", "#e69f00"),
+        ("#2c2617", "#e69f00"),
+        ("#0f3a2e", "#2fbf8f"),
+    ],
+};
+
+impl Palette {
+    /// Fill and border of a node style.
+    pub fn node(&self, style: NodeStyle) -> (&'static str, &'static str) {
+        let at = NodeStyle::ALL.iter().position(|&s| s == style).unwrap_or(0);
+        self.nodes[at]
     }
 }
+
+/// Opacity of what a selection dims.
+const DIMMED: f64 = 0.18;
+/// Opacity of cross-environment edges a selection dims: they stay in sight.
+const DIMMED_WARNING: f64 = 0.4;
 
 /// `label`, cut with an ellipsis to fit `max_width` pixels in the context's current font.
 fn fit_label<'a>(c: &CanvasRenderingContext2d, label: &'a str, max_width: f64) -> std::borrow::Cow<'a, str> {
@@ -96,18 +130,38 @@ impl Canvas2d {
     }
 }
 
-impl Renderer for Canvas2d {
-    fn draw(&mut self, scene: &Scene, view: &Viewport) {
-        let c = &self.context;
-        let palette = &LIGHT;
-        let scale = f64::from(view.scale);
-        c.set_fill_style_str(palette.background);
-        c.fill_rect(0.0, 0.0, self.width, self.height);
+/// The curve of an edge, in screen pixels: start, two control points, end.
+fn edge_curve(a: &SceneNode, b: &SceneNode, view: &Viewport) -> [(f64, f64); 4] {
+    let half = NODE_WIDTH / 2.0;
+    // Rightwards edges leave from the right side and enter on the left; leftwards ones the
+    // other way round; edges within a column arc out to its right.
+    let (from_x, to_x, out) = if b.x > a.x + 1.0 {
+        (a.x + half, b.x - half, 1.0)
+    } else if b.x < a.x - 1.0 {
+        (a.x - half, b.x + half, -1.0)
+    } else {
+        (a.x + half, b.x + half, 0.0)
+    };
+    let (x0, y0) = view.to_screen(from_x, a.y);
+    let (x1, y1) = view.to_screen(to_x, b.y);
+    let (x0, y0, x1, y1) = (f64::from(x0), f64::from(y0), f64::from(x1), f64::from(y1));
+    let (c0, c1) = if out == 0.0 {
+        let loop_out = (y1 - y0).abs().mul_add(0.3, 30.0 * f64::from(view.scale));
+        (x0 + loop_out, x1 + loop_out)
+    } else {
+        let bend = (x1 - x0).abs() * 0.4;
+        (x0 + bend * out, x1 - bend * out)
+    };
+    [(x0, y0), (c0, y0), (c1, y1), (x1, y1)]
+}
 
+impl Canvas2d {
+    fn lanes(&self, scene: &Scene, view: &Viewport, palette: &Palette) {
+        let c = &self.context;
         // Lanes, full width, with their titles pinned to the left edge of the screen.
         for (i, lane) in scene.lanes.iter().enumerate() {
             let (_, top) = view.to_screen(0.0, lane.top);
-            let height = f64::from(lane.height) * scale;
+            let height = f64::from(lane.height) * f64::from(view.scale);
             c.set_fill_style_str(palette.lanes[i % 2]);
             c.fill_rect(0.0, f64::from(top), self.width, height);
             c.set_fill_style_str(palette.titles);
@@ -130,70 +184,125 @@ impl Renderer for Canvas2d {
             }
             c.set_text_align("start");
         }
+    }
 
-        // Edges, one batch per style; cross-environment edges last so they stay on top.
-        for (style, colour, width) in [
-            (EdgeStyle::Uses, palette.edge, 1.2),
-            (EdgeStyle::Role, palette.edge, 1.0),
-            (EdgeStyle::CrossEnvironment, palette.warning, 2.2),
-        ] {
-            c.begin_path();
-            for edge in scene.edges.iter().filter(|e| e.style == style) {
-                let (a, b) = (&scene.nodes[edge.from], &scene.nodes[edge.to]);
-                let half = NODE_WIDTH / 2.0;
-                // Rightwards edges leave from the right side and enter on the left; leftwards
-                // ones the other way round; edges within a column arc out to its right.
-                let (from_x, to_x, out) = if b.x > a.x + 1.0 {
-                    (a.x + half, b.x - half, 1.0)
-                } else if b.x < a.x - 1.0 {
-                    (a.x - half, b.x + half, -1.0)
-                } else {
-                    (a.x + half, b.x + half, 0.0)
-                };
-                let (x0, y0) = view.to_screen(from_x, a.y);
-                let (x1, y1) = view.to_screen(to_x, b.y);
-                let (x0, y0, x1, y1) = (f64::from(x0), f64::from(y0), f64::from(x1), f64::from(y1));
-                let (c0, c1) = if out == 0.0 {
-                    let loop_out = (y1 - y0).abs().mul_add(0.3, 30.0 * f64::from(view.scale));
-                    (x0 + loop_out, x1 + loop_out)
-                } else {
-                    let bend = (x1 - x0).abs() * 0.4;
-                    (x0 + bend * out, x1 - bend * out)
-                };
-                c.move_to(x0, y0);
-                c.bezier_curve_to(c0, y0, c1, y1, x1, y1);
-            }
-            c.set_stroke_style_str(colour);
-            c.set_line_width(width);
-            c.stroke();
+    /// One batch of edges: one path, one stroke.
+    fn edges<'s>(
+        &self,
+        scene: &Scene,
+        view: &Viewport,
+        edges: impl Iterator<Item = &'s SceneEdge>,
+        colour: &str,
+        width: f64,
+    ) {
+        let c = &self.context;
+        c.begin_path();
+        for edge in edges {
+            let [(x0, y0), (c0x, c0y), (c1x, c1y), (x1, y1)] =
+                edge_curve(&scene.nodes[edge.from], &scene.nodes[edge.to], view);
+            c.move_to(x0, y0);
+            c.bezier_curve_to(c0x, c0y, c1x, c1y, x1, y1);
         }
+        c.set_stroke_style_str(colour);
+        c.set_line_width(width);
+        c.stroke();
+    }
 
-        // Nodes, one batch per style.
+    /// One batch of node boxes of one style: one path, one fill, one stroke.
+    fn boxes<'s>(&self, view: &Viewport, nodes: impl Iterator<Item = &'s SceneNode>, (fill, border): (&str, &str)) {
+        let c = &self.context;
+        let scale = f64::from(view.scale);
         let (w, h) = (f64::from(NODE_WIDTH) * scale, f64::from(NODE_HEIGHT) * scale);
-        for style in
-            [NodeStyle::Actor, NodeStyle::Source, NodeStyle::Identity, NodeStyle::SystemIdentity, NodeStyle::Target]
-        {
-            let (fill, border) = node_colours(style);
-            c.begin_path();
-            for node in scene.nodes.iter().filter(|n| n.style == style) {
-                let (x, y) = view.to_screen(node.x, node.y);
-                c.rect(f64::from(x) - w / 2.0, f64::from(y) - h / 2.0, w, h);
-            }
-            c.set_fill_style_str(fill);
-            c.fill();
-            c.set_stroke_style_str(border);
-            c.set_line_width(1.5);
-            c.stroke();
+        c.begin_path();
+        for node in nodes {
+            let (x, y) = view.to_screen(node.x, node.y);
+            c.rect(f64::from(x) - w / 2.0, f64::from(y) - h / 2.0, w, h);
         }
+        c.set_fill_style_str(fill);
+        c.fill();
+        c.set_stroke_style_str(border);
+        c.set_line_width(1.5);
+        c.stroke();
+    }
+
+    /// Rings around nodes, `gap` pixels outside their boxes.
+    fn rings(&self, scene: &Scene, view: &Viewport, nodes: &[usize], colour: &str, width: f64, gap: f64) {
+        let c = &self.context;
+        let scale = f64::from(view.scale);
+        let (w, h) = (f64::from(NODE_WIDTH) * scale + 2.0 * gap, f64::from(NODE_HEIGHT) * scale + 2.0 * gap);
+        c.begin_path();
+        for node in nodes.iter().filter_map(|&i| scene.nodes.get(i)) {
+            let (x, y) = view.to_screen(node.x, node.y);
+            c.rect(f64::from(x) - w / 2.0, f64::from(y) - h / 2.0, w, h);
+        }
+        c.set_stroke_style_str(colour);
+        c.set_line_width(width);
+        c.stroke();
+    }
+}
+
+impl Renderer for Canvas2d {
+    fn draw(&mut self, scene: &Scene, view: &Viewport, look: &Look<'_>, palette: &Palette) {
+        let c = &self.context;
+        c.set_global_alpha(1.0);
+        c.set_fill_style_str(palette.background);
+        c.fill_rect(0.0, 0.0, self.width, self.height);
+        self.lanes(scene, view, palette);
+
+        // Edges, one batch per style and emphasis: dimmed first, then lit, cross-environment
+        // edges last so they stay on top.
+        let shown: Vec<(usize, &SceneEdge)> =
+            scene.edges.iter().enumerate().filter(|(_, e)| !look.is_hidden(e.from) && !look.is_hidden(e.to)).collect();
+        for dimmed in [true, false] {
+            for (style, colour, width) in [
+                (EdgeStyle::Uses, palette.edge, 1.2),
+                (EdgeStyle::Role, palette.edge, 1.0),
+                (EdgeStyle::CrossEnvironment, palette.warning, 2.2),
+            ] {
+                let alpha = match (dimmed, style) {
+                    (false, _) => 1.0,
+                    (true, EdgeStyle::CrossEnvironment) => DIMMED_WARNING,
+                    (true, _) => DIMMED,
+                };
+                // Lit edges are drawn heavier than they would be with nothing selected.
+                let width = if !dimmed && look.highlight.is_active() { width + 1.0 } else { width };
+                c.set_global_alpha(alpha);
+                let batch = shown.iter().filter(|(i, e)| e.style == style && look.is_edge_dimmed(*i) == dimmed);
+                self.edges(scene, view, batch.map(|(_, e)| *e), colour, width);
+            }
+        }
+
+        // Nodes, one batch per style and emphasis.
+        let shown: Vec<(usize, &SceneNode)> =
+            scene.nodes.iter().enumerate().filter(|(i, _)| !look.is_hidden(*i)).collect();
+        for dimmed in [true, false] {
+            c.set_global_alpha(if dimmed { DIMMED + 0.1 } else { 1.0 });
+            for style in NodeStyle::ALL {
+                let batch = shown.iter().filter(|(i, n)| n.style == style && look.is_dimmed(*i) == dimmed);
+                self.boxes(view, batch.map(|(_, n)| *n), palette.node(style));
+            }
+        }
+        c.set_global_alpha(1.0);
+        self.rings(scene, view, &look.highlight.marked, palette.ring, 3.0, 3.0);
+        if let Some(focused) = look.focused {
+            let _ = c.set_line_dash(&js_sys::Array::of2(&4.0.into(), &3.0.into()));
+            self.rings(scene, view, &[focused], palette.ring, 2.0, 7.0);
+            let _ = c.set_line_dash(&js_sys::Array::new());
+        }
+
         if view.shows_labels() {
+            let scale = f64::from(view.scale);
+            let w = f64::from(NODE_WIDTH) * scale;
             c.set_fill_style_str(palette.text);
             c.set_font(&format!("{:.0}px system-ui, sans-serif", (12.0 * scale).clamp(9.0, 16.0)));
             c.set_text_baseline("middle");
-            for node in &scene.nodes {
+            for (i, node) in &shown {
+                c.set_global_alpha(if look.is_dimmed(*i) { DIMMED + 0.2 } else { 1.0 });
                 let (x, y) = view.to_screen(node.x, node.y);
                 let label = fit_label(c, &node.label, w - 16.0);
                 let _ = c.fill_text(&label, f64::from(x) - w / 2.0 + 8.0, f64::from(y));
             }
+            c.set_global_alpha(1.0);
             c.set_text_baseline("alphabetic");
         }
     }

@@ -7,6 +7,8 @@
 use blastmap_analysis::{AccessGraph, EdgeKind, Environment, NodeKind};
 use blastmap_layout::{Column, Layout};
 
+use crate::selection::Highlight;
+
 /// Width of a node box in world units.
 pub const NODE_WIDTH: f32 = 200.0;
 /// Height of a node box in world units.
@@ -30,6 +32,10 @@ pub enum NodeStyle {
 }
 
 impl NodeStyle {
+    /// Every style, in the order palettes list them.
+    pub const ALL: [NodeStyle; 5] =
+        [NodeStyle::Actor, NodeStyle::Source, NodeStyle::Identity, NodeStyle::SystemIdentity, NodeStyle::Target];
+
     fn of(kind: NodeKind) -> Self {
         match kind {
             NodeKind::Principal(_) | NodeKind::Pipeline => NodeStyle::Actor,
@@ -168,9 +174,42 @@ impl Scene {
         }
     }
 
-    /// The node under a world point, if any.
-    pub fn hit(&self, x: f32, y: f32) -> Option<usize> {
-        self.nodes.iter().position(|n| (n.x - x).abs() <= NODE_WIDTH / 2.0 && (n.y - y).abs() <= NODE_HEIGHT / 2.0)
+    /// The shown node under a world point, if any (`hidden` is per node; empty hides none).
+    pub fn hit(&self, x: f32, y: f32, hidden: &[bool]) -> Option<usize> {
+        self.nodes.iter().enumerate().position(|(i, n)| {
+            !hidden.get(i).copied().unwrap_or(false)
+                && (n.x - x).abs() <= NODE_WIDTH / 2.0
+                && (n.y - y).abs() <= NODE_HEIGHT / 2.0
+        })
+    }
+}
+
+/// How the scene looks right now: what a filter hides, what a selection lights, and which
+/// node has the keyboard's attention.
+#[derive(Copy, Clone, Debug)]
+pub struct Look<'a> {
+    /// Per node: hidden by a filter (empty: none hidden).
+    pub hidden: &'a [bool],
+    /// What a selection lights.
+    pub highlight: &'a Highlight,
+    /// The node keyboard navigation is on.
+    pub focused: Option<usize>,
+}
+
+impl Look<'_> {
+    /// Whether node `i` is hidden.
+    pub fn is_hidden(&self, i: usize) -> bool {
+        self.hidden.get(i).copied().unwrap_or(false)
+    }
+
+    /// Whether node `i` is dimmed by a selection it is not part of.
+    pub fn is_dimmed(&self, i: usize) -> bool {
+        self.highlight.is_active() && !self.highlight.nodes.get(i).copied().unwrap_or(false)
+    }
+
+    /// Whether edge `i` is dimmed by a selection it is not part of.
+    pub fn is_edge_dimmed(&self, i: usize) -> bool {
+        self.highlight.is_active() && !self.highlight.edges.get(i).copied().unwrap_or(false)
     }
 }
 
@@ -226,6 +265,13 @@ impl Viewport {
         Viewport { scale, offset_x: x - wx * scale, offset_y: y - wy * scale }
     }
 
+    /// The same zoom (at least legible, so the node can be read) with the world point `(x, y)`
+    /// in the middle of a `width` × `height` area.
+    pub fn centre_on(self, x: f32, y: f32, width: f32, height: f32) -> Viewport {
+        let scale = self.scale.max(LABEL_MIN_SCALE);
+        Viewport { scale, offset_x: width / 2.0 - x * scale, offset_y: height / 2.0 - y * scale }
+    }
+
     /// Whether labels are legible at this zoom.
     pub fn shows_labels(&self) -> bool {
         self.scale >= LABEL_MIN_SCALE
@@ -251,11 +297,31 @@ mod tests {
     #[test]
     fn hit_testing_finds_the_box_under_a_point() {
         let s = scene();
-        assert_eq!(s.hit(100.0, 50.0), Some(0));
-        assert_eq!(s.hit(100.0 + NODE_WIDTH / 2.0 - 1.0, 50.0 + NODE_HEIGHT / 2.0 - 1.0), Some(0));
-        assert_eq!(s.hit(400.0, 60.0), Some(1));
-        assert_eq!(s.hit(250.0, 50.0), None);
-        assert_eq!(s.hit(100.0, 80.0), None);
+        assert_eq!(s.hit(100.0, 50.0, &[]), Some(0));
+        assert_eq!(s.hit(100.0 + NODE_WIDTH / 2.0 - 1.0, 50.0 + NODE_HEIGHT / 2.0 - 1.0, &[]), Some(0));
+        assert_eq!(s.hit(400.0, 60.0, &[]), Some(1));
+        assert_eq!(s.hit(250.0, 50.0, &[]), None);
+        assert_eq!(s.hit(100.0, 80.0, &[]), None);
+        assert_eq!(s.hit(100.0, 50.0, &[true, false]), None, "hidden nodes cannot be hit");
+    }
+
+    #[test]
+    fn centring_puts_a_node_in_the_middle_at_a_legible_zoom() {
+        let v = Viewport { scale: 0.1, offset_x: 0.0, offset_y: 0.0 }.centre_on(400.0, 50.0, 800.0, 600.0);
+        assert_eq!(v.to_screen(400.0, 50.0), (400.0, 300.0));
+        assert!(v.shows_labels());
+        let close = Viewport { scale: 2.0, offset_x: 0.0, offset_y: 0.0 }.centre_on(400.0, 50.0, 800.0, 600.0);
+        assert_eq!(close.scale, 2.0, "a legible zoom is kept");
+    }
+
+    #[test]
+    fn a_selection_dims_what_it_does_not_light() {
+        let highlight = Highlight { nodes: vec![true, false], edges: vec![false], marked: vec![0] };
+        let look = Look { hidden: &[], highlight: &highlight, focused: None };
+        assert!(!look.is_dimmed(0) && look.is_dimmed(1) && look.is_edge_dimmed(0));
+        let none = Highlight::none();
+        let look = Look { hidden: &[false, true], highlight: &none, focused: None };
+        assert!(!look.is_dimmed(1) && !look.is_edge_dimmed(0) && look.is_hidden(1) && !look.is_hidden(0));
     }
 
     #[test]

@@ -6,9 +6,13 @@
 
 use std::rc::Rc;
 
-use blastmap_analysis::AccessGraph;
+use blastmap_analysis::permissions::Permissions;
+use blastmap_analysis::radius::Coverage;
+use blastmap_analysis::rules::{self, Context, Finding};
+use blastmap_analysis::{AccessGraph, Environments, NodeKey};
 use blastmap_ingest::{Diagnostic, FileReport, Severity, SourceFile, load, sample};
 use blastmap_layout::layout;
+use blastmap_model::Inventory;
 
 use crate::scene::Scene;
 
@@ -52,21 +56,50 @@ pub struct Summary {
     pub warnings: usize,
 }
 
-/// What Blastmap made of the open files.
-#[derive(Debug, PartialEq, Default)]
+/// What Blastmap made of the open files: an immutable snapshot, compared by identity.
 pub struct Analysis {
     /// Per-file reports, in the order opened.
     pub files: Vec<FileReport>,
     /// Header counts.
     pub summary: Summary,
+    /// The merged inventory.
+    pub inventory: Inventory,
+    /// Its access graph; node and edge indices are those of [`Analysis::scene`].
+    pub access: AccessGraph,
+    /// What each scope covers, for blast radii.
+    pub coverage: Coverage,
+    /// The environment of every scope.
+    pub environments: Environments,
+    /// Findings, most serious first.
+    pub findings: Vec<Finding>,
     /// The picture.
     pub scene: Scene,
     /// Nodes and edges of the access graph.
     pub graph_size: (usize, usize),
 }
 
+/// Two analyses are equal when they are the same snapshot: one is never changed in place, and
+/// comparing graphs by value would cost more than rendering them.
+impl PartialEq for Analysis {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Analysis {
+    /// The node a finding names by its lower-cased id: the resource, principal or pipeline
+    /// with that id, else the system-assigned identity of the source with that id.
+    pub fn node_of_id(&self, id: &str) -> Option<usize> {
+        let key = self.inventory.keys.get(id)?;
+        [NodeKey::Arm(key), NodeKey::Principal(key), NodeKey::Federated(key), NodeKey::System(key)]
+            .into_iter()
+            .find_map(|k| self.access.node(k))
+            .map(|n| n.index())
+    }
+}
+
 /// The open files and their analysis.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 pub struct Workspace {
     /// Open files.
     pub files: Vec<OpenFile>,
@@ -142,9 +175,20 @@ fn analyse(files: &[OpenFile]) -> Analysis {
             }),
         })
         .collect();
-    let access = AccessGraph::build(&loaded.inventory);
+    let inventory = loaded.inventory;
+    let access = AccessGraph::build(&inventory);
     let picture = layout(&access);
-    let inventory = &loaded.inventory;
+    let environments = Environments::new(&inventory);
+    let permissions = Permissions::new(&inventory);
+    let coverage = Coverage::new(&inventory, &permissions, &access);
+    let findings = rules::run(&Context {
+        inventory: &inventory,
+        access: &access,
+        environments: &environments,
+        permissions: &permissions,
+        coverage: &coverage,
+    });
+    drop(permissions);
     let diagnostics = loaded.files.iter().flat_map(|f| &f.diagnostics);
     let summary = Summary {
         user_assigned_identities: inventory.identities().len(),
@@ -159,6 +203,11 @@ fn analyse(files: &[OpenFile]) -> Analysis {
         summary,
         scene: Scene::new(&access, &picture),
         graph_size: (access.graph.node_count(), access.graph.edge_count()),
+        inventory,
+        access,
+        coverage,
+        environments,
+        findings,
     }
 }
 

@@ -1,8 +1,10 @@
 //! Browser unit tests: the real renderer on a real canvas in headless Chromium.
 #![cfg(target_arch = "wasm32")]
 
-use blastmap_app::render::{Canvas2d, Renderer, node_colours};
-use blastmap_app::scene::{NodeStyle, Viewport};
+use blastmap_analysis::radius::Mode;
+use blastmap_app::render::{Canvas2d, DARK, LIGHT, Palette, Renderer};
+use blastmap_app::scene::{Look, NodeStyle, Viewport};
+use blastmap_app::selection::{self, Highlight};
 use blastmap_app::workspace::{OpenFile, Workspace};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -50,16 +52,56 @@ fn nodes_are_drawn_where_the_scene_puts_them() {
     let mut renderer = Canvas2d::new(&element).expect("a 2D context");
     assert_eq!(renderer.size(), (1200.0, 800.0));
     let view = Viewport::fit(scene, 1200.0, 800.0);
-    renderer.draw(scene, &view);
-    for style in [NodeStyle::Source, NodeStyle::Identity, NodeStyle::Target] {
-        let node = scene.nodes.iter().find(|n| n.style == style).unwrap();
-        // Just inside the box's left edge: fill, not label text.
-        let (x, y) = view.to_screen(node.x - 95.0, node.y - 10.0);
-        assert_eq!(pixel(&element, x, y), hex(node_colours(style).0), "{style:?} {}", node.label);
+    let none = Highlight::none();
+    let look = Look { hidden: &[], highlight: &none, focused: None };
+    for palette in [&LIGHT, &DARK] {
+        renderer.draw(scene, &view, &look, palette);
+        for style in [NodeStyle::Source, NodeStyle::Identity, NodeStyle::Target] {
+            let node = scene.nodes.iter().find(|n| n.style == style).unwrap();
+            assert_eq!(
+                fill_of(&element, &view, node.x, node.y),
+                hex(palette.node(style).0),
+                "{style:?} {}",
+                node.label
+            );
+        }
+        // Far right of the last column is lane background, not a node.
+        let (x, y) = view.to_screen(scene.width - 2.0, scene.nodes[0].y);
+        assert_ne!(pixel(&element, x, y), hex(palette.node(NodeStyle::Source).0));
     }
-    // Far right of the last column is lane background, not a node.
-    let (x, y) = view.to_screen(scene.width - 2.0, scene.nodes[0].y);
-    assert_ne!(pixel(&element, x, y), hex(node_colours(NodeStyle::Source).0));
+    element.remove();
+}
+
+/// The colour just inside a node box's left edge: its fill, not its label.
+fn fill_of(element: &HtmlCanvasElement, view: &Viewport, x: f32, y: f32) -> [u8; 3] {
+    let (x, y) = view.to_screen(x - 95.0, y - 10.0);
+    pixel(element, x, y)
+}
+
+#[wasm_bindgen_test]
+fn a_selection_dims_the_rest_and_hidden_nodes_are_not_drawn() {
+    let workspace = Workspace::sample();
+    let analysis = &workspace.analysis;
+    let scene = &analysis.scene;
+    let element = canvas(1200, 800);
+    let mut renderer = Canvas2d::new(&element).unwrap();
+    let view = Viewport::fit(scene, 1200.0, 800.0);
+    let at = |label: &str| scene.nodes.iter().position(|n| n.label == label).unwrap();
+    let (app, uat) = (at("app-orders-dev"), at("app-orders-uat"));
+    let selected = selection::radius(analysis, app, Mode::Transitive);
+    let look = Look { hidden: &[], highlight: &selected.highlight, focused: None };
+    let palette: &Palette = &LIGHT;
+    renderer.draw(scene, &view, &look, palette);
+    let fill = hex(palette.node(NodeStyle::Source).0);
+    assert_eq!(fill_of(&element, &view, scene.nodes[app].x, scene.nodes[app].y), fill, "lit");
+    assert_ne!(fill_of(&element, &view, scene.nodes[uat].x, scene.nodes[uat].y), fill, "dimmed");
+
+    let mut hidden = vec![false; scene.nodes.len()];
+    hidden[uat] = true;
+    let none = Highlight::none();
+    renderer.draw(scene, &view, &Look { hidden: &hidden, highlight: &none, focused: None }, palette);
+    assert_ne!(fill_of(&element, &view, scene.nodes[uat].x, scene.nodes[uat].y), fill, "hidden");
+    assert_eq!(fill_of(&element, &view, scene.nodes[app].x, scene.nodes[app].y), fill, "shown");
     element.remove();
 }
 
@@ -74,7 +116,7 @@ fn a_click_on_screen_finds_its_node() {
     for (index, node) in scene.nodes.iter().enumerate() {
         let (x, y) = view.to_screen(node.x, node.y);
         let (wx, wy) = view.to_world(x, y);
-        assert_eq!(scene.hit(wx, wy), Some(index), "{}", node.label);
+        assert_eq!(scene.hit(wx, wy, &[]), Some(index), "{}", node.label);
     }
     element.remove();
 }

@@ -1,4 +1,5 @@
-//! The root component: holds the workspace and takes files dropped anywhere on the page.
+//! The root component: holds the workspace and the interactive state, and takes files dropped
+//! anywhere on the page.
 
 use std::rc::Rc;
 
@@ -6,9 +7,16 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{DragEvent, File};
 use yew::prelude::*;
 
+use super::details::DetailsPanel;
 use super::files::FilePanel;
+use super::findings::FindingsPanel;
 use super::graph::GraphView;
 use super::header::Header;
+use super::table::TableView;
+use super::theme::use_theme;
+use super::toolbar::Toolbar;
+use crate::selection::{self, Focus, Highlight, Selected};
+use crate::ui::{Ui, UiAction, View};
 use crate::workspace::{OpenFile, Workspace};
 
 /// What can happen to the workspace.
@@ -59,7 +67,31 @@ pub fn dropped_files(event: &DragEvent) -> Vec<File> {
 #[component]
 pub fn App() -> Html {
     let workspace = use_reducer(Workspace::sample);
+    let ui = use_reducer(Ui::default);
     let dragging = use_state(|| false);
+    let theme = use_theme();
+
+    let analysis = Rc::clone(&workspace.analysis);
+    // Indices of the old analysis mean nothing in a new one.
+    {
+        let dispatcher = ui.dispatcher();
+        use_effect_with(Rc::clone(&analysis), move |_| dispatcher.dispatch(UiAction::NewAnalysis));
+    }
+    let hidden = use_memo((Rc::clone(&analysis), ui.filter.clone()), |(analysis, filter)| filter.hidden(analysis));
+    let selected =
+        use_memo((Rc::clone(&analysis), ui.focus, ui.mode, ui.direction), |(analysis, focus, mode, direction)| {
+            match *focus {
+                Some(Focus::Node(node)) => selection::select(analysis, node, *mode, *direction),
+                Some(Focus::Finding(at)) => Selected {
+                    highlight: analysis
+                        .findings
+                        .get(at)
+                        .map_or_else(Highlight::none, |f| selection::finding(analysis, f)),
+                    ..Selected::default()
+                },
+                None => Selected::default(),
+            }
+        });
 
     let on_drag_over = {
         let dragging = dragging.clone();
@@ -102,17 +134,35 @@ pub fn App() -> Html {
         let dispatcher = workspace.dispatcher();
         Callback::from(move |index: usize| dispatcher.dispatch(Action::Close(index)))
     };
+    let on_ui = {
+        let dispatcher = ui.dispatcher();
+        Callback::from(move |action: UiAction| dispatcher.dispatch(action))
+    };
 
-    let analysis = Rc::clone(&workspace.analysis);
+    let empty = analysis.graph_size.0 == 0;
     html! {
         <div class={classes!("app", dragging.then_some("dragging"))}
             ondragenter={on_drag_over.clone()} ondragover={on_drag_over}
             ondragleave={on_drag_leave} ondrop={on_drop}>
             <Header summary={analysis.summary} file_count={workspace.files.len()} is_sample={workspace.is_sample}
+                analysis={Rc::clone(&analysis)} theme={theme.clone()}
                 on_files={on_files} on_sample={on_sample.clone()} />
+            <Toolbar analysis={Rc::clone(&analysis)} ui={(*ui).clone()} hidden={Rc::clone(&hidden)} on_ui={on_ui.clone()} />
             <main class="body">
-                <FilePanel reports={analysis.files.clone()} is_sample={workspace.is_sample} on_close={on_close} />
-                <GraphView analysis={analysis} on_sample={on_sample} />
+                <aside class="sidebar" aria-label="Files and findings">
+                    <FilePanel reports={analysis.files.clone()} is_sample={workspace.is_sample} on_close={on_close} />
+                    <FindingsPanel analysis={Rc::clone(&analysis)} filter={ui.filter.clone()} focus={ui.focus}
+                        on_ui={on_ui.clone()} />
+                </aside>
+                if ui.view == View::Table && !empty {
+                    <TableView analysis={Rc::clone(&analysis)} hidden={Rc::clone(&hidden)}
+                        highlight={Rc::clone(&selected)} selected={ui.node()} on_ui={on_ui.clone()} />
+                } else {
+                    <GraphView analysis={Rc::clone(&analysis)} hidden={Rc::clone(&hidden)}
+                        selected={Rc::clone(&selected)} node={ui.node()} centre_requests={ui.centre_requests}
+                        dark={theme.dark} on_ui={on_ui.clone()} on_sample={on_sample} />
+                }
+                <DetailsPanel analysis={Rc::clone(&analysis)} ui={(*ui).clone()} selected={selected} on_ui={on_ui} />
             </main>
             <div class="drop-overlay" aria-hidden="true">{ "Drop inventory files to analyse them" }</div>
         </div>

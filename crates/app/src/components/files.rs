@@ -20,7 +20,7 @@ pub struct FilePanelProps {
 #[component]
 pub fn FilePanel(props: &FilePanelProps) -> Html {
     html! {
-        <aside class="files" aria-label="Files">
+        <section class="files" aria-label="Files">
             <h2 class="panel-title">{ "Files" }</h2>
             if props.reports.is_empty() {
                 <p class="muted">{ "No files open." }</p>
@@ -31,7 +31,7 @@ pub fn FilePanel(props: &FilePanelProps) -> Html {
             if props.is_sample {
                 <p class="muted hint">{ "Open or drop your own exports to replace the sample." }</p>
             }
-        </aside>
+        </section>
     }
 }
 

@@ -1,7 +1,9 @@
-//! The graph: a canvas drawn from Rust, with pan and zoom by mouse, wheel and keyboard.
+//! The graph: a canvas drawn from Rust, with pan and zoom by mouse, wheel and keyboard, a
+//! click (or keyboard focus and Enter) to select a node.
 //!
 //! The canvas sits outside Yew's virtual DOM: Yew renders the element once, and an effect
-//! redraws it whenever the scene or the viewport changes. No DOM node per graph node.
+//! redraws it whenever the scene, the viewport or what is lit changes. No DOM node per graph
+//! node: hit-testing is done in Rust (`Scene::hit`).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -12,8 +14,11 @@ use web_sys::{HtmlCanvasElement, KeyboardEvent, MouseEvent, WheelEvent};
 use yew::prelude::*;
 
 use super::legend::Legend;
-use crate::render::{Canvas2d, Renderer};
-use crate::scene::Viewport;
+use crate::query::next_node;
+use crate::render::{Canvas2d, DARK, LIGHT, Renderer};
+use crate::scene::{Look, Viewport};
+use crate::selection::{Focus, Selected};
+use crate::ui::UiAction;
 use crate::workspace::Analysis;
 
 /// Properties of [`GraphView`].
@@ -21,6 +26,18 @@ use crate::workspace::Analysis;
 pub struct GraphProps {
     /// What to draw.
     pub analysis: Rc<Analysis>,
+    /// Per node: hidden by the filter.
+    pub hidden: Rc<Vec<bool>>,
+    /// What the selection lights.
+    pub selected: Rc<Selected>,
+    /// The selected node.
+    pub node: Option<usize>,
+    /// Bumped when the selected node should come to the middle.
+    pub centre_requests: u32,
+    /// Dark theme.
+    pub dark: bool,
+    /// Changes to the interactive state.
+    pub on_ui: Callback<UiAction>,
     /// The sample asked for (from the empty state).
     pub on_sample: Callback<()>,
 }
@@ -29,6 +46,13 @@ pub struct GraphProps {
 const KEY_PAN: f32 = 60.0;
 /// Zoom factor of one key press.
 const KEY_ZOOM: f32 = 1.25;
+/// A press and release this close (in pixels) is a click, not a drag.
+const CLICK_SLOP: f32 = 4.0;
+
+/// The canvas's size in CSS pixels.
+fn canvas_size(canvas: &NodeRef) -> (f32, f32) {
+    canvas.cast::<HtmlCanvasElement>().map_or((0.0, 0.0), |c| (c.client_width() as f32, c.client_height() as f32))
+}
 
 /// The graph view.
 #[component]
@@ -37,12 +61,32 @@ pub fn GraphView(props: &GraphProps) -> Html {
     // `None` until the first draw fits the scene to the canvas.
     let view = use_state(|| None::<Viewport>);
     let redraws = use_state(|| 0u32);
-    let drag = use_mut_ref(|| None::<(f32, f32)>);
+    // Where the pointer went down, and whether it has moved far enough to be a drag.
+    let drag = use_mut_ref(|| None::<((f32, f32), bool)>);
+    // The node keyboard navigation is on.
+    let focused = use_state(|| None::<usize>);
 
-    // A new analysis starts fitted.
+    // A new analysis starts fitted, with no keyboard focus.
     {
-        let view = view.clone();
-        use_effect_with(Rc::clone(&props.analysis), move |_| view.set(None));
+        let (view, focused) = (view.clone(), focused.clone());
+        use_effect_with(Rc::clone(&props.analysis), move |_| {
+            view.set(None);
+            focused.set(None);
+        });
+    }
+    // Bring the selected node to the middle when asked.
+    {
+        let (view, canvas) = (view.clone(), canvas.clone());
+        let (analysis, node) = (Rc::clone(&props.analysis), props.node);
+        use_effect_with(props.centre_requests, move |&requests| {
+            if requests == 0 {
+                return;
+            }
+            let Some(at) = node.and_then(|n| analysis.scene.nodes.get(n)) else { return };
+            let (width, height) = canvas_size(&canvas);
+            let current = (*view).unwrap_or_else(|| Viewport::fit(&analysis.scene, width, height));
+            view.set(Some(current.centre_on(at.x, at.y, width, height)));
+        });
     }
     // Redraw when the window changes size.
     {
@@ -62,12 +106,24 @@ pub fn GraphView(props: &GraphProps) -> Html {
     {
         let canvas = canvas.clone();
         let view = view.clone();
-        use_effect_with((Rc::clone(&props.analysis), *view, *redraws), move |(analysis, current, _)| {
+        let deps = (
+            Rc::clone(&props.analysis),
+            *view,
+            *redraws,
+            Rc::clone(&props.hidden),
+            Rc::clone(&props.selected),
+            *focused,
+            props.dark,
+        );
+        use_effect_with(deps, move |(analysis, current, _, hidden, selected, focused, dark)| {
             let Some(element) = canvas.cast::<HtmlCanvasElement>() else { return };
             let Some(mut renderer) = Canvas2d::new(&element) else { return };
             let (width, height) = renderer.size();
             match current {
-                Some(viewport) => renderer.draw(&analysis.scene, viewport),
+                Some(viewport) => {
+                    let look = Look { hidden, highlight: &selected.highlight, focused: *focused };
+                    renderer.draw(&analysis.scene, viewport, &look, if *dark { &DARK } else { &LIGHT });
+                }
                 None => view.set(Some(Viewport::fit(&analysis.scene, width, height))),
             }
         });
@@ -102,32 +158,51 @@ pub fn GraphView(props: &GraphProps) -> Html {
     let on_mouse_down = {
         let drag = drag.clone();
         Callback::from(move |event: MouseEvent| {
-            *drag.borrow_mut() = Some((event.client_x() as f32, event.client_y() as f32));
+            *drag.borrow_mut() = Some(((event.client_x() as f32, event.client_y() as f32), false));
         })
     };
     let on_mouse_move = {
         let drag = drag.clone();
         let view = view.clone();
         Callback::from(move |event: MouseEvent| {
-            let Some((x, y)) = *drag.borrow() else { return };
+            let Some(((x, y), moved)) = *drag.borrow() else { return };
             let Some(current) = *view else { return };
             let (nx, ny) = (event.client_x() as f32, event.client_y() as f32);
-            *drag.borrow_mut() = Some((nx, ny));
+            if !moved && (nx - x).abs().max((ny - y).abs()) < CLICK_SLOP {
+                return;
+            }
+            *drag.borrow_mut() = Some(((nx, ny), true));
             view.set(Some(current.pan(nx - x, ny - y)));
         })
     };
     let on_mouse_up = {
+        let (drag, view, canvas) = (drag.clone(), view.clone(), canvas.clone());
+        let (analysis, hidden, on_ui) = (Rc::clone(&props.analysis), Rc::clone(&props.hidden), props.on_ui.clone());
+        Callback::from(move |event: MouseEvent| {
+            let pressed = drag.borrow_mut().take();
+            let (Some((_, false)), Some(current)) = (pressed, *view) else { return };
+            let Some(element) = canvas.cast::<HtmlCanvasElement>() else { return };
+            let rect = element.get_bounding_client_rect();
+            let x = event.client_x() as f32 - rect.left() as f32;
+            let y = event.client_y() as f32 - rect.top() as f32;
+            let (wx, wy) = current.to_world(x, y);
+            // A click on empty space clears the selection.
+            on_ui.emit(match analysis.scene.hit(wx, wy, &hidden) {
+                Some(node) => UiAction::Select { focus: Focus::Node(node), centre: false },
+                None => UiAction::Clear,
+            });
+        })
+    };
+    let on_mouse_leave = {
         let drag = drag.clone();
         Callback::from(move |_: MouseEvent| *drag.borrow_mut() = None)
     };
     let on_key = {
-        let view = view.clone();
-        let canvas = canvas.clone();
+        let (view, canvas, focused) = (view.clone(), canvas.clone(), focused.clone());
+        let (analysis, hidden, on_ui) = (Rc::clone(&props.analysis), Rc::clone(&props.hidden), props.on_ui.clone());
         Callback::from(move |event: KeyboardEvent| {
             let Some(current) = *view else { return };
-            let (w, h) = canvas
-                .cast::<HtmlCanvasElement>()
-                .map_or((0.0, 0.0), |c| (c.client_width() as f32, c.client_height() as f32));
+            let (w, h) = canvas_size(&canvas);
             let next = match event.key().as_str() {
                 "+" | "=" => current.zoom_at(KEY_ZOOM, w / 2.0, h / 2.0),
                 "-" | "_" => current.zoom_at(1.0 / KEY_ZOOM, w / 2.0, h / 2.0),
@@ -136,8 +211,33 @@ pub fn GraphView(props: &GraphProps) -> Html {
                 "ArrowUp" => current.pan(0.0, KEY_PAN),
                 "ArrowDown" => current.pan(0.0, -KEY_PAN),
                 "0" | "f" => {
-                    view.set(None);
                     event.prevent_default();
+                    view.set(None);
+                    return;
+                }
+                // Node by node in reading order, keeping the node in sight.
+                key @ ("n" | "p" | "N") => {
+                    event.prevent_default();
+                    let forward = key == "n";
+                    let Some(node) = next_node(&analysis.scene, &hidden, *focused, forward) else { return };
+                    focused.set(Some(node));
+                    let at = &analysis.scene.nodes[node];
+                    let (sx, sy) = current.to_screen(at.x, at.y);
+                    if sx < 0.0 || sy < 0.0 || sx > w || sy > h {
+                        view.set(Some(current.centre_on(at.x, at.y, w, h)));
+                    }
+                    return;
+                }
+                "Enter" | " " => {
+                    if let Some(node) = *focused {
+                        event.prevent_default();
+                        on_ui.emit(UiAction::Select { focus: Focus::Node(node), centre: false });
+                    }
+                    return;
+                }
+                "Escape" => {
+                    focused.set(None);
+                    on_ui.emit(UiAction::Clear);
                     return;
                 }
                 _ => return,
@@ -156,22 +256,37 @@ pub fn GraphView(props: &GraphProps) -> Html {
     };
 
     let analysis = &props.analysis;
+    let scene = &analysis.scene;
     let (nodes, edges) = analysis.graph_size;
     let empty = nodes == 0;
     let description = format!(
         "Identity graph: {nodes} nodes, {edges} edges, {} crossing environments. \
-         Arrow keys pan, plus and minus zoom, 0 fits.",
-        analysis.scene.cross_environment_edges
+         Arrow keys pan, plus and minus zoom, 0 fits; N and P move from node to node, Enter selects, \
+         Escape clears.",
+        scene.cross_environment_edges
     );
+    // Test and assistive hooks: where the selected and the focused node are on screen.
+    let screen_at = |node: Option<usize>| {
+        let (at, current) = (scene.nodes.get(node?)?, (*view)?);
+        let (x, y) = current.to_screen(at.x, at.y);
+        Some(format!("{x:.1},{y:.1}"))
+    };
+    let focused_label = (*focused).and_then(|n| scene.nodes.get(n)).map(|n| n.label.clone());
     html! {
         <section class="graph" aria-label="Identity graph">
             <canvas ref={canvas} id="graph-canvas" class={classes!(empty.then_some("hidden"))} tabindex="0" role="img"
                 aria-label={description}
                 data-nodes={nodes.to_string()} data-edges={edges.to_string()}
-                data-cross-environment={analysis.scene.cross_environment_edges.to_string()}
+                data-cross-environment={scene.cross_environment_edges.to_string()}
+                data-lit={props.selected.highlight.is_active().then(|| props.selected.highlight.lit_nodes().to_string())}
+                data-selected-at={screen_at(props.node)} data-focused-at={screen_at(*focused)}
+                data-focused={focused_label.clone()}
                 onmousedown={on_mouse_down} onmousemove={on_mouse_move}
-                onmouseup={on_mouse_up.clone()} onmouseleave={on_mouse_up}
+                onmouseup={on_mouse_up} onmouseleave={on_mouse_leave}
                 onkeydown={on_key} />
+            <p class="visually-hidden" aria-live="polite" id="graph-focus">
+                { focused_label.map(|label| format!("{label}: press Enter to select")).unwrap_or_default() }
+            </p>
             if empty {
                 <div class="empty-state" id="empty-state">
                     <h2>{ "Drop inventory exports anywhere on this page" }</h2>

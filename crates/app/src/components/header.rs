@@ -3,8 +3,12 @@
 use web_sys::{File, HtmlInputElement};
 use yew::prelude::*;
 
+use std::rc::Rc;
+
+use super::theme::Theme;
+use crate::query::severity_counts;
 use crate::text::count;
-use crate::workspace::Summary;
+use crate::workspace::{Analysis, Summary};
 
 /// Properties of [`Header`].
 #[derive(Properties, PartialEq)]
@@ -15,6 +19,10 @@ pub struct HeaderProps {
     pub file_count: usize,
     /// Whether the sample is shown.
     pub is_sample: bool,
+    /// The analysis (for the findings' counts).
+    pub analysis: Rc<Analysis>,
+    /// Light or dark.
+    pub theme: Theme,
     /// Files picked.
     pub on_files: Callback<Vec<File>>,
     /// The sample asked for.
@@ -50,6 +58,13 @@ pub fn Header(props: &HeaderProps) -> Html {
         let on_sample = props.on_sample.clone();
         Callback::from(move |_: MouseEvent| on_sample.emit(()))
     };
+    let on_theme = {
+        let toggle = props.theme.toggle.clone();
+        Callback::from(move |_: MouseEvent| toggle.emit(()))
+    };
+    let (theme_label, theme_icon) =
+        if props.theme.dark { ("Switch to the light theme", "☀") } else { ("Switch to the dark theme", "☾") };
+    let findings = &props.analysis.findings;
     let s = props.summary;
     let files = match (props.is_sample, props.file_count) {
         (true, _) => "built-in sample".to_owned(),
@@ -80,6 +95,18 @@ pub fn Header(props: &HeaderProps) -> Html {
                     }
                 }
             </p>
+            if props.file_count > 0 {
+                <p class="severity-counts" id="finding-counts" aria-label="Findings by severity">
+                    <span class="total">{ count(findings.len(), "finding", "findings") }</span>
+                    { for severity_counts(findings).into_iter().map(|(severity, n)| html! {
+                        <span class={classes!("severity-chip", severity.as_str())}>
+                            <span class="dot" aria-hidden="true"></span>{ format!("{n} {}", severity.as_str()) }
+                        </span>
+                    }) }
+                </p>
+            }
+            <button type="button" class="icon-button theme-toggle" id="theme-toggle" onclick={on_theme}
+                aria-label={theme_label} title={theme_label}>{ theme_icon }</button>
         </header>
     }
 }

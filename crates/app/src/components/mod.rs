@@ -1,9 +1,16 @@
 //! The page's components, one per file.
 
 mod app;
+mod details;
 mod files;
+mod findings;
 mod graph;
 mod header;
 mod legend;
+mod search;
+mod table;
+mod theme;
+mod toolbar;
+mod visible_rows;
 
 pub use app::App;

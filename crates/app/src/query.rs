@@ -1,0 +1,212 @@
+//! Finding nodes: search by name or id, filters by environment, region, kind and severity, and
+//! the reading order keyboard navigation follows. Pure Rust, tested natively.
+
+use blastmap_analysis::rules::{Finding, Severity};
+use blastmap_analysis::{Environment, Node};
+use blastmap_layout::Column;
+
+use crate::scene::Scene;
+use crate::workspace::Analysis;
+
+/// What is shown: everything except what a filter hides.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Environments hidden.
+    pub hidden_environments: Vec<Environment>,
+    /// The one region shown (`Some("")` for nodes without a region), or every region.
+    pub region: Option<String>,
+    /// Kinds (columns) hidden.
+    pub hidden_columns: Vec<Column>,
+    /// Severities of findings hidden.
+    pub hidden_severities: Vec<Severity>,
+}
+
+/// Turns a member of a list on or off.
+pub fn toggle<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    match list.iter().position(|x| *x == item) {
+        Some(at) => {
+            list.remove(at);
+        }
+        None => list.push(item),
+    }
+}
+
+impl Filter {
+    /// Whether a node is shown.
+    pub fn admits(&self, node: &Node) -> bool {
+        !self.hidden_environments.contains(&node.environment)
+            && !self.hidden_columns.contains(&Column::of(node.kind))
+            && self.region.as_deref().is_none_or(|region| node.region.as_deref().unwrap_or("") == region)
+    }
+
+    /// Whether a finding is listed.
+    pub fn admits_finding(&self, finding: &Finding) -> bool {
+        !self.hidden_severities.contains(&finding.severity)
+    }
+
+    /// Whether anything is hidden.
+    pub fn is_active(&self) -> bool {
+        *self != Filter::default()
+    }
+
+    /// Per node of the analysis: hidden by this filter. Empty when nothing is hidden.
+    pub fn hidden(&self, analysis: &Analysis) -> Vec<bool> {
+        let hidden_nodes: Vec<bool> = analysis.access.graph.node_weights().map(|n| !self.admits(n)).collect();
+        if hidden_nodes.iter().any(|&h| h) { hidden_nodes } else { Vec::new() }
+    }
+}
+
+/// Every region of the analysis's nodes, sorted; `""` stands for "no region" when some node has none.
+pub fn regions(analysis: &Analysis) -> Vec<String> {
+    let mut regions: Vec<String> =
+        analysis.access.graph.node_weights().map(|n| n.region.clone().unwrap_or_default()).collect();
+    regions.sort();
+    regions.dedup();
+    regions
+}
+
+/// Environments that some node is in, in lane order.
+pub fn environments(analysis: &Analysis) -> Vec<Environment> {
+    Environment::ALL.into_iter().filter(|&e| analysis.access.graph.node_weights().any(|n| n.environment == e)).collect()
+}
+
+/// How many findings of each severity, most serious first (severities with none left out).
+pub fn severity_counts(findings: &[Finding]) -> Vec<(Severity, usize)> {
+    Severity::ALL
+        .into_iter()
+        .map(|s| (s, findings.iter().filter(|f| f.severity == s).count()))
+        .filter(|&(_, n)| n > 0)
+        .collect()
+}
+
+/// The nodes whose name or id contains `query` (any case), best first: names that start with
+/// it, then names that contain it, then ids that contain it; ties by name. At most `limit`.
+pub fn search(analysis: &Analysis, hidden: &[bool], query: &str, limit: usize) -> Vec<usize> {
+    let query = query.trim().to_lowercase();
+    if query.is_empty() {
+        return Vec::new();
+    }
+    let g = &analysis.access.graph;
+    let mut hits: Vec<(u8, String, usize)> = g
+        .node_indices()
+        .filter(|n| !hidden.get(n.index()).copied().unwrap_or(false))
+        .filter_map(|n| {
+            let label = g[n].label.to_lowercase();
+            let rank = if label.starts_with(&query) {
+                0
+            } else if label.contains(&query) {
+                1
+            } else if blastmap_analysis::rules::subject_id(&analysis.inventory, &analysis.access, n).contains(&query) {
+                2
+            } else {
+                return None;
+            };
+            Some((rank, label, n.index()))
+        })
+        .collect();
+    hits.sort();
+    hits.into_iter().take(limit).map(|(_, _, n)| n).collect()
+}
+
+/// The next shown node in reading order (top to bottom, then left to right) after `current`,
+/// or before it when `forward` is false; wraps around. The first node when `current` is `None`.
+pub fn next_node(scene: &Scene, hidden: &[bool], current: Option<usize>, forward: bool) -> Option<usize> {
+    let mut order: Vec<usize> = (0..scene.nodes.len()).filter(|&i| !hidden.get(i).copied().unwrap_or(false)).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&scene.nodes[a], &scene.nodes[b]);
+        a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x))
+    });
+    let len = order.len();
+    if len == 0 {
+        return None;
+    }
+    let Some(at) = current.and_then(|c| order.iter().position(|&n| n == c)) else {
+        return Some(order[if forward { 0 } else { len - 1 }]);
+    };
+    Some(order[if forward { (at + 1) % len } else { (at + len - 1) % len }])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::Workspace;
+
+    fn labels(analysis: &Analysis, nodes: &[usize]) -> Vec<String> {
+        nodes.iter().map(|&n| analysis.scene.nodes[n].label.clone()).collect()
+    }
+
+    #[test]
+    fn search_ranks_name_prefixes_first_then_names_then_ids() {
+        let w = Workspace::sample();
+        let a = &w.analysis;
+        let hits = labels(a, &search(a, &[], "ID-ORD", 10));
+        assert_eq!(hits, ["id-orders"]);
+        let hits = labels(a, &search(a, &[], "orders-prod", 10));
+        assert_eq!(hits[..2], ["app-orders-prod", "kv-orders-prod"], "names containing the text, by name");
+        assert!(hits[2..].contains(&"stordersprod".to_owned()), "then ids (in rg-orders-prod): {hits:?}");
+        // rg-orders-prod is no node, but the resources under it have ids containing it.
+        let by_id = labels(a, &search(a, &[], "rg-orders-prod/providers", 10));
+        assert!(
+            by_id.contains(&"kv-orders-prod".to_owned()) && by_id.contains(&"stordersprod".to_owned()),
+            "{by_id:?}"
+        );
+        assert!(search(a, &[], "  ", 10).is_empty());
+        assert_eq!(search(a, &[], "o", 3).len(), 3, "at most the limit");
+    }
+
+    #[test]
+    fn filters_hide_by_environment_region_and_kind_and_search_skips_hidden_nodes() {
+        let w = Workspace::sample();
+        let a = &w.analysis;
+        assert!(Filter::default().hidden(a).is_empty(), "nothing hidden by default");
+        let mut filter = Filter::default();
+        toggle(&mut filter.hidden_environments, Environment::Prod);
+        let hidden = filter.hidden(a);
+        assert!(search(a, &hidden, "kv-orders-prod", 10).is_empty());
+        assert_eq!(labels(a, &search(a, &hidden, "kv-orders-dev", 10)), ["kv-orders-dev"]);
+        toggle(&mut filter.hidden_environments, Environment::Prod);
+        assert!(!filter.is_active(), "toggling twice restores");
+
+        let only_eastus = Filter { region: Some("eastus".into()), ..Filter::default() };
+        let shown: Vec<&str> =
+            a.access.graph.node_weights().filter(|n| only_eastus.admits(n)).map(|n| n.label.as_str()).collect();
+        assert!(shown.contains(&"vm-report") && !shown.contains(&"app-orders-prod"), "{shown:?}");
+        assert!(regions(a).contains(&String::new()), "some nodes have no region");
+
+        let no_targets = Filter { hidden_columns: vec![Column::Targets], ..Filter::default() };
+        assert!(
+            a.access
+                .graph
+                .node_weights()
+                .filter(|n| no_targets.admits(n))
+                .all(|n| Column::of(n.kind) != Column::Targets)
+        );
+    }
+
+    #[test]
+    fn severity_filters_and_counts() {
+        let w = Workspace::sample();
+        let a = &w.analysis;
+        let counts = severity_counts(&a.findings);
+        assert_eq!(counts[0], (Severity::Critical, 3), "as `blastmap analyze` counts the sample");
+        let filter = Filter { hidden_severities: vec![Severity::Critical], ..Filter::default() };
+        assert!(a.findings.iter().filter(|f| filter.admits_finding(f)).all(|f| f.severity != Severity::Critical));
+        assert_eq!(environments(a)[..3], [Environment::Dev, Environment::Uat, Environment::Prod], "in lane order");
+    }
+
+    #[test]
+    fn keyboard_order_reads_top_to_bottom_and_wraps() {
+        let w = Workspace::sample();
+        let a = &w.analysis;
+        let scene = &a.scene;
+        let first = next_node(scene, &[], None, true).unwrap();
+        assert_eq!(scene.nodes[first].label, "alice@contoso.com", "top left");
+        let second = next_node(scene, &[], Some(first), true).unwrap();
+        assert!(scene.nodes[second].y >= scene.nodes[first].y);
+        let last = next_node(scene, &[], None, false).unwrap();
+        assert_eq!(next_node(scene, &[], Some(last), true), Some(first), "wraps around");
+        assert_eq!(next_node(scene, &[], Some(first), false), Some(last));
+        let all_hidden = vec![true; scene.nodes.len()];
+        assert_eq!(next_node(scene, &all_hidden, None, true), None);
+    }
+}

@@ -1,0 +1,248 @@
+// Working with the graph: select a node and read its blast radius and a path, switch to
+// exposure, search, filter, open a finding, do it all by keyboard, and switch the theme.
+// Node positions come from the canvas's data-selected-at / data-focused-at hooks (screen
+// coordinates the app computes), never from guessing pixels.
+import { after, afterEach, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openApp, screenshot, serveDist } from "./harness.mjs";
+
+let site;
+let browser;
+let session;
+
+before(async () => {
+  site = await serveDist();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  site?.server.close();
+});
+
+afterEach(async () => {
+  const problems = session?.problems() ?? [];
+  await session?.context.close();
+  session = undefined;
+  assert.deepEqual(problems, [], "the page made a request outside its origin or logged an error");
+});
+
+const text = (page, selector) => page.locator(selector).innerText();
+const canvas = (page) => page.locator("#graph-canvas");
+
+/** Selects a node by searching for it and pressing Enter. */
+async function searchAndSelect(page, query, expected) {
+  await page.locator("#search").fill(query);
+  await page.locator("#search-results [role=option]").first().waitFor();
+  await page.locator("#search").press("Enter");
+  await page.locator("#details-name", { hasText: expected }).waitFor();
+}
+
+/** The screen position (relative to the canvas) the app reports for an attribute. */
+async function at(page, attribute) {
+  const value = await canvas(page).getAttribute(attribute);
+  assert.ok(value, `the canvas reports ${attribute}`);
+  const [x, y] = value.split(",").map(Number);
+  return { x, y };
+}
+
+test("a click on a node lights its blast radius and the side panel explains a path", async () => {
+  session = await openApp(browser, site);
+  const { page } = session;
+  // Select from the table (the accessible twin of the canvas), then find where the node is drawn.
+  await page.locator("#view-table").click();
+  await page.locator("#node-table button", { hasText: /^app-orders-dev$/ }).click();
+  await page.locator("#details-name", { hasText: "app-orders-dev" }).waitFor();
+  await page.locator("#view-graph").click();
+  const position = await at(page, "data-selected-at");
+
+  // Clear by clicking empty space at the top left of the canvas, then click the node itself.
+  await canvas(page).click({ position: { x: 5, y: 5 } });
+  await page.locator("#details-empty, .details-empty").waitFor();
+  assert.equal(await canvas(page).getAttribute("data-lit"), null, "nothing lit without a selection");
+  await canvas(page).click({ position });
+  await page.locator("#details-name", { hasText: "app-orders-dev" }).waitFor();
+  const lit = Number(await canvas(page).getAttribute("data-lit"));
+  assert.ok(lit > 5 && lit < 24, `part of the graph is lit, the rest dimmed (${lit} of 24)`);
+
+  // The same figure as `blastmap radius`: 12 resources, production first.
+  assert.match(await text(page, "#reach-summary"), /Reaches 12 resources · prod 11 · dev 1/);
+  assert.match(await page.locator(".group-title").first().innerText(), /^PROD/);
+  const vault = page.locator(".reach-row", { hasText: "kv-orders-dev" });
+  await vault.locator("summary").click();
+  const path = await vault.locator("ol.path").innerText();
+  assert.match(path, /app-orders-dev can use id-orders\nwhich holds Key Vault Secrets User on kv-orders-dev/);
+  assert.match(await text(page, "#details-facts"), /Identities\s+id-orders/);
+  await screenshot(page, "selected-radius");
+});
+
+test("direct and transitive radius, and exposure: who reaches a prod vault", async () => {
+  session = await openApp(browser, site);
+  const { page } = session;
+  await searchAndSelect(page, "alice", "alice@contoso.com");
+  assert.match(await text(page, "#reach-summary"), /Reaches 15 resources/);
+  await page.locator("#mode-direct").click();
+  await page.locator("#reach-summary", { hasText: "Reaches 4 resources" }).waitFor();
+  await page.locator("#mode-transitive").click();
+
+  await searchAndSelect(page, "kv-orders-prod", "kv-orders-prod");
+  await page.locator("#direction-exposure").click();
+  await page.locator("#reach-summary", { hasText: "Reached by" }).waitFor();
+  const who = await text(page, "#reach-groups");
+  for (const name of ["app-orders-dev", "app-orders-uat", "id-orders", "alice@contoso.com"]) {
+    assert.match(who, new RegExp(name.replace(".", "\\.")), `${name} reaches the prod vault`);
+  }
+  const fromDev = page.locator(".reach-row", { hasText: "app-orders-dev" }).first();
+  await fromDev.locator("summary").click();
+  assert.match(await fromDev.locator("ol.path").innerText(), /app-orders-dev can use id-orders\nwhich holds/);
+  await screenshot(page, "exposure");
+});
+
+test("search by name or id with the keyboard centres the node", async () => {
+  session = await openApp(browser, site);
+  const { page } = session;
+  const search = page.locator("#search");
+  await search.focus();
+  await page.keyboard.type("orders-prod");
+  const options = page.locator("#search-results [role=option]");
+  await options.first().waitFor();
+  assert.match(await options.first().innerText(), /app-orders-prod/);
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await options.nth(1).getAttribute("aria-selected"), "true");
+  assert.equal(await search.getAttribute("aria-activedescendant"), "search-option-1");
+  await page.keyboard.press("Enter");
+  await page.locator("#details-name", { hasText: "kv-orders-prod" }).waitFor();
+  const box = await canvas(page).boundingBox();
+  const { x, y } = await at(page, "data-selected-at");
+  assert.ok(Math.abs(x - box.width / 2) < 2 && Math.abs(y - box.height / 2) < 2, `centred: ${x},${y}`);
+  // An id matches too (the resource group is in the ids of what lies in it).
+  await search.fill("rg-reporting-prod/providers/microsoft.compute");
+  await options.first().waitFor();
+  assert.match(await options.first().innerText(), /vm-report/);
+  await search.fill("no such node");
+  await page.locator(".search-empty").waitFor();
+  await screenshot(page, "search");
+});
+
+test("filters hide environments, kinds, regions and severities", async () => {
+  session = await openApp(browser, site);
+  const { page } = session;
+  await page.locator("#view-table").click();
+  const rows = page.locator("#node-table tbody tr.node-row");
+  await rows.first().waitFor();
+  const all = await rows.count();
+  assert.equal(all, 24);
+  await page.locator("#filter-env-prod").click();
+  assert.equal(await page.locator("#filter-env-prod").getAttribute("aria-pressed"), "false");
+  const withoutProd = await rows.count();
+  assert.ok(withoutProd < all && withoutProd > 0, `${withoutProd} of ${all}`);
+  assert.equal(await page.locator("#node-table", { hasText: "kv-orders-prod" }).count(), 0);
+  await page.locator("#filter-kind-targets").click();
+  assert.equal(await page.locator("#node-table", { hasText: "kv-orders-dev" }).count(), 0);
+  await page.locator("#filter-reset").click();
+  assert.equal(await rows.count(), all);
+  await page.locator("#filter-region").selectOption({ label: "eastus" });
+  const eastus = await page.locator("#node-table tbody").innerText();
+  assert.match(eastus, /vm-report/);
+  assert.doesNotMatch(eastus, /app-orders-prod/);
+  await page.locator("#filter-region").selectOption({ label: "all regions" });
+
+  // Severities filter the findings list.
+  assert.ok(await page.locator(".finding-row.critical").count() > 0);
+  await page.locator("#filter-severity-critical").click();
+  assert.equal(await page.locator(".finding-row.critical").count(), 0);
+  assert.match(await text(page, "#findings-title"), /15 of 18/i);
+  await page.locator("#view-graph").click();
+  await page.locator("#filter-env-dev").click();
+  await screenshot(page, "filtered");
+});
+
+test("opening a finding shows it in full and lights its subjects in the graph", async () => {
+  session = await openApp(browser, site);
+  const { page } = session;
+  assert.match(await text(page, "#finding-counts"), /18 findings\s*3 critical\s*7 high\s*7 medium\s*1 low/);
+  const first = page.locator(".finding-row").first();
+  assert.match(await first.innerText(), /BM004/);
+  await first.click();
+  const details = page.locator("#finding-details");
+  await details.waitFor();
+  const shown = await details.innerText();
+  assert.match(shown, /BM004/);
+  assert.match(shown, /reaches 11 prod resources/);
+  assert.match(shown, /Evidence[\s\S]*kv-orders-prod: app-orders-dev can use id-orders/i);
+  assert.match(shown, /Fix\s+Cut the path where it crosses/i);
+  const lit = Number(await canvas(page).getAttribute("data-lit"));
+  assert.ok(lit >= 3, `the subjects and the path between them are lit (${lit})`);
+  await screenshot(page, "finding");
+  // A subject is one click from its own blast radius.
+  await page.locator("#finding-subjects button", { hasText: "app-orders-dev" }).click();
+  await page.locator("#details-name", { hasText: "app-orders-dev" }).waitFor();
+});
+
+test("everything works from the keyboard", async () => {
+  session = await openApp(browser, site);
+  const { page } = session;
+  // Tab to the canvas.
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.evaluate(() => document.activeElement?.id === "graph-canvas")) break;
+  }
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "graph-canvas");
+  // N walks the nodes in reading order; Enter selects the one in focus.
+  await page.keyboard.press("n");
+  assert.equal(await canvas(page).getAttribute("data-focused"), "alice@contoso.com");
+  assert.match(await text(page, "#graph-focus"), /alice@contoso\.com: press Enter to select/);
+  await page.keyboard.press("n");
+  const second = await canvas(page).getAttribute("data-focused");
+  assert.notEqual(second, "alice@contoso.com");
+  await page.keyboard.press("p");
+  await page.keyboard.press("Enter");
+  await page.locator("#details-name", { hasText: "alice@contoso.com" }).waitFor();
+  // Tab on into the side panel's switches, and flip to direct with Enter.
+  for (let i = 0; i < 10; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.evaluate(() => document.activeElement?.id === "mode-direct")) break;
+  }
+  await page.keyboard.press("Enter");
+  await page.locator("#reach-summary", { hasText: "Reaches 4 resources" }).waitFor();
+  // A path opens with Enter on its row.
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.locator(".reach-row details[open]").count(), 1);
+  // Escape on the canvas clears the selection.
+  await canvas(page).focus();
+  await page.keyboard.press("Escape");
+  await page.locator(".details-empty").waitFor();
+  // The findings list is one tab stop; arrow keys move within it, Enter opens a finding.
+  const stops = await page.locator(".finding-row[tabindex='0']").count();
+  assert.equal(stops, 1, "one tab stop for the whole list");
+  await page.locator(".finding-row[tabindex='0']").focus();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await page.locator("#finding-details").waitFor();
+  assert.match(await text(page, "#finding-details"), /func-sync-dev \(dev\) reaches 11 prod resources/);
+});
+
+test("the dark theme follows a toggle and is remembered", async () => {
+  session = await openApp(browser, site);
+  const { page } = session;
+  const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+  assert.equal(await theme(), "light", "headless Chromium prefers light");
+  await page.locator("#theme-toggle").click();
+  assert.equal(await theme(), "dark");
+  await searchAndSelect(page, "app-orders-dev", "app-orders-dev");
+  await screenshot(page, "dark-selected");
+  await page.reload();
+  await page.locator("#graph-canvas[data-nodes]").waitFor();
+  assert.equal(await theme(), "dark", "remembered across visits");
+  await page.locator("#theme-toggle").click();
+  assert.equal(await theme(), "light");
+});
+
+test("a system that prefers dark gets the dark theme", async () => {
+  session = await openApp(browser, site, { colorScheme: "dark" });
+  const { page } = session;
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
+  await screenshot(page, "dark");
+});
