@@ -334,6 +334,8 @@ fn bad_input_gives_diagnostics_never_a_panic() {
         "resources/3/values/identity/0/identity_ids: azurerm_linux_web_app.b: identity_ids is not a list",
         "/resource_changes/2/change/after/scope: azurerm_role_assignment.r: the scope is known only after apply",
         "/resource_changes/3/change/after/principal_id: azurerm_role_assignment.s: principal_id is known only",
+        "azurerm_role_assignment.mislabelled: \"owner\" is the built-in role 8e3af657-a8ff-443c-a75c-2fe8c4bcb635 but \
+         role_definition_id names acdd72a7-3385-48ef-bd42-f606fba81ae7; the id is used",
     ];
     assert_eq!(warnings.len(), expected.len(), "{warnings:#?}");
     for (warning, expected) in warnings.iter().zip(expected) {
@@ -347,6 +349,7 @@ fn bad_input_gives_diagnostics_never_a_panic() {
     }
     assert!(info.contains("1 resources this plan deletes are not read"), "{info}");
     assert!(odd.inventory.identities().is_empty(), "the deleted identity is not read");
+    assert!(grants(&odd).contains(&"Reader on rg <- principal 44444444-4444-4444-4444-444444444444".to_owned()));
 
     let state = fixture("bad.tfstate");
     assert_eq!(state.files[0].format, Some(Format::TerraformStateFile));

@@ -85,7 +85,7 @@ mod types;
 
 use std::collections::BTreeMap;
 
-use blastmap_model::{AccessPolicy, arm, builtin_roles};
+use blastmap_model::{AccessPolicy, BuiltinRole, arm, builtin_roles};
 use serde_json::{Map, Value, json};
 
 use crate::TopObject;
@@ -452,8 +452,20 @@ fn role(resolver: &Resolver<'_, '_>, at: usize, sink: &mut Sink<'_>) -> Option<(
     let label = known_text(resolver, at, "role_definition_name");
     if let Some(id) = text(resolver, at, "role_definition_id") {
         // A custom role's Terraform id is `{role id}|{scope}`.
-        let role_id = id.value.split('|').next().unwrap_or_default();
-        return Some((arm::last_segment(role_id).to_owned(), label));
+        let guid = arm::last_segment(id.value.split('|').next().unwrap_or_default()).to_owned();
+        let named = label.as_deref().and_then(builtin_named);
+        if let (Some(name), Some(named)) = (&label, named)
+            && !named.id.eq_ignore_ascii_case(&guid)
+        {
+            sink.warning(
+                &format!("{}/role_definition_name", instance.path),
+                format!(
+                    "{}: {name:?} is the built-in role {} but role_definition_id names {guid}; the id is used",
+                    instance.address, named.id
+                ),
+            );
+        }
+        return Some((guid, label));
     }
     let Some(name) = label else {
         let message =
@@ -461,7 +473,7 @@ fn role(resolver: &Resolver<'_, '_>, at: usize, sink: &mut Sink<'_>) -> Option<(
         sink.warning(&format!("{}/role_definition_id", instance.path), message);
         return None;
     };
-    if let Some(builtin) = builtin_roles().iter().find(|r| r.name.eq_ignore_ascii_case(&name)) {
+    if let Some(builtin) = builtin_named(&name) {
         return Some((builtin.id.to_owned(), Some(name)));
     }
     let defined = (0..resolver.source.instances.len()).find(|&other| {
@@ -480,6 +492,11 @@ fn role(resolver: &Resolver<'_, '_>, at: usize, sink: &mut Sink<'_>) -> Option<(
         ),
     );
     Some((format!("terraform:role:{}", name.replace('/', "%2F")), Some(name)))
+}
+
+/// The built-in role with this name, in any case (as Azure matches `role_definition_name`).
+fn builtin_named(name: &str) -> Option<&'static BuiltinRole> {
+    builtin_roles().iter().find(|r| r.name.eq_ignore_ascii_case(name))
 }
 
 fn role_definition(resolver: &Resolver<'_, '_>, at: usize, sink: &mut Sink<'_>) {
