@@ -76,10 +76,14 @@ pub(crate) fn plan(files: &[SourceFile<'_>]) -> Vec<Option<Role>> {
 
 fn recognise(file: &SourceFile<'_>) -> Option<Role> {
     let head = &file.bytes[..file.bytes.len().min(SNIFF_BYTES)];
-    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
-    // UTF-16 files are decoded first; their bytes hold the words with zeros between letters.
-    let utf16 = file.bytes.starts_with(&[0xFF, 0xFE]) || file.bytes.starts_with(&[0xFE, 0xFF]);
-    if !utf16 && !head.contains("deploymenttemplate") && !head.contains("deploymentparameters") {
+    let head = match head {
+        // PowerShell writes UTF-16: its ASCII letters are every other byte.
+        [0xFF, 0xFE, rest @ ..] => rest.iter().step_by(2).map(|&b| char::from(b)).collect(),
+        [0xFE, 0xFF, rest @ ..] => rest.iter().skip(1).step_by(2).map(|&b| char::from(b)).collect(),
+        _ => String::from_utf8_lossy(head).into_owned(),
+    }
+    .to_ascii_lowercase();
+    if !head.contains("deploymenttemplate") && !head.contains("deploymentparameters") {
         return None;
     }
     let text = text::decode(file.bytes).ok()?;

@@ -451,7 +451,11 @@ impl<'t> Frame<'t, '_> {
             "extensionresourceid" => 1,
             _ => texts.iter().position(|t| t.contains('/')).ok_or_else(|| format!("{function}: no resource type"))?,
         };
-        let before = &texts[..type_at];
+        let (Some(before), Some(resource_type), Some(names)) =
+            (texts.get(..type_at), texts.get(type_at), texts.get(type_at + 1..))
+        else {
+            return Err(format!("{function}: no resource type"));
+        };
         let target = &self.target;
         let base = match (function, before) {
             ("extensionresourceid", [base]) => base.trim_end_matches('/').to_owned(),
@@ -473,8 +477,7 @@ impl<'t> Frame<'t, '_> {
             ("resourceid", [subscription, group]) => format!("/subscriptions/{subscription}/resourceGroups/{group}"),
             _ => return Err(format!("{function}: too many arguments before the resource type")),
         };
-        let resource_type = texts.get(type_at).ok_or_else(|| format!("{function}: no resource type"))?;
-        let names: Vec<&str> = texts[type_at + 1..].iter().flat_map(|n| n.split('/')).collect();
+        let names: Vec<&str> = names.iter().flat_map(|n| n.split('/')).collect();
         Ok(join_id(&base, resource_type, &names))
     }
 }
