@@ -332,7 +332,7 @@ fn bad_input_gives_diagnostics_never_a_panic() {
         "/resource_changes/1: a resource change without",
         "resources/2/values/identity: azurerm_linux_web_app.a: identity is not a list of blocks",
         "resources/3/values/identity/0/identity_ids: azurerm_linux_web_app.b: identity_ids is not a list",
-        "/resource_changes/2/change/after/scope: azurerm_role_assignment.r: the scope is known only after apply",
+        "/resource_changes/2/change/after/scope: azurerm_role_assignment.r: scope is known only after apply",
         "/resource_changes/3/change/after/principal_id: azurerm_role_assignment.s: principal_id is known only",
         "azurerm_role_assignment.mislabelled: \"owner\" is the built-in role 8e3af657-a8ff-443c-a75c-2fe8c4bcb635 but \
          role_definition_id names acdd72a7-3385-48ef-bd42-f606fba81ae7; the id is used",

@@ -92,7 +92,7 @@ use crate::TopObject;
 use crate::report::Format;
 use crate::sink::Sink;
 use resolve::{Eval, Resolver, Text};
-use source::{Source, tokenize};
+use source::{Instance, Source, tokenize};
 use types::{AKS_IDENTITIES, arm_type};
 
 /// The Terraform format of a top-level object, if it is one.
@@ -207,6 +207,20 @@ impl Skipped {
     }
 }
 
+/// Reports that an attribute (at `pointer` in the instance's values) is known only after apply
+/// and that nothing resolves it, and what follows.
+fn unresolved(sink: &mut Sink<'_>, instance: &Instance<'_>, pointer: &str, consequence: &str) {
+    let attribute = pointer.rsplit('/').next().unwrap_or(pointer);
+    sink.warning(
+        &format!("{}/{pointer}", instance.path),
+        format!(
+            "{}: {attribute} is known only after apply and the configuration names nothing Blastmap can resolve; \
+             {consequence}",
+            instance.address
+        ),
+    );
+}
+
 fn known<'v>(resolver: &Resolver<'_, 'v>, at: usize, path: &str) -> Option<&'v Value> {
     match resolver.eval(at, &tokenize(path)) {
         Eval::Known(value) => Some(value),
@@ -249,8 +263,7 @@ fn import(resolver: &Resolver<'_, '_>, at: usize, skipped: &mut Skipped, sink: &
         (false, "azurerm_federated_identity_credential") => federated_credential(resolver, at, sink),
         (false, "azurerm_key_vault_access_policy") => {
             let vault = text(resolver, at, "key_vault_id").map(|t| t.value);
-            let place = resolver.source.instances.get(at).map(|i| i.path.clone()).unwrap_or_default();
-            access_policy(resolver, at, "", &place, vault.as_deref(), sink);
+            access_policy(resolver, at, "", "", vault.as_deref(), sink);
         }
         (_, "azurerm_resource_group") => resource_group(resolver, at, sink),
         (_, "azurerm_subscription") => subscription(resolver, at, sink),
@@ -274,7 +287,7 @@ fn common(resolver: &Resolver<'_, '_>, at: usize, id: String, arm_type: Option<&
 
 fn identity(resolver: &Resolver<'_, '_>, at: usize, sink: &mut Sink<'_>) {
     let Some(instance) = resolver.source.instances.get(at) else { return };
-    let Some(id) = text(resolver, at, "id") else { return };
+    let Some(id) = text(resolver, at, "id") else { return unresolved(sink, instance, "id", "skipped") };
     let mut object = common(resolver, at, id.value, Some("Microsoft.ManagedIdentity/userAssignedIdentities"));
     put(&mut object, "principalId", text(resolver, at, "principal_id").map(|t| t.value));
     put(&mut object, "clientId", known_text(resolver, at, "client_id"));
@@ -296,11 +309,7 @@ fn resource(resolver: &Resolver<'_, '_>, at: usize, skipped: &mut Skipped, sink:
         }
         Some(Text { value, .. }) if mapped.is_some() || has_identity => value,
         Some(_) => return skipped.add("types Blastmap does not map to ARM whose id apply decides", &instance.tf_type),
-        None => {
-            let message =
-                format!("{}: the id is known only after apply and cannot be built; skipped", instance.address);
-            return sink.warning(&format!("{}/id", instance.path), message);
-        }
+        None => return unresolved(sink, instance, "id", "skipped"),
     };
     let vault = (instance.tf_type == "azurerm_key_vault").then(|| id.clone());
     let mut object = common(resolver, at, id, mapped.map(|t| t.arm));
@@ -316,8 +325,8 @@ fn resource(resolver: &Resolver<'_, '_>, at: usize, skipped: &mut Skipped, sink:
     submit(object, &instance.path, sink);
     let policies = known(resolver, at, "access_policy").and_then(Value::as_array).map_or(0, Vec::len);
     for index in 0..policies {
-        let place = format!("{}/access_policy/{index}", instance.path);
-        access_policy(resolver, at, &format!("access_policy[{index}]."), &place, vault.as_deref(), sink);
+        let (prefix, pointer) = (format!("access_policy[{index}]."), format!("access_policy/{index}/"));
+        access_policy(resolver, at, &prefix, &pointer, vault.as_deref(), sink);
     }
 }
 
@@ -341,16 +350,9 @@ fn identity_block(resolver: &Resolver<'_, '_>, at: usize, sink: &mut Sink<'_>) -
         let message = format!("{}: identity_ids is not a list; ignored", instance.address);
         sink.warning(&format!("{}/identity/0/identity_ids", instance.path), message);
     }
-    let (ids, unresolved) = resolver.texts(at, &tokenize("identity[0].identity_ids"));
-    if unresolved {
-        sink.warning(
-            &format!("{}/identity/0/identity_ids", instance.path),
-            format!(
-                "{}: identity_ids are known only after apply and the configuration names no identity Blastmap can \
-                 resolve; user-assigned identities not attached",
-                instance.address
-            ),
-        );
+    let (ids, unresolved_ids) = resolver.texts(at, &tokenize("identity[0].identity_ids"));
+    if unresolved_ids {
+        unresolved(sink, instance, "identity/0/identity_ids", "user-assigned identities not attached");
     }
     if !ids.is_empty() {
         let map: Map<String, Value> = ids.into_iter().map(|id| (id, json!({}))).collect();
@@ -403,25 +405,16 @@ fn role_assignment(resolver: &Resolver<'_, '_>, at: usize, sink: &mut Sink<'_>) 
     let Some(instance) = resolver.source.instances.get(at) else { return };
     let (path, address) = (&instance.path, &instance.address);
     let Some(scope) = text(resolver, at, "scope") else {
-        let message = match known(resolver, at, "scope") {
-            Some(value) => format!("{address}: the scope {value} is not a string; skipped"),
-            None => format!(
-                "{address}: the scope is known only after apply and the configuration names nothing Blastmap can \
-                 resolve; skipped"
-            ),
+        return match known(resolver, at, "scope") {
+            Some(value) => {
+                sink.warning(&format!("{path}/scope"), format!("{address}: the scope {value} is not a string; skipped"))
+            }
+            None => unresolved(sink, instance, "scope", "skipped"),
         };
-        return sink.warning(&format!("{path}/scope"), message);
     };
     let Some(principal) = text(resolver, at, "principal_id") else { return };
     if principal.placeholder_of == Some(at) {
-        sink.warning(
-            &format!("{path}/principal_id"),
-            format!(
-                "{address}: principal_id is known only after apply and the configuration names no identity Blastmap \
-                 can resolve; kept as the placeholder principal {}",
-                principal.value
-            ),
-        );
+        unresolved(sink, instance, "principal_id", &format!("kept as the placeholder principal {}", principal.value));
     }
     let Some((role, label)) = role(resolver, at, sink) else { return };
     let mut object = Map::new();
@@ -504,7 +497,7 @@ fn role_definition(resolver: &Resolver<'_, '_>, at: usize, sink: &mut Sink<'_>) 
     let (Some(guid), Some(id)) =
         (text(resolver, at, "role_definition_id"), text(resolver, at, "role_definition_resource_id"))
     else {
-        return;
+        return unresolved(sink, instance, "role_definition_id", "skipped");
     };
     let blocks = known(resolver, at, "permissions").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
     let permissions: Vec<Value> = blocks
@@ -519,11 +512,9 @@ fn role_definition(resolver: &Resolver<'_, '_>, at: usize, sink: &mut Sink<'_>) 
             })
         })
         .collect();
-    let (scopes, unresolved) = resolver.texts(at, &tokenize("assignable_scopes"));
-    if unresolved {
-        let message =
-            format!("{}: assignable_scopes are known only after apply and could not be resolved", instance.address);
-        sink.warning(&format!("{}/assignable_scopes", instance.path), message);
+    let (scopes, unresolved_scopes) = resolver.texts(at, &tokenize("assignable_scopes"));
+    if unresolved_scopes {
+        unresolved(sink, instance, "assignable_scopes", "left out");
     }
     let mut object = Map::new();
     object.insert("id".to_owned(), id.value.into());
@@ -541,14 +532,15 @@ fn federated_credential(resolver: &Resolver<'_, '_>, at: usize, sink: &mut Sink<
     let (path, address) = (&instance.path, &instance.address);
     // azurerm 4 renamed `parent_id`; 5 keeps only `user_assigned_identity_id`.
     let identity = text(resolver, at, "user_assigned_identity_id").or_else(|| text(resolver, at, "parent_id"));
-    let (Some(identity), Some(name)) = (identity, known_text(resolver, at, "name")) else {
-        let message = format!("{address}: the identity or the name is not known; skipped");
-        return sink.warning(&format!("{path}/user_assigned_identity_id"), message);
+    let Some(identity) = identity else { return unresolved(sink, instance, "user_assigned_identity_id", "skipped") };
+    let Some(name) = known_text(resolver, at, "name") else {
+        return sink
+            .warning(&format!("{path}/name"), format!("{address}: a federated credential without a name; skipped"));
     };
     let issuer = text(resolver, at, "issuer").map(|t| t.value).unwrap_or_else(|| {
-        let message = format!("{address}: the issuer is known only after apply and could not be resolved");
-        sink.warning(&format!("{path}/issuer"), message);
-        format!("terraform:{address}.issuer")
+        let placeholder = format!("terraform:{address}.issuer");
+        unresolved(sink, instance, "issuer", &format!("kept as {placeholder}"));
+        placeholder
     });
     let id = known_text(resolver, at, "id")
         .unwrap_or_else(|| format!("{}/federatedIdentityCredentials/{name}", identity.value.trim_end_matches('/')));
@@ -565,22 +557,23 @@ fn federated_credential(resolver: &Resolver<'_, '_>, at: usize, sink: &mut Sink<
     submit(object, path, sink);
 }
 
-/// An access policy: a `azurerm_key_vault_access_policy` (`prefix` empty) or a vault's inline
-/// `access_policy` block (`prefix` `access_policy[i].`), found at `place`.
+/// An access policy: a `azurerm_key_vault_access_policy` (`prefix` and `pointer` empty) or a
+/// vault's inline `access_policy` block (`access_policy[i].`, `access_policy/i/`).
 fn access_policy(
     resolver: &Resolver<'_, '_>,
     at: usize,
     prefix: &str,
-    place: &str,
+    pointer: &str,
     vault: Option<&str>,
     sink: &mut Sink<'_>,
 ) {
     let Some(instance) = resolver.source.instances.get(at) else { return };
-    let Some(vault) = vault.and_then(|v| sink.arm_id(&format!("{place}/key_vault_id"), v)) else { return };
+    let Some(vault) = vault else { return unresolved(sink, instance, "key_vault_id", "skipped") };
+    let Some(vault) = sink.arm_id(&format!("{}/{pointer}key_vault_id", instance.path), vault) else { return };
     let Some(object_id) = text(resolver, at, &format!("{prefix}object_id")) else { return };
     if object_id.placeholder_of == Some(at) {
-        let message = format!("{}: object_id is known only after apply and could not be resolved", instance.address);
-        sink.warning(&format!("{place}/object_id"), message);
+        let consequence = format!("kept as the placeholder principal {}", object_id.value);
+        unresolved(sink, instance, &format!("{pointer}object_id"), &consequence);
     }
     let list = |key: &str| -> Vec<String> {
         known(resolver, at, &format!("{prefix}{key}"))
@@ -601,7 +594,7 @@ fn access_policy(
 
 fn resource_group(resolver: &Resolver<'_, '_>, at: usize, sink: &mut Sink<'_>) {
     let Some(instance) = resolver.source.instances.get(at) else { return };
-    let Some(id) = text(resolver, at, "id") else { return };
+    let Some(id) = text(resolver, at, "id") else { return unresolved(sink, instance, "id", "skipped") };
     submit(common(resolver, at, id.value, Some("Microsoft.Resources/resourceGroups")), &instance.path, sink);
 }
 
@@ -609,8 +602,7 @@ fn subscription(resolver: &Resolver<'_, '_>, at: usize, sink: &mut Sink<'_>) {
     let Some(instance) = resolver.source.instances.get(at) else { return };
     // A managed `azurerm_subscription`'s id is its alias; the subscription is `subscription_id`.
     let Some(subscription) = known_text(resolver, at, "subscription_id") else {
-        let message = format!("{}: the subscription id is known only after apply; skipped", instance.address);
-        return sink.warning(&format!("{}/subscription_id", instance.path), message);
+        return unresolved(sink, instance, "subscription_id", "skipped");
     };
     let mut object = Map::new();
     object.insert("id".to_owned(), format!("/subscriptions/{subscription}").into());
