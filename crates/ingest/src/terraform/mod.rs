@@ -25,7 +25,7 @@
 //! * The `identity` block of every resource: system-assigned (with its principal id) and
 //!   user-assigned (`identity_ids`). AKS clusters also carry `kubelet_identity` and the add-on
 //!   identities (`oms_agent`, `ingress_application_gateway`, `key_vault_secrets_provider`,
-//!   `web_app_routing`).
+//!   `web_app_routing`, `aci_connector_linux`).
 //! * `azurerm_role_assignment`: `scope`, `principal_id`, `principal_type`, `condition` and the
 //!   role, from `role_definition_id` when it is known; otherwise `role_definition_name` resolved
 //!   to a GUID through the built-in catalog (case-insensitively) or a role definition of the same
@@ -52,9 +52,9 @@
 //! reference that ends at a resource (all a plan's JSON keeps of `x[each.key].id`, the key being
 //! computed) stands for what the argument takes: the `id` for scopes and ids, the principal id for
 //! `principal_id` and `object_id`. The first reference that resolves wins (a conditional names
-//! both branches). When the value it
-//! reaches is itself unknown, a placeholder stands for it, built from that resource alone so
-//! that both sides (the identity and the assignment naming it) share it:
+//! both branches). When the value it reaches is itself unknown, a placeholder stands for it,
+//! built from that resource alone so that both sides (the identity and the assignment naming
+//! it) share it:
 //!
 //! * an id: `/subscriptions/{s}/resourceGroups/{rg}/providers/{ARM type}/{name}` (a child under
 //!   its parent's id; a resource group `/subscriptions/{s}/resourceGroups/{name}`), where `{s}`
@@ -62,9 +62,10 @@
 //!   name, else the literal `{subscriptionId}`; an unknown resource group is
 //!   `{resourceGroupName}` and an unknown name `{<address>}`. Types not in the table use the
 //!   provider `Terraform.azurerm/<type>`;
-//! * a principal or object id: `terraform:<address>.<attribute>`
+//! * a principal or object id, and an AKS cluster's OIDC issuer: `terraform:<address>.<attribute>`
 //!   (`terraform:azurerm_linux_web_app.app.identity[0].principal_id`);
-//! * a custom role's GUID: `terraform:<address>`;
+//! * a custom role's GUID: `terraform:<address>`; a role named by a `role_definition_name` that
+//!   resolves to no role: `terraform:role:<name>`;
 //! * the identities AKS creates: their real naming, `MC_{rg}_{cluster}_{location}` (or
 //!   `node_resource_group`) and `{cluster}-agentpool`, `omsagent-{cluster}`, ...
 //!
@@ -75,7 +76,7 @@
 //! # Not supported
 //!
 //! Locals, `each`/`count` expressions and function results (a plan's JSON does not describe
-//! them), references into whole resources without an attribute, `dynamic` blocks in the
+//! them), references into whole resources other than for the arguments above, `dynamic` blocks in the
 //! configuration, providers other than azurerm (azuread principals and groups are not read),
 //! data sources in raw state files, `moved` and `import` blocks, and the `before` side of a plan.
 
