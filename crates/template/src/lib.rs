@@ -1,7 +1,104 @@
-//! Expands an ARM template into the resources it would deploy: every resource (nested inline
-//! deployments included) with its evaluated id, name, type, location, tags, kind, identity and
-//! properties, the JSON path of its declaration, and diagnostics for what could not be
-//! evaluated. Pure: text in, values out.
+//! Expands an ARM template into the resources it would deploy.
+//!
+//! Architects review designs before anything is deployed, and the design of an Azure
+//! deployment is an ARM template: hand-written, exported from the portal, or compiled from
+//! Bicep. Blastmap analyses what a design *would* create, so this crate does what Azure
+//! Resource Manager does with a template up to the point where it would call the resource
+//! providers: it reads the text, evaluates every expression, expands loops and conditions and
+//! nested deployments, and returns every resource with its evaluated id, name, type, location,
+//! tags, kind, identity and properties ([`ExpandedResource`]), the JSON path of its
+//! declaration in the file, and [`Diagnostic`]s for what could not be evaluated. It is pure:
+//! text in, values out; no I/O, no clock, no randomness.
+//!
+//! # Reading
+//!
+//! ARM is more lenient than JSON: `//` and `/* */` comments, line breaks inside strings (the
+//! quickstart `rbac-builtinrole-multiplevms` splits a `guid(...)` over three lines) and
+//! trailing commas. No JSON crate accepts all three, so a small pre-pass ([`to_strict_json`])
+//! rewrites them for `serde_json`, keeping line numbers. [`parse`] recognises templates and
+//! parameter files by their `$schema` (resource group, subscription, management group and
+//! tenant templates; `deploymentParameters.json`).
+//!
+//! # Expressions
+//!
+//! A string `"[...]"` is an expression, `"[[..."` a literal starting with `[`. The expression
+//! language is tokenized and parsed into an [`Expr`] tree (calls, `.property`, `['property']`,
+//! `[index]`) and evaluated against the deployment: parameters and variables (evaluated on
+//! first use, so order does not matter, cycles are reported), copy indexes, lambda variables,
+//! user-defined functions, the `resourceId` family, `resourceGroup()`, `subscription()`,
+//! `tenant()`, `managementGroup()`, `deployment()`, `environment()` (the public cloud), and
+//! `reference()` of resources in the template. `uniqueString` and `guid` are computed exactly
+//! as ARM computes them (a 64-bit Murmur variant in base 32; a version-5 UUID in ARM's
+//! namespace), so names built from them are the names a deployment would create. Property
+//! names compare without case, as in ARM.
+//!
+//! # The unknown value
+//!
+//! Much of a deployment is known only when it runs: keys (`listKeys`), timestamps
+//! (`utcNow`), runtime properties of resources, Key Vault secrets passed as parameters,
+//! parameters of non-string types given no value. These evaluate to [`Value::Unknown`], which
+//! carries what it stands for in template syntax. An unknown argument makes a function's
+//! result unknown (`concat('a', unknown)` is unknown), except where the result does not depend
+//! on it (`createArray(1, unknown)` is an array of two elements, `and(false, unknown)` is
+//! false, `if` evaluates only the branch it takes). Property access on an unknown is unknown.
+//! An unknown never drops a resource: its place in a string or id is shown as `{what}`, and
+//! the resources whose identity or role assignment fields stay unknown are reported. A
+//! template error (a missing variable, a type error, an unparsable expression) also becomes an
+//! unknown value, with a warning at its JSON path.
+//!
+//! # Placeholders
+//!
+//! Values the deployment context does not give are placeholders, never invented values:
+//! `{subscriptionId}`, `{resourceGroup}`, `{location}`, `{tenantId}`, `{managementGroup}` and
+//! `{deploymentName}`, said once per template in an info diagnostic. A string parameter with
+//! neither a value nor a default becomes `{parameters('name')}`, so that the ids built from it
+//! keep their shape and `reference(parameters('name'))` still finds the resource it names;
+//! other parameter types without a value are unknown, nullable ones are `null`.
+//!
+//! Identities get placeholder ids where Azure would assign real ones. The principal id of
+//! the identity of resource `R` (a user-assigned identity, or a resource's system-assigned
+//! identity) is `{principalId of r}` with `r` the lower-cased id of `R`; its client id is
+//! `{clientId of r}` ([`principal_id_placeholder`], [`client_id_placeholder`]). The
+//! expanded identity carries them (in `identity.principalId`, in each value of
+//! `identity.userAssignedIdentities`, in a user-assigned identity's `properties`), and
+//! `reference(R)` and `reference(R, ..., 'full').identity` return them, also for identities
+//! the template does not declare. So a role assignment whose `principalId` is
+//! `[reference(...).principalId]` names exactly the identity it grants, and an importer that
+//! reads both links them.
+//!
+//! # Deployments
+//!
+//! Resources are declared as an array, or as an object keyed by symbolic name
+//! (`languageVersion` 2.0, where `reference('msi')` and `reference('loop[2]')` name them).
+//! Each declaration becomes its instances: `copy` loops (at most 800, ARM's own limit),
+//! `condition` (false: not deployed, and nothing else of it evaluated), child resources nested
+//! in `resources`. Ids come from the deployment's scope, a `scope` property (absolute, or
+//! relative like `Microsoft.Compute/virtualMachines/vm`), or cross-scope `subscriptionId` and
+//! `resourceGroup`; the legacy `<parent>/providers/Microsoft.Authorization/roleAssignments`
+//! form becomes the extension resource it declares. `existing` resources are not deployed,
+//! but their ids resolve and `reference()` reads them. Property `copy` arrays and variable
+//! `copy` loops are expanded. A `Microsoft.Resources/deployments` with an inline template
+//! (also one held in a variable, as Bicep's `loadJsonContent` leaves it) is expanded in its
+//! own frame at its own scope: `inner` evaluation with the parameters it is passed (`null`
+//! takes the default), `outer` with the parent's; its `outputs` are what
+//! `reference(deployment).outputs.x.value` reads. Resource bodies are evaluated on demand,
+//! so `reference()` works whatever the declaration order; `dependsOn` is not needed for it.
+//!
+//! # Limits
+//!
+//! A hostile template cannot hang or exhaust memory: expressions nest at most 64 levels,
+//! lazy evaluations 200, nested deployments 16; a template expands to at most 20,000
+//! resources; one expansion evaluates at most 4 million expression nodes; strings and
+//! collections stop at a million bytes or elements; `sort` orders at most 2,000 elements.
+//! Past a limit the value is unknown and a warning says which limit.
+//!
+//! # Not supported
+//!
+//! Linked templates (`templateLink`: the file is elsewhere, reported as unresolved),
+//! template specs, the runtime values of resources (only what the template declares, plus the
+//! identity placeholders), `list*` functions' results, date functions, `pickZones`,
+//! `dependsOn` ordering (not needed), Bicep extensibility (`imports`, extension resources
+//! of other providers), and the `what-if` semantics of `mode: Complete`.
 
 mod deploy;
 mod eval;

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use crate::expr::Expr;
 
-/// An object: ARM compares property names case-insensitively; [`get`] does.
+/// An object: ARM compares property names case-insensitively, and so does [`Value::get`].
 pub type Object = BTreeMap<String, Value>;
 
 /// A value an expression evaluates to.
