@@ -94,7 +94,7 @@ fn recognise(file: &SourceFile<'_>) -> Option<Role> {
     }
 }
 
-/// Reads the file at `index`, which `plan` recognised as `role`.
+/// Reads a file `plan` recognised as `role`; `roles` and `files` are every file's.
 pub(crate) fn read(
     role: &Role,
     roles: &[Option<Role>],
@@ -185,10 +185,31 @@ fn read_template(
             );
             continue;
         }
-        let record = record_of(resource, sink);
+        let record = match access_policies_of_vault(resource) {
+            Some(vault) => vault,
+            None => record_of(resource, sink),
+        };
         let Ok(raw) = RawValue::from_string(record.to_string()) else { continue };
         crate::export::read_one(raw.get(), &raw, &resource.path, None, sink);
     }
+}
+
+/// A vault's `accessPolicies` child (`Microsoft.KeyVault/vaults/accessPolicies`, name `add`,
+/// `replace` or `remove`) as the vault record exports have, so that it is read as one. Only
+/// `add` and `replace` grant anything.
+fn access_policies_of_vault(resource: &ExpandedResource) -> Option<serde_json::Value> {
+    let child = resource.resource_type.eq_ignore_ascii_case("Microsoft.KeyVault/vaults/accessPolicies");
+    let granting = ["add", "replace"].iter().any(|n| arm::last_segment(&resource.name).eq_ignore_ascii_case(n));
+    if !child || !granting {
+        return None;
+    }
+    let vault = &resource.id[..resource.id.to_ascii_lowercase().rfind("/accesspolicies/")?];
+    let policies = resource.properties.get("accessPolicies")?.to_json();
+    Some(serde_json::json!({
+        "id": vault,
+        "type": "Microsoft.KeyVault/vaults",
+        "properties": {"accessPolicies": policies},
+    }))
 }
 
 /// Drops the user-assigned identities named by something other than an id (a parameter with

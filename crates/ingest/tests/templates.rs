@@ -394,3 +394,35 @@ fn a_shared_identity_design_and_its_deployment_context() {
     // No location in the context: the template's default location is used.
     assert!(inv.resources().iter().all(|r| r.region.as_deref() == Some("westeurope")));
 }
+
+#[test]
+fn access_policies_added_by_a_child_resource_are_read() {
+    let template = br#"{
+      "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+      "resources": [
+        {"type": "Microsoft.ManagedIdentity/userAssignedIdentities", "apiVersion": "2023-01-31", "name": "id-reader"},
+        {"type": "Microsoft.KeyVault/vaults/accessPolicies", "apiVersion": "2023-07-01", "name": "kv-app/add",
+         "properties": {"accessPolicies": [{
+           "tenantId": "[subscription().tenantId]",
+           "objectId": "[reference(resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', 'id-reader')).principalId]",
+           "permissions": {"secrets": ["get", "list"]}}]}}
+      ]
+    }"#;
+    let loaded = load(&[SourceFile { name: "kv.json", bytes: template }]);
+    assert_eq!(errors(&loaded), Vec::<String>::new());
+    let inv = &loaded.inventory;
+    let policy = &inv.access_policies()[0];
+    assert!(inv.text(policy.vault).ends_with("/providers/microsoft.keyvault/vaults/kv-app"));
+    assert_eq!(Some(policy.object_id), inv.identities()[0].principal_id);
+    assert_eq!(policy.secrets, ["get", "list"]);
+}
+
+#[test]
+fn a_template_saved_as_utf16_by_powershell_is_read() {
+    let text = String::from_utf8(fixture("shared-identity-dev-prod.json")).expect("UTF-8");
+    let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let loaded = load(&[SourceFile { name: "shop.json", bytes: &utf16 }]);
+    assert_eq!(loaded.files[0].format, Some(Format::ArmTemplate));
+    assert_eq!(errors(&loaded), Vec::<String>::new());
+    assert_eq!(loaded.inventory.attachments().len(), 2);
+}

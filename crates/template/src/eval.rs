@@ -234,7 +234,7 @@ impl<'t> Frame<'t, '_> {
                 let args = self.args(arguments, locals)?;
                 self.higher_order(&lower, args, locals)
             }
-            "trygetvalue" | "tryget" => {
+            "tryget" => {
                 let mut args = self.args(arguments, locals)?.into_iter();
                 let mut current = args.next().ok_or("tryGet needs a value")?;
                 for key in args {

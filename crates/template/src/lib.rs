@@ -275,7 +275,7 @@ pub enum Document {
 /// True when `schema` names a deployment parameter file.
 fn is_parameters_schema(schema: &str) -> bool {
     let schema = schema.to_ascii_lowercase();
-    schema.contains("deploymentparameters") || schema.contains("subscriptiondeploymentparameters")
+    schema.contains("deploymentparameters")
 }
 
 /// Reads template or parameter-file text leniently (comments, line breaks in strings,
