@@ -25,7 +25,7 @@ const MAX_NESTING: usize = 16;
 /// Lazy evaluations (variables, parameters, resource bodies) in progress at once.
 const MAX_DEPTH: usize = 200;
 /// Expression nodes evaluated in one expansion: bounds the work a hostile template can ask for.
-const FUEL: u64 = 4_000_000;
+const FUEL: u64 = 1_000_000;
 /// Warnings kept per template; more are counted.
 const MAX_WARNINGS: usize = 100;
 

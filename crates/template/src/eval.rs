@@ -30,6 +30,11 @@ impl<'t> Frame<'t, '_> {
     /// Evaluates a template value: strings holding expressions are evaluated, object keys too,
     /// property `copy` arrays are expanded.
     pub(crate) fn eval_json(&self, json: &Json, locals: &Locals, path: &str) -> Value {
+        // Literal JSON costs fuel too: a loop copying a large literal is work as well.
+        if let Err(message) = self.run.burn() {
+            self.run.report(Severity::Warning, path, message);
+            return Value::unknown("evaluation budget exhausted");
+        }
         match json {
             Json::String(text) => self.eval_string(text, locals, path),
             Json::Array(items) => Value::Array(
@@ -232,7 +237,7 @@ impl<'t> Frame<'t, '_> {
             }
             "map" | "filter" | "reduce" | "sort" | "toobject" | "mapvalues" | "groupby" => {
                 let args = self.args(arguments, locals)?;
-                self.higher_order(&lower, args, locals)
+                functions::checked(self.higher_order(&lower, args, locals)?)
             }
             "tryget" => {
                 let mut args = self.args(arguments, locals)?.into_iter();

@@ -12,6 +12,11 @@ use crate::value::{Object, Value, get};
 /// a chain of variables stops here instead of exhausting memory.
 pub const MAX_SIZE: usize = 1 << 20;
 
+/// Deepest nesting of arrays and objects a function may build: a lambda wrapping its
+/// accumulator in an array a million times would otherwise overflow the stack when the value
+/// is dropped or compared.
+pub const MAX_NESTING: usize = 100;
+
 /// Functions whose result is known even when some arguments are not.
 pub const BUILDS_CONTAINERS: &[&str] = &["createarray", "createobject", "array", "coalesce", "json"];
 
@@ -68,7 +73,11 @@ pub fn text_of(value: &Value) -> String {
     }
 }
 
-fn checked(value: Value) -> Result<Value> {
+/// The value, or an error when it is larger or deeper than Blastmap evaluates.
+pub fn checked(value: Value) -> Result<Value> {
+    if value.nests_deeper_than(MAX_NESTING) {
+        return Err(format!("a value nested deeper than {MAX_NESTING} levels"));
+    }
     let size = match &value {
         Value::String(s) => s.len(),
         Value::Array(a) => a.len(),

@@ -119,6 +119,16 @@ impl Value {
         }
     }
 
+    /// True when arrays and objects nest more than `limit` levels deep here. Looks no deeper
+    /// than that, so it costs at most what cloning the value did.
+    pub fn nests_deeper_than(&self, limit: usize) -> bool {
+        match self {
+            Value::Array(items) => limit == 0 || items.iter().any(|v| v.nests_deeper_than(limit - 1)),
+            Value::Object(map) => limit == 0 || map.values().any(|v| v.nests_deeper_than(limit - 1)),
+            _ => false,
+        }
+    }
+
     /// Every unknown value inside this one (itself included), with its JSON path below it.
     pub fn unknowns(&self) -> Vec<(String, Rc<str>)> {
         let mut found = Vec::new();
