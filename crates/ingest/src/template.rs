@@ -173,7 +173,8 @@ fn read_template(
         }
     }
     for resource in &expansion.resources {
-        let placed = arm::level(&resource.id) == Some(arm::ScopeLevel::Resource)
+        // Resource groups (a subscription template creates them) are scopes, not resources.
+        let placed = arm::level(&resource.id).is_some_and(|level| level != arm::ScopeLevel::Root)
             && arm::extended_scope(&resource.id).is_none_or(|scope| arm::level(scope).is_some());
         if !placed {
             sink.warning(
@@ -253,7 +254,8 @@ fn record_of(resource: &ExpandedResource, sink: &mut Sink<'_>) -> serde_json::Va
             record.insert(key.to_owned(), value.to_json());
         }
     }
-    if resource.identity != Value::Null {
+    // A wholly unknown identity was reported by the expansion; there is nothing to read in it.
+    if !matches!(resource.identity, Value::Null | Value::Unknown(_)) {
         record.insert("identity".to_owned(), known_identities(&resource.identity, &resource.path, sink));
     }
     serde_json::Value::Object(record)

@@ -229,6 +229,14 @@ fn nested_deployments_pass_parameters_in_and_outputs_out() {
     let inv = &loaded.inventory;
     let identity = &inv.identities()[0];
     assert!(inv.text(identity.id).contains("/resourcegroups/rg-alz-prereqs-{parameters('location')}/"));
+    let groups: Vec<&str> = inv.scopes().iter().map(|s| inv.text(s.id)).collect();
+    assert_eq!(
+        groups,
+        [
+            "/subscriptions/{parameters('managementsubscriptionid')}/resourcegroups/rg-alz-prereqs-{parameters('location')}"
+        ],
+        "the subscription template creates its group"
+    );
     let assignment = &inv.role_assignments()[0];
     // The assignment reads the identity's principal from the nested deployment's outputs.
     assert_eq!(Some(assignment.principal), identity.principal_id);

@@ -448,7 +448,7 @@ impl<'t, 'r> Frame<'t, 'r> {
                 continue;
             }
             let value = match (field(declaration, "copy"), field(declaration, "value")) {
-                (Some(Json::Object(copy)), _) => self.copy_array(copy, None, &locals, &pointer(&path, "copy")),
+                (Some(Json::Object(copy)), _) => self.copy_array(copy, &locals, &pointer(&path, "copy")),
                 (_, Some(value)) => self.eval_json(value, &locals, &pointer(&path, "value")),
                 _ => Value::Null,
             };
@@ -461,20 +461,17 @@ impl<'t, 'r> Frame<'t, 'r> {
         outputs
     }
 
-    /// Evaluates `{"name", "count", "input"}` into an array, binding `copyIndex(name)`.
-    /// `name` overrides the element's own (outputs' copies have none).
-    pub fn copy_array(&self, copy: &Map<String, Json>, name: Option<&str>, locals: &Locals, path: &str) -> Value {
-        let loop_name = name
-            .map(str::to_owned)
-            .or_else(|| field(copy, "name").and_then(Json::as_str).map(str::to_owned))
-            .unwrap_or_default();
+    /// Evaluates `{"name", "count", "input"}` into an array, binding `copyIndex(name)` (an
+    /// output's loop has no name: `copyIndex()`).
+    pub fn copy_array(&self, copy: &Map<String, Json>, locals: &Locals, path: &str) -> Value {
+        let loop_name = field(copy, "name").and_then(Json::as_str).unwrap_or_default();
         let count = match self.count(copy, locals, path) {
             Ok(count) => count,
             Err(unknown) => return unknown,
         };
         let Some(input) = field(copy, "input") else { return Value::Array(Vec::new()) };
         let input_path = pointer(path, "input");
-        Value::Array((0..count).map(|i| self.eval_json(input, &locals.with_copy(&loop_name, i), &input_path)).collect())
+        Value::Array((0..count).map(|i| self.eval_json(input, &locals.with_copy(loop_name, i), &input_path)).collect())
     }
 
     /// A loop's count, at most [`MAX_COPY`]; its unknown value when unknown.
@@ -1053,7 +1050,7 @@ impl<'t> Frame<'t, '_> {
             Ok(match &slot.source {
                 Source::Given => Value::Null,
                 Source::Json(json, path) => self.eval_json(json, &Locals::default(), path),
-                Source::Copy(copy, path) => self.copy_array(copy, None, &Locals::default(), path),
+                Source::Copy(copy, path) => self.copy_array(copy, &Locals::default(), path),
             })
         });
         slot.busy.set(false);

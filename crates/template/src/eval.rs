@@ -60,7 +60,7 @@ impl<'t> Frame<'t, '_> {
                 for (index, element) in loops.iter().enumerate() {
                     let Some(element) = element.as_object() else { continue };
                     let Some(name) = element.get("name").and_then(Json::as_str) else { continue };
-                    let array = self.copy_array(element, Some(name), locals, &format!("{value_path}/{index}"));
+                    let array = self.copy_array(element, locals, &format!("{value_path}/{index}"));
                     object.insert(name.to_owned(), array);
                 }
                 continue;
