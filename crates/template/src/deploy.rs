@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use serde_json::{Map, Value as Json};
 
-use crate::value::{Object, Value, get};
+use crate::value::{Object, Value, get, pointer};
 use crate::{
     Context, DEPLOYMENT_PLACEHOLDER, Diagnostic, ExpandedResource, Expansion, LOCATION_PLACEHOLDER,
     MANAGEMENT_GROUP_PLACEHOLDER, Parameters, RESOURCE_GROUP_PLACEHOLDER, SUBSCRIPTION_PLACEHOLDER, Severity,
@@ -208,10 +208,6 @@ pub(crate) struct Frame<'t, 'r> {
 
 fn field<'j>(object: &'j Map<String, Json>, name: &str) -> Option<&'j Json> {
     object.get(name).or_else(|| object.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v))
-}
-
-fn pointer(path: &str, key: &str) -> String {
-    format!("{path}/{}", key.replace('~', "~0").replace('/', "~1"))
 }
 
 /// Expands `template`: the entry point behind [`Template::expand`].

@@ -9,7 +9,7 @@ use serde_json::{Map, Value as Json};
 use crate::deploy::{Frame, Locals, external_reference, join_id};
 use crate::expr::{self, Expr};
 use crate::functions::{self, Outcome, text_of};
-use crate::value::{Lambda, Object, Value, get};
+use crate::value::{Lambda, Object, Value, get, pointer};
 use crate::{Severity, TENANT_PLACEHOLDER};
 
 /// Arrays `sort` orders: its comparisons are template code, so it sorts by insertion.
@@ -52,7 +52,7 @@ impl<'t> Frame<'t, '_> {
     fn eval_object(&self, map: &Map<String, Json>, locals: &Locals, path: &str) -> Value {
         let mut object = Object::new();
         for (key, value) in map {
-            let value_path = format!("{path}/{}", key.replace('~', "~0").replace('/', "~1"));
+            let value_path = pointer(path, key);
             if key.eq_ignore_ascii_case("copy")
                 && let Json::Array(loops) = value
                 && loops.iter().all(|l| l.get("input").is_some())

@@ -150,14 +150,18 @@ fn collect_unknowns(value: &Value, path: &mut String, found: &mut Vec<(String, R
         }
         Value::Object(map) => {
             for (key, item) in map {
-                path.push('/');
-                path.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                *path = pointer(path, key);
                 collect_unknowns(item, path, found);
                 path.truncate(length);
             }
         }
         _ => {}
     }
+}
+
+/// `path` extended by the property `key`, escaped as JSON Pointer wants (`~0`, `~1`).
+pub(crate) fn pointer(path: &str, key: &str) -> String {
+    format!("{path}/{}", key.replace('~', "~0").replace('/', "~1"))
 }
 
 /// The text that stands for an unknown value inside strings and ids: `{what}`, with `/` (which

@@ -1,7 +1,7 @@
 //! What a template deploys: loops, conditions, existing and child resources, scopes, nested
 //! deployments, parameter files, and templates written to exhaust the evaluator.
 
-use blastmap_template::{Context, Document, Expansion, Parameters, Severity, expand, parse};
+use blastmap_template::{Context, Document, Expansion, Severity, expand, parse};
 use serde_json::{Value as Json, json};
 
 const RG: &str = "/subscriptions/s1/resourceGroups/rg1";
@@ -218,7 +218,6 @@ fn parameter_files_supply_values_and_key_vault_references_stay_unknown() {
         expansion.resources[0].properties.to_json()["administratorLoginPassword"],
         json!("{Key Vault secret sqlpw for parameter password}")
     );
-    let _: &Parameters = &parameters;
 }
 
 #[test]
