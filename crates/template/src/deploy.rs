@@ -114,18 +114,29 @@ impl Target {
     }
 }
 
+/// One copy loop in force.
+#[derive(Clone, Debug)]
+pub(crate) struct Loop {
+    /// Its name, lower-cased (`""` for an output's loop).
+    pub name: String,
+    pub index: i64,
+    /// A property or variable loop, which only `copyIndex('name')` reads; `copyIndex()` means
+    /// the resource's (or output's) loop.
+    pub named_only: bool,
+}
+
 /// Copy-loop indexes, lambda arguments and user-function arguments in force.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Locals {
-    pub copies: Vec<(String, i64)>,
+    pub copies: Vec<Loop>,
     pub lambdas: Vec<(String, Value)>,
     pub function_arguments: Option<Rc<Object>>,
 }
 
 impl Locals {
-    fn with_copy(&self, name: &str, index: i64) -> Locals {
+    fn with_copy(&self, name: &str, index: i64, named_only: bool) -> Locals {
         let mut locals = self.clone();
-        locals.copies.push((name.to_ascii_lowercase(), index));
+        locals.copies.push(Loop { name: name.to_ascii_lowercase(), index, named_only });
         locals
     }
 }
@@ -467,7 +478,11 @@ impl<'t, 'r> Frame<'t, 'r> {
         };
         let Some(input) = field(copy, "input") else { return Value::Array(Vec::new()) };
         let input_path = pointer(path, "input");
-        Value::Array((0..count).map(|i| self.eval_json(input, &locals.with_copy(loop_name, i), &input_path)).collect())
+        Value::Array(
+            (0..count)
+                .map(|i| self.eval_json(input, &locals.with_copy(loop_name, i, !loop_name.is_empty()), &input_path))
+                .collect(),
+        )
     }
 
     /// A loop's count, at most [`MAX_COPY`]; its unknown value when unknown.
@@ -538,7 +553,7 @@ impl<'t, 'r> Frame<'t, 'r> {
             }
             self.run.instances.set(self.run.instances.get() + 1);
             let locals = match (&loop_, index) {
-                (Some((name, _)), Some(i)) => locals.with_copy(name, i),
+                (Some((name, _)), Some(i)) => locals.with_copy(name, i, false),
                 _ => locals.clone(),
             };
             let existing = field(decl, "existing").and_then(Json::as_bool) == Some(true);

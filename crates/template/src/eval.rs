@@ -205,12 +205,11 @@ impl<'t> Frame<'t, '_> {
                     _ => return Err("copyIndex takes a loop name and/or an offset".to_owned()),
                 };
                 let found = match loop_name {
-                    Some(n) => locals.copies.iter().rev().find(|(l, _)| l.eq_ignore_ascii_case(n)),
-                    None => locals.copies.last(),
+                    Some(n) => locals.copies.iter().rev().find(|l| l.name.eq_ignore_ascii_case(n)),
+                    None => locals.copies.iter().rev().find(|l| !l.named_only).or(locals.copies.last()),
                 };
-                let (_, index) =
-                    found.ok_or_else(|| format!("copyIndex({}) outside its loop", loop_name.unwrap_or("")))?;
-                Ok(Value::Int(index.saturating_add(offset)))
+                let found = found.ok_or_else(|| format!("copyIndex({}) outside its loop", loop_name.unwrap_or("")))?;
+                Ok(Value::Int(found.index.saturating_add(offset)))
             }
             "lambdavariables" => {
                 let Value::String(variable) = self.string_arg(arguments, 0, locals, name)? else {

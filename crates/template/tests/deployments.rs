@@ -48,14 +48,19 @@ fn copy_loops_conditions_and_property_loops() {
             "condition": "[not(equals(copyIndex(), 1))]",
             "type": "Microsoft.Web/sites", "apiVersion": "2022-03-01",
             "name": "[format('app-{0}', copyIndex(1))]",
-            "properties": {"copy": [{"name": "rules", "count": 2, "input": {"priority": "[copyIndex('rules', 100)]"}}]}
+            "properties": {"copy": [{"name": "rules", "count": 2,
+                                     "input": {"priority": "[copyIndex('rules', 100)]", "site": "[copyIndex()]"}}]}
         }]
     }));
     assert_eq!(
         ids(&expansion),
         [format!("{RG}/providers/Microsoft.Web/sites/app-1"), format!("{RG}/providers/Microsoft.Web/sites/app-3"),]
     );
-    assert_eq!(expansion.resources[0].properties.to_json(), json!({"rules": [{"priority": 100}, {"priority": 101}]}));
+    assert_eq!(
+        expansion.resources[1].properties.to_json(),
+        json!({"rules": [{"priority": 100, "site": 2}, {"priority": 101, "site": 2}]}),
+        "copyIndex() is the resource's loop, copyIndex('rules') the property's"
+    );
     assert_eq!(warnings(&expansion), Vec::<String>::new());
 }
 
