@@ -87,9 +87,10 @@
 //! # Limits
 //!
 //! A hostile template cannot hang or exhaust memory: expressions nest at most 64 levels,
-//! lazy evaluations 200, nested deployments 16; a template expands to at most 20,000
-//! resources; one expansion evaluates at most a million expression and JSON nodes (the largest corpus template needs under 300,000); strings and
-//! collections stop at a million bytes or elements; `sort` orders at most 2,000 elements.
+//! lazy evaluations 200, nested deployments 16, built values 100; a template expands to at
+//! most 20,000 resources; one expansion evaluates at most a million expression and JSON nodes
+//! (the largest corpus template needs under 300,000); strings and collections stop at a
+//! million bytes or elements; `sort` orders at most 2,000 elements.
 //! Past a limit the value is unknown and a warning says which limit.
 //!
 //! # Not supported
