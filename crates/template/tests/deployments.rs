@@ -296,3 +296,18 @@ fn work_is_bounded_whether_computed_or_copied() {
     assert!(warnings(&expansion).iter().any(|w| w.contains("more evaluation than Blastmap does")));
     assert_eq!(expansion.resources.len(), 1, "the resource is still there, its properties partly unknown");
 }
+
+#[test]
+fn user_defined_functions_take_their_arguments() {
+    let expansion = run(json!({
+        "functions": [{"namespace": "naming", "members": {
+            "name": {"parameters": [{"name": "kind", "type": "string"}, {"name": "env", "type": "string"}],
+                     "output": {"type": "string", "value": "[format('{0}-shop-{1}', parameters('kind'), parameters('env'))]"}}}}],
+        "resources": [{"type": "Microsoft.ManagedIdentity/userAssignedIdentities", "apiVersion": "2023-01-31",
+                       "name": "[naming.name('id', 'prod')]"}]
+    }));
+    assert_eq!(
+        ids(&expansion),
+        [format!("{RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-shop-prod")]
+    );
+}
