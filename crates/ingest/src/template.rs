@@ -34,11 +34,20 @@ pub struct DeploymentContext {
 
 /// What a file is, when it is a template or a parameter file.
 pub(crate) enum Role {
-    /// A template, with the indexes of the parameter files paired with it.
-    Template(Template, Vec<usize>),
-    /// A parameter file, with the index of its template (if any) and among how many templates
-    /// it was chosen.
-    Parameters(Parameters, Option<usize>, usize),
+    /// A template.
+    Template {
+        template: Template,
+        /// The indexes of the parameter files paired with it, in file order.
+        parameter_files: Vec<usize>,
+    },
+    /// A parameter file.
+    Parameters {
+        parameters: Parameters,
+        /// The index of its template, if one fits.
+        template: Option<usize>,
+        /// How many templates it was chosen among.
+        candidates: usize,
+    },
 }
 
 /// Bytes of a file's start searched for a template's or parameter file's `$schema`.
@@ -48,25 +57,25 @@ const SNIFF_BYTES: usize = 4096;
 /// `None` and are read as before.
 pub(crate) fn plan(files: &[SourceFile<'_>]) -> Vec<Option<Role>> {
     let mut roles: Vec<Option<Role>> = files.iter().map(recognise).collect();
-    let templates: Vec<usize> = (0..roles.len()).filter(|&i| matches!(roles[i], Some(Role::Template(..)))).collect();
+    let templates: Vec<usize> = (0..roles.len()).filter(|&i| matches!(roles[i], Some(Role::Template { .. }))).collect();
     for index in 0..roles.len() {
-        let Some(Role::Parameters(parameters, _, _)) = &roles[index] else { continue };
+        let Some(Role::Parameters { parameters, .. }) = &roles[index] else { continue };
         let best = templates
             .iter()
             .filter_map(|&t| match &roles[t] {
-                Some(Role::Template(template, _)) => Some((template.fit(parameters), t)),
+                Some(Role::Template { template, .. }) => Some((template.fit(parameters), t)),
                 _ => None,
             })
             .filter(|(fit, _)| *fit > 0)
             // The best fit; among equals, the first template.
             .min_by_key(|(fit, t)| (-fit, *t))
             .map(|(_, t)| t);
-        if let Some(Role::Parameters(_, paired, among)) = &mut roles[index] {
-            *paired = best;
-            *among = templates.len();
+        if let Some(Role::Parameters { template, candidates, .. }) = &mut roles[index] {
+            *template = best;
+            *candidates = templates.len();
         }
         if let Some(t) = best
-            && let Some(Role::Template(_, parameter_files)) = &mut roles[t]
+            && let Some(Role::Template { parameter_files, .. }) = &mut roles[t]
         {
             parameter_files.push(index);
         }
@@ -88,8 +97,10 @@ fn recognise(file: &SourceFile<'_>) -> Option<Role> {
     }
     let text = text::decode(file.bytes).ok()?;
     match blastmap_template::parse(&text) {
-        Ok(Some(Document::Template(template))) => Some(Role::Template(template, Vec::new())),
-        Ok(Some(Document::Parameters(parameters))) => Some(Role::Parameters(parameters, None, 0)),
+        Ok(Some(Document::Template(template))) => Some(Role::Template { template, parameter_files: Vec::new() }),
+        Ok(Some(Document::Parameters(parameters))) => {
+            Some(Role::Parameters { parameters, template: None, candidates: 0 })
+        }
         _ => None,
     }
 }
@@ -103,20 +114,20 @@ pub(crate) fn read(
     sink: &mut Sink<'_>,
 ) -> Format {
     match role {
-        Role::Template(template, parameter_files) => {
+        Role::Template { template, parameter_files } => {
             read_template(template, parameter_files, roles, files, context, sink);
             Format::ArmTemplate
         }
-        Role::Parameters(parameters, paired, among) => {
-            match paired.and_then(|t| files.get(t)) {
-                Some(template) => {
-                    let declared = parameters.names().count();
-                    let choice = if *among > 1 {
-                        format!(", the best fit of the {among} templates given")
+        Role::Parameters { parameters, template, candidates } => {
+            match template.and_then(|t| files.get(t)) {
+                Some(file) => {
+                    let given = parameters.names().count();
+                    let choice = if *candidates > 1 {
+                        format!(", the best fit of the {candidates} templates given")
                     } else {
                         String::new()
                     };
-                    sink.info("", format!("the values of {declared} parameters for {}{choice}", template.name));
+                    sink.info("", format!("the values of {given} parameters for {}{choice}", file.name));
                 }
                 None => sink.warning(
                     "",
@@ -139,7 +150,7 @@ fn read_template(
     let parameters: Vec<&Parameters> = parameter_files
         .iter()
         .filter_map(|&i| match roles.get(i) {
-            Some(Some(Role::Parameters(parameters, _, _))) => Some(parameters),
+            Some(Some(Role::Parameters { parameters, .. })) => Some(parameters),
             _ => None,
         })
         .collect();
