@@ -14,8 +14,9 @@
 //!
 //! ARM is more lenient than JSON: `//` and `/* */` comments, line breaks inside strings (the
 //! quickstart `rbac-builtinrole-multiplevms` splits a `guid(...)` over three lines) and
-//! trailing commas. No JSON crate accepts all three, so a small pre-pass ([`to_strict_json`])
-//! rewrites them for `serde_json`, keeping line numbers. [`parse`] recognises templates and
+//! trailing commas. JSON5 parsers, the nearest match, reject a raw line break inside a
+//! string, so a small pre-pass ([`to_strict_json`]) rewrites the three for `serde_json`,
+//! keeping line numbers. [`parse`] recognises templates and
 //! parameter files by their `$schema` (resource group, subscription, management group and
 //! tenant templates; `deploymentParameters.json`).
 //!
