@@ -102,7 +102,10 @@ test("search by name or id with the keyboard centres the node", async () => {
   session = await openApp(browser, site);
   const { page } = session;
   const search = page.locator("#search");
-  await search.focus();
+  // "/" jumps to the search box from anywhere.
+  await canvas(page).focus();
+  await page.keyboard.press("/");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "search");
   await page.keyboard.type("orders-prod");
   const options = page.locator("#search-results [role=option]");
   await options.first().waitFor();

@@ -32,9 +32,9 @@ pub fn toggle<T: PartialEq>(list: &mut Vec<T>, item: T) {
 }
 
 impl Filter {
-    /// Whether a node is shown.
-    pub fn admits(&self, node: &Node) -> bool {
-        !self.hidden_environments.contains(&node.environment)
+    /// Whether a node drawn in lane `lane` is shown.
+    pub fn admits(&self, node: &Node, lane: Environment) -> bool {
+        !self.hidden_environments.contains(&lane)
             && !self.hidden_columns.contains(&Column::of(node.kind))
             && self.region.as_deref().is_none_or(|region| node.region.as_deref().unwrap_or("") == region)
     }
@@ -51,7 +51,12 @@ impl Filter {
 
     /// Per node of the analysis: hidden by this filter. Empty when nothing is hidden.
     pub fn hidden(&self, analysis: &Analysis) -> Vec<bool> {
-        let hidden_nodes: Vec<bool> = analysis.access.graph.node_weights().map(|n| !self.admits(n)).collect();
+        let hidden_nodes: Vec<bool> = analysis
+            .access
+            .graph
+            .node_indices()
+            .map(|n| !self.admits(&analysis.access.graph[n], analysis.lane(n.index())))
+            .collect();
         if hidden_nodes.iter().any(|&h| h) { hidden_nodes } else { Vec::new() }
     }
 }
@@ -65,9 +70,9 @@ pub fn regions(analysis: &Analysis) -> Vec<String> {
     regions
 }
 
-/// Environments that some node is in, in lane order.
+/// The environment lanes drawn, in order.
 pub fn environments(analysis: &Analysis) -> Vec<Environment> {
-    Environment::ALL.into_iter().filter(|&e| analysis.access.graph.node_weights().any(|n| n.environment == e)).collect()
+    Environment::ALL.into_iter().filter(|&e| analysis.scene.nodes.iter().any(|n| n.lane == e)).collect()
 }
 
 /// How many findings of each severity, most serious first (severities with none left out).
@@ -168,19 +173,22 @@ mod tests {
         assert!(!filter.is_active(), "toggling twice restores");
 
         let only_eastus = Filter { region: Some("eastus".into()), ..Filter::default() };
+        let hidden = only_eastus.hidden(a);
         let shown: Vec<&str> =
-            a.access.graph.node_weights().filter(|n| only_eastus.admits(n)).map(|n| n.label.as_str()).collect();
+            a.scene.nodes.iter().enumerate().filter(|(i, _)| !hidden[*i]).map(|(_, n)| n.label.as_str()).collect();
         assert!(shown.contains(&"vm-report") && !shown.contains(&"app-orders-prod"), "{shown:?}");
         assert!(regions(a).contains(&String::new()), "some nodes have no region");
 
         let no_targets = Filter { hidden_columns: vec![Column::Targets], ..Filter::default() };
-        assert!(
-            a.access
-                .graph
-                .node_weights()
-                .filter(|n| no_targets.admits(n))
-                .all(|n| Column::of(n.kind) != Column::Targets)
-        );
+        let hidden = no_targets.hidden(a);
+        let g = &a.access.graph;
+        assert!(g.node_indices().all(|n| hidden[n.index()] == (Column::of(g[n].kind) == Column::Targets)));
+
+        // A person is filtered with the lane they are drawn in.
+        let no_dev = Filter { hidden_environments: vec![Environment::Dev], ..Filter::default() };
+        let alice = a.scene.nodes.iter().position(|n| n.label == "alice@contoso.com").expect("alice");
+        assert_eq!(a.lane(alice), Environment::Dev);
+        assert!(no_dev.hidden(a)[alice], "alice is drawn in dev, so hiding dev hides her");
     }
 
     #[test]
@@ -191,7 +199,7 @@ mod tests {
         assert_eq!(counts[0], (Severity::Critical, 3), "as `blastmap analyze` counts the sample");
         let filter = Filter { hidden_severities: vec![Severity::Critical], ..Filter::default() };
         assert!(a.findings.iter().filter(|f| filter.admits_finding(f)).all(|f| f.severity != Severity::Critical));
-        assert_eq!(environments(a)[..3], [Environment::Dev, Environment::Uat, Environment::Prod], "in lane order");
+        assert_eq!(environments(a), [Environment::Dev, Environment::Uat, Environment::Prod], "the lanes drawn");
     }
 
     #[test]

@@ -85,7 +85,7 @@ impl Palette {
 /// Opacity of what a selection dims.
 const DIMMED: f64 = 0.18;
 /// Opacity of cross-environment edges a selection dims: they stay in sight.
-const DIMMED_WARNING: f64 = 0.4;
+const DIMMED_WARNING: f64 = 0.3;
 
 /// `label`, cut with an ellipsis to fit `max_width` pixels in the context's current font.
 fn fit_label<'a>(c: &CanvasRenderingContext2d, label: &'a str, max_width: f64) -> std::borrow::Cow<'a, str> {

@@ -69,6 +69,9 @@ pub struct SceneNode {
     pub style: NodeStyle,
     /// Label.
     pub label: String,
+    /// The environment lane it is drawn in: its own, or its neighbours' when it has none (a
+    /// person shows in the lane of what they reach). What people see is what they filter by.
+    pub lane: Environment,
 }
 
 /// An edge between two nodes (indices into [`Scene::nodes`]).
@@ -122,7 +125,13 @@ impl Scene {
             .node_indices()
             .map(|n| {
                 let at = layout.nodes[n.index()];
-                SceneNode { x: at.x, y: at.y, style: NodeStyle::of(g[n].kind), label: g[n].label.clone() }
+                SceneNode {
+                    x: at.x,
+                    y: at.y,
+                    style: NodeStyle::of(g[n].kind),
+                    label: g[n].label.clone(),
+                    lane: at.lane,
+                }
             })
             .collect();
         let lane_of = |i: usize| layout.nodes[i].lane;
@@ -285,8 +294,8 @@ mod tests {
     fn scene() -> Scene {
         Scene {
             nodes: vec![
-                SceneNode { x: 100.0, y: 50.0, style: NodeStyle::Source, label: "a".into() },
-                SceneNode { x: 400.0, y: 50.0, style: NodeStyle::Identity, label: "b".into() },
+                SceneNode { x: 100.0, y: 50.0, style: NodeStyle::Source, label: "a".into(), lane: Environment::Dev },
+                SceneNode { x: 400.0, y: 50.0, style: NodeStyle::Identity, label: "b".into(), lane: Environment::Dev },
             ],
             width: 1000.0,
             height: 500.0,

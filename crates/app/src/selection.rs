@@ -223,7 +223,7 @@ pub fn exposure(analysis: &Analysis, node: usize, mode: Mode) -> Selected {
             Row {
                 id: blastmap_analysis::rules::subject_id(&analysis.inventory, access, exposer.node),
                 name: at.label.clone(),
-                environment: at.environment,
+                environment: analysis.lane(exposer.node.index()),
                 region: at.region.clone(),
                 access: exposer.access,
                 path: exposer.path,
@@ -250,6 +250,7 @@ pub fn finding(analysis: &Analysis, finding: &Finding) -> Highlight {
     let subjects: Vec<usize> = finding.subjects.iter().filter_map(|id| analysis.node_of_id(id)).collect();
     for &node in &subjects {
         highlight.light_node(node);
+        // In the finding's order: the first subject is what it is about, and the graph centres on it.
         if !highlight.marked.contains(&node) {
             highlight.marked.push(node);
         }
@@ -263,10 +264,14 @@ pub fn finding(analysis: &Analysis, finding: &Finding) -> Highlight {
             }
         }
     }
+    let mut is_subject = vec![false; access.graph.node_count()];
+    for &node in &subjects {
+        is_subject[node] = true;
+    }
     for edge in access.graph.edge_indices() {
         if let Some((from, to)) = access.graph.edge_endpoints(edge)
-            && subjects.contains(&from.index())
-            && subjects.contains(&to.index())
+            && is_subject[from.index()]
+            && is_subject[to.index()]
         {
             highlight.light_path(access, &[edge]);
         }

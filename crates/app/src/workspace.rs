@@ -9,7 +9,7 @@ use std::rc::Rc;
 use blastmap_analysis::permissions::Permissions;
 use blastmap_analysis::radius::Coverage;
 use blastmap_analysis::rules::{self, Context, Finding};
-use blastmap_analysis::{AccessGraph, Environments, NodeKey};
+use blastmap_analysis::{AccessGraph, Environment, Environments, NodeKey};
 use blastmap_ingest::{Diagnostic, FileReport, Severity, SourceFile, load, sample};
 use blastmap_layout::layout;
 use blastmap_model::Inventory;
@@ -87,6 +87,11 @@ impl PartialEq for Analysis {
 }
 
 impl Analysis {
+    /// The environment lane node `node` is drawn in (see [`crate::scene::SceneNode::lane`]).
+    pub fn lane(&self, node: usize) -> Environment {
+        self.scene.nodes.get(node).map_or(Environment::Unknown, |n| n.lane)
+    }
+
     /// The node a finding names by its lower-cased id: the resource, principal or pipeline
     /// with that id, else the system-assigned identity of the source with that id.
     pub fn node_of_id(&self, id: &str) -> Option<usize> {
@@ -180,7 +185,7 @@ fn analyse(files: &[OpenFile]) -> Analysis {
     let picture = layout(&access);
     let environments = Environments::new(&inventory);
     let permissions = Permissions::new(&inventory);
-    let coverage = Coverage::new(&inventory, &permissions, &access);
+    let coverage = Coverage::new(&inventory, &permissions);
     let findings = rules::run(&Context {
         inventory: &inventory,
         access: &access,

@@ -3,8 +3,9 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{DragEvent, File};
+use web_sys::{DragEvent, File, KeyboardEvent};
 use yew::prelude::*;
 
 use super::details::DetailsPanel;
@@ -139,11 +140,24 @@ pub fn App() -> Html {
         Callback::from(move |action: UiAction| dispatcher.dispatch(action))
     };
 
+    // "/" anywhere but in a text field goes to the search box, as on many sites.
+    let on_key = Callback::from(|event: KeyboardEvent| {
+        let typing = event
+            .target_dyn_into::<web_sys::Element>()
+            .is_some_and(|t| matches!(t.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        if event.key() == "/" && !typing {
+            let search = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("search"));
+            if let Some(search) = search.and_then(|s| s.dyn_into::<web_sys::HtmlElement>().ok()) {
+                event.prevent_default();
+                let _ = search.focus();
+            }
+        }
+    });
     let empty = analysis.graph_size.0 == 0;
     html! {
         <div class={classes!("app", dragging.then_some("dragging"))}
             ondragenter={on_drag_over.clone()} ondragover={on_drag_over}
-            ondragleave={on_drag_leave} ondrop={on_drop}>
+            ondragleave={on_drag_leave} ondrop={on_drop} onkeydown={on_key}>
             <Header summary={analysis.summary} file_count={workspace.files.len()} is_sample={workspace.is_sample}
                 analysis={Rc::clone(&analysis)} theme={theme.clone()}
                 on_files={on_files} on_sample={on_sample.clone()} />

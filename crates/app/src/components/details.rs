@@ -51,7 +51,7 @@ fn nothing_selected(props: &DetailsProps) -> Html {
     let top = props.analysis.findings.first().map(|finding| {
         let on_ui = props.on_ui.clone();
         let open = Callback::from(move |_: MouseEvent| {
-            on_ui.emit(UiAction::Select { focus: Focus::Finding(0), centre: false })
+            on_ui.emit(UiAction::Select { focus: Focus::Finding(0), centre: true })
         });
         html! {
             <>
@@ -108,7 +108,7 @@ fn node_details(props: &DetailsProps, node: usize) -> Html {
             <h2 class="panel-title">{ "Selected node" }</h2>
             <h3 class="details-name" id="details-name">{ &weight.label }</h3>
             <p class="details-kind">
-                { kind_name(weight.kind) }{ " · " }{ weight.environment.as_str() }
+                { kind_name(weight.kind) }{ " · " }{ analysis.lane(node).as_str() }
                 if let Some(region) = &weight.region { { " · " }{ region } }
             </p>
             <div class="switches">
@@ -128,6 +128,9 @@ fn node_details(props: &DetailsProps, node: usize) -> Html {
                 Direction::Radius => "What a compromise of this node reaches, with the strongest access and the path that explains it.",
                 Direction::Exposure => "Who reaches this node if compromised, with the strongest access and the path that explains it.",
             } }</p>
+            if reached == 0 && ui.direction == Direction::Radius && selected.not_applicable.is_none() {
+                <p class="muted hint" id="radius-empty-hint">{ "Nothing is reached from here. To see who reaches this node, switch to Exposure." }</p>
+            }
             if let Some(why) = selected.not_applicable {
                 <p class="muted" id="reach-summary">{ why }</p>
             } else {
@@ -190,6 +193,12 @@ fn facts(analysis: &Analysis, at: NodeIndex) -> Html {
     let resource = arm.and_then(|key| inventory.resource(key));
     let tags = resource.map(|r| &r.tags).or_else(|| arm.and_then(|key| inventory.scope(key)).map(|s| &s.tags));
     let kind = resource.map_or_else(|| kind_name(weight.kind).to_owned(), |r| r.resource_type.clone());
+    let lane = analysis.lane(at.index());
+    let environment = if lane == weight.environment {
+        lane.as_str().to_owned()
+    } else {
+        format!("{} (its own is {}; drawn with what it reaches)", lane.as_str(), weight.environment.as_str())
+    };
     let linked = |direction: petgraph::Direction, kinds: &[EdgeKind], granting: bool| -> Vec<String> {
         g.edges_directed(at, direction)
             .filter(|e| kinds.contains(&e.weight().kind) && e.weight().access.is_some() == granting)
@@ -223,7 +232,7 @@ fn facts(analysis: &Analysis, at: NodeIndex) -> Html {
             <dl class="facts" id="details-facts">
                 <dt>{ "Id" }</dt><dd><code class="id">{ subject_id(inventory, &analysis.access, at) }</code></dd>
                 <dt>{ "Type" }</dt><dd>{ kind }</dd>
-                <dt>{ "Environment" }</dt><dd>{ weight.environment.as_str() }</dd>
+                <dt>{ "Environment" }</dt><dd>{ environment }</dd>
                 <dt>{ "Region" }</dt><dd>{ weight.region.clone().unwrap_or_else(|| "none".to_owned()) }</dd>
                 if let Some(tags) = tags.filter(|t| !t.is_empty()) {
                     <dt>{ "Tags" }</dt>
@@ -263,7 +272,11 @@ fn finding_details(analysis: &Analysis, finding: &Finding, on_ui: &Callback<UiAc
                             </button></li>
                         }
                     }
-                    None => html! { <li><code class="id">{ id }</code></li> },
+                    // Not drawn (a resource under a scope the graph shows): its name, else its id.
+                    None => match analysis.inventory.keys.get(id).and_then(|k| analysis.inventory.resource(k)) {
+                        Some(resource) => html! { <li><span title={id.clone()}>{ &resource.name }</span></li> },
+                        None => html! { <li><code class="id">{ id }</code></li> },
+                    },
                 }) }
             </ul>
             <h4 class="section-title">{ "Evidence" }</h4>

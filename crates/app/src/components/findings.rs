@@ -79,7 +79,7 @@ pub fn FindingsPanel(props: &FindingsProps) -> Html {
             let finding = &findings[at];
             let on_ui = props.on_ui.clone();
             let open = Callback::from(move |_: MouseEvent| {
-                on_ui.emit(UiAction::Select { focus: Focus::Finding(at), centre: false })
+                on_ui.emit(UiAction::Select { focus: Focus::Finding(at), centre: true })
             });
             let current = props.focus == Some(Focus::Finding(at));
             html! {

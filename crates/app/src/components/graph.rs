@@ -74,15 +74,15 @@ pub fn GraphView(props: &GraphProps) -> Html {
             focused.set(None);
         });
     }
-    // Bring the selected node to the middle when asked.
+    // Bring the selection (the node, or a finding's first subject) to the middle when asked.
     {
         let (view, canvas) = (view.clone(), canvas.clone());
-        let (analysis, node) = (Rc::clone(&props.analysis), props.node);
+        let (analysis, first) = (Rc::clone(&props.analysis), props.selected.highlight.marked.first().copied());
         use_effect_with(props.centre_requests, move |&requests| {
             if requests == 0 {
                 return;
             }
-            let Some(at) = node.and_then(|n| analysis.scene.nodes.get(n)) else { return };
+            let Some(at) = first.and_then(|n| analysis.scene.nodes.get(n)) else { return };
             let (width, height) = canvas_size(&canvas);
             let current = (*view).unwrap_or_else(|| Viewport::fit(&analysis.scene, width, height));
             view.set(Some(current.centre_on(at.x, at.y, width, height)));

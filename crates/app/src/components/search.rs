@@ -88,7 +88,7 @@ pub fn Search(props: &SearchProps) -> Html {
     let option_id = |i: usize| format!("search-option-{i}");
     html! {
         <div class="search">
-            <input id="search" class="search-input" type="search" placeholder="Search name or id…" autocomplete="off"
+            <input id="search" class="search-input" type="search" placeholder="Search name or id (/)" autocomplete="off"
                 role="combobox" aria-label="Search nodes by name or id" aria-autocomplete="list"
                 aria-controls="search-results" aria-expanded={showing.to_string()}
                 aria-activedescendant={(showing && !hits.is_empty()).then(|| option_id(*active))}
@@ -110,7 +110,7 @@ pub fn Search(props: &SearchProps) -> Html {
                             <li id={option_id(i)} role="option" aria-selected={(i == *active).to_string()}
                                 class={classes!("search-option", (i == *active).then_some("active"))} onmousedown={pick}>
                                 <span class="name">{ &weight.label }</span>
-                                <span class="meta">{ format!("{} · {}", crate::text::kind_name(weight.kind), weight.environment.as_str()) }</span>
+                                <span class="meta">{ format!("{} · {}", crate::text::kind_name(weight.kind), props.analysis.lane(node).as_str()) }</span>
                             </li>
                         }
                     }) }

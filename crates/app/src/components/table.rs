@@ -43,8 +43,8 @@ pub fn TableView(props: &TableProps) -> Html {
         let mut order: Vec<usize> =
             g.node_indices().map(|n| n.index()).filter(|&i| !hidden.get(i).copied().unwrap_or(false)).collect();
         order.sort_by(|&a, &b| {
-            let (a, b) = (&g[NodeIndex::new(a)], &g[NodeIndex::new(b)]);
-            (a.environment, Column::of(a.kind), &a.label).cmp(&(b.environment, Column::of(b.kind), &b.label))
+            let key = |n: usize| (analysis.lane(n), Column::of(g[NodeIndex::new(n)].kind), &g[NodeIndex::new(n)].label);
+            key(a).cmp(&key(b))
         });
         order
     });
@@ -73,7 +73,7 @@ pub fn TableView(props: &TableProps) -> Html {
                     { &weight.label }
                 </button></td>
                 <td>{ kind_name(weight.kind) }</td>
-                <td>{ weight.environment.as_str() }</td>
+                <td>{ analysis.lane(node).as_str() }</td>
                 <td>{ weight.region.clone().unwrap_or_default() }</td>
                 <td class="id" title={id.clone()}>{ id }</td>
             </tr>
