@@ -15,6 +15,8 @@ pub type Way = &'static [(Plane, &'static str)];
 pub struct CodeExecution {
     /// The resource type, as ARM spells it.
     pub resource_type: &'static str,
+    /// What people call resources of this type, in the plural.
+    pub noun: &'static str,
     /// Any one of these suffices.
     pub ways: &'static [Way],
 }
@@ -25,6 +27,7 @@ use Plane::{Control as C, Data as D};
 pub const CODE_EXECUTION: &[CodeExecution] = &[
     CodeExecution {
         resource_type: "Microsoft.Compute/virtualMachines",
+        noun: "virtual machines",
         ways: &[
             &[(C, "Microsoft.Compute/virtualMachines/runCommand/action")],
             &[(C, "Microsoft.Compute/virtualMachines/runCommands/write")],
@@ -36,6 +39,7 @@ pub const CODE_EXECUTION: &[CodeExecution] = &[
     },
     CodeExecution {
         resource_type: "Microsoft.Compute/virtualMachineScaleSets",
+        noun: "scale sets",
         ways: &[
             &[(C, "Microsoft.Compute/virtualMachineScaleSets/write")],
             &[(C, "Microsoft.Compute/virtualMachineScaleSets/extensions/write")],
@@ -45,6 +49,7 @@ pub const CODE_EXECUTION: &[CodeExecution] = &[
     },
     CodeExecution {
         resource_type: "Microsoft.Web/sites",
+        noun: "web and function apps",
         ways: &[
             &[(C, "Microsoft.Web/sites/write")],
             &[(C, "Microsoft.Web/sites/config/write")],
@@ -57,6 +62,7 @@ pub const CODE_EXECUTION: &[CodeExecution] = &[
     },
     CodeExecution {
         resource_type: "Microsoft.Web/sites/slots",
+        noun: "deployment slots",
         ways: &[
             &[(C, "Microsoft.Web/sites/slots/write")],
             &[(C, "Microsoft.Web/sites/slots/config/write")],
@@ -66,6 +72,7 @@ pub const CODE_EXECUTION: &[CodeExecution] = &[
     },
     CodeExecution {
         resource_type: "Microsoft.Automation/automationAccounts",
+        noun: "automation accounts",
         ways: &[
             &[(C, "Microsoft.Automation/automationAccounts/runbooks/write")],
             &[(C, "Microsoft.Automation/automationAccounts/runbooks/draft/write")],
@@ -73,9 +80,14 @@ pub const CODE_EXECUTION: &[CodeExecution] = &[
             &[(C, "Microsoft.Automation/automationAccounts/write")],
         ],
     },
-    CodeExecution { resource_type: "Microsoft.Logic/workflows", ways: &[&[(C, "Microsoft.Logic/workflows/write")]] },
+    CodeExecution {
+        resource_type: "Microsoft.Logic/workflows",
+        noun: "logic apps",
+        ways: &[&[(C, "Microsoft.Logic/workflows/write")]],
+    },
     CodeExecution {
         resource_type: "Microsoft.ContainerService/managedClusters",
+        noun: "AKS clusters",
         ways: &[
             &[(C, "Microsoft.ContainerService/managedClusters/runCommand/action")],
             &[(C, "Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action")],
@@ -87,11 +99,17 @@ pub const CODE_EXECUTION: &[CodeExecution] = &[
     },
     CodeExecution {
         resource_type: "Microsoft.App/containerApps",
+        noun: "container apps",
         ways: &[&[(C, "Microsoft.App/containerApps/write")]],
     },
-    CodeExecution { resource_type: "Microsoft.App/jobs", ways: &[&[(C, "Microsoft.App/jobs/write")]] },
+    CodeExecution {
+        resource_type: "Microsoft.App/jobs",
+        noun: "container app jobs",
+        ways: &[&[(C, "Microsoft.App/jobs/write")]],
+    },
     CodeExecution {
         resource_type: "Microsoft.ContainerInstance/containerGroups",
+        noun: "container groups",
         ways: &[
             &[(C, "Microsoft.ContainerInstance/containerGroups/write")],
             &[(C, "Microsoft.ContainerInstance/containerGroups/containers/exec/action")],
@@ -99,6 +117,7 @@ pub const CODE_EXECUTION: &[CodeExecution] = &[
     },
     CodeExecution {
         resource_type: "Microsoft.DataFactory/factories",
+        noun: "data factories",
         ways: &[&[
             (C, "Microsoft.DataFactory/factories/pipelines/write"),
             (C, "Microsoft.DataFactory/factories/pipelines/createRun/action"),
@@ -106,6 +125,7 @@ pub const CODE_EXECUTION: &[CodeExecution] = &[
     },
     CodeExecution {
         resource_type: "Microsoft.Synapse/workspaces",
+        noun: "Synapse workspaces",
         ways: &[&[
             (C, "Microsoft.Synapse/workspaces/pipelines/write"),
             (C, "Microsoft.Synapse/workspaces/pipelines/createRun/action"),
@@ -113,6 +133,7 @@ pub const CODE_EXECUTION: &[CodeExecution] = &[
     },
     CodeExecution {
         resource_type: "Microsoft.HybridCompute/machines",
+        noun: "Arc machines",
         ways: &[
             &[(C, "Microsoft.HybridCompute/machines/runCommands/write")],
             &[(C, "Microsoft.HybridCompute/machines/extensions/write")],
@@ -120,6 +141,7 @@ pub const CODE_EXECUTION: &[CodeExecution] = &[
     },
     CodeExecution {
         resource_type: "Microsoft.Resources/deploymentScripts",
+        noun: "deployment scripts",
         ways: &[&[(C, "Microsoft.Resources/deploymentScripts/write")]],
     },
 ];

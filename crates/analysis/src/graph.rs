@@ -7,10 +7,11 @@
 use rustc_hash::FxHashMap as Map;
 
 use blastmap_model::{AttachedIdentity, Inventory, Key, Membership, PrincipalKind, RoleAssignment, arm, builtin_role};
-use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
 
 use crate::environment::{Environment, Environments};
-use crate::execution::{code_execution, write_action};
+use crate::execution::{CODE_EXECUTION, write_action};
 use crate::permissions::{Access, Permissions, Plane, role_permissions};
 
 const ROLE_ASSIGNMENTS_WRITE: &str = "Microsoft.Authorization/roleAssignments/write";
@@ -106,8 +107,62 @@ pub struct Edge {
     /// Why, in words: "app-orders-dev can use id-orders".
     pub reason: String,
     /// For edges that grant permissions on their target and everything under it (a role, a
-    /// self-grant, running code), how much.
+    /// self-grant), how much.
     pub access: Option<Access>,
+    /// For edges that hand over what lies under their target scope (running code, attaching or
+    /// federating an identity, granting oneself a role), which of it: see [`AccessGraph::taken`].
+    pub takes: Takes,
+}
+
+/// What an edge hands over under its target scope, or what a node counts as when handed over:
+/// user-assigned identities, sources of any type, or sources of the types that run code (one
+/// per row of the execution table). One edge per holder and scope stands for what would be
+/// an edge per resource: a Contributor on a subscription controls every source in it.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Takes(u32);
+
+impl Takes {
+    /// Nothing.
+    pub const NOTHING: Takes = Takes(0);
+    /// User-assigned identities.
+    pub const IDENTITIES: Takes = Takes(1);
+    /// Sources of any type (a self-grant makes the holder owner of all of them).
+    pub const SOURCES: Takes = Takes(2);
+
+    /// Sources of the type of row `row` of [`crate::execution::CODE_EXECUTION`].
+    pub fn code_on(row: usize) -> Takes {
+        Takes(4 << row)
+    }
+
+    /// Both.
+    pub fn with(self, other: Takes) -> Takes {
+        Takes(self.0 | other.0)
+    }
+
+    /// What the two share.
+    pub fn and(self, other: Takes) -> Takes {
+        Takes(self.0 & other.0)
+    }
+
+    /// This without `other`.
+    pub fn without(self, other: Takes) -> Takes {
+        Takes(self.0 & !other.0)
+    }
+
+    /// Whether the two share anything.
+    pub fn meets(self, other: Takes) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// Whether it hands over nothing.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The execution-table rows it names.
+    pub fn rows(self) -> impl Iterator<Item = usize> {
+        (0..CODE_EXECUTION.len()).filter(move |&row| self.meets(Takes::code_on(row)))
+    }
 }
 
 /// The access graph of an inventory.
@@ -117,6 +172,10 @@ pub struct AccessGraph {
     pub graph: DiGraph<Node, Edge>,
     index: Map<NodeKey, NodeIndex>,
     by_principal_id: Map<Key, NodeIndex>,
+    /// For every scope, the sources and user-assigned identities of the inventory at or under it.
+    under: Map<Key, Vec<NodeIndex>>,
+    /// What each source and user-assigned identity counts as when handed over.
+    counts_as: Map<NodeIndex, Takes>,
 }
 
 impl AccessGraph {
@@ -129,16 +188,50 @@ impl AccessGraph {
             environments: &environments,
             permissions: &permissions,
             graph: AccessGraph::default(),
+            compute_under: Map::default(),
         };
         builder.identities();
         builder.attachments();
+        builder.takeable();
         builder.role_assignments();
         builder.memberships();
-        builder.code_execution();
-        builder.self_grants();
-        builder.identity_takeover();
+        builder.takeovers();
         builder.federations();
         builder.graph
+    }
+
+    /// What `edge` hands over: the sources and identities under its target scope that it takes.
+    pub fn taken(&self, edge: EdgeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
+        let takes = self.graph.edge_weight(edge).map_or(Takes::NOTHING, |e| e.takes);
+        let scope = self.graph.edge_endpoints(edge).map(|(_, to)| self.graph[to].key);
+        let under = match (takes.is_empty(), scope) {
+            (false, Some(NodeKey::Arm(scope))) => self.under_scope(scope),
+            _ => &[],
+        };
+        under.iter().copied().filter(move |&node| self.counts_as(node).meets(takes))
+    }
+
+    /// The take edges that hand over `node`: those into the scopes above it (`above`, as
+    /// [`Permissions::scopes_above`] gives them) that take what it counts as.
+    pub fn takers<'s>(&'s self, node: NodeIndex, above: &'s [Key]) -> impl Iterator<Item = EdgeIndex> + 's {
+        let counts_as = self.counts_as(node);
+        above
+            .iter()
+            .filter(move |_| !counts_as.is_empty())
+            .filter_map(|&scope| self.node(NodeKey::Arm(scope)))
+            .flat_map(|scope| self.graph.edges_directed(scope, petgraph::Direction::Incoming))
+            .filter(move |edge| edge.weight().takes.meets(counts_as))
+            .map(|edge| edge.id())
+    }
+
+    /// The sources and user-assigned identities at or under `scope`.
+    pub fn under_scope(&self, scope: Key) -> &[NodeIndex] {
+        self.under.get(&scope).map_or(&[], Vec::as_slice)
+    }
+
+    /// What a node counts as when handed over (nothing for nodes that are not taken).
+    pub fn counts_as(&self, node: NodeIndex) -> Takes {
+        self.counts_as.get(&node).copied().unwrap_or_default()
     }
 
     /// The node with this key.
@@ -158,6 +251,8 @@ struct Builder<'a> {
     environments: &'a Environments,
     permissions: &'a Permissions<'a>,
     graph: AccessGraph,
+    /// For every scope, the types of compute (rows of the execution table) at or under it.
+    compute_under: Map<Key, Takes>,
 }
 
 /// The name of an assignment's role for people: the GUID decides (the inventory's definition,
@@ -233,7 +328,8 @@ impl<'a> Builder<'a> {
                 }
             };
             let reason = format!("{} can use {}", self.graph.graph[source].label, self.graph.graph[identity].label);
-            self.graph.graph.update_edge(source, identity, Edge { kind: EdgeKind::CanUse, reason, access: None });
+            let edge = Edge { kind: EdgeKind::CanUse, reason, access: None, takes: Takes::NOTHING };
+            self.graph.graph.update_edge(source, identity, edge);
         }
     }
 
@@ -261,12 +357,9 @@ impl<'a> Builder<'a> {
         at
     }
 
-    fn edge(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind, reason: String) {
-        let access = match kind {
-            EdgeKind::GrantsSelf | EdgeKind::Controls => Some(Access::ControlWrite),
-            _ => None,
-        };
-        self.graph.graph.add_edge(from, to, Edge { kind, reason, access });
+    fn edge(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind, reason: String, takes: Takes) {
+        let access = (kind == EdgeKind::GrantsSelf).then_some(Access::ControlWrite);
+        self.graph.graph.add_edge(from, to, Edge { kind, reason, access, takes });
     }
 
     fn label(&self, at: NodeIndex) -> &str {
@@ -284,68 +377,11 @@ impl<'a> Builder<'a> {
                 let Some(&group) = self.graph.by_principal_id.get(&membership.group) else { return true };
                 let member = self.principal_node(membership.member, None);
                 let reason = format!("{} is a member of {}", self.label(member), self.label(group));
-                self.edge(member, group, EdgeKind::HasRole, reason);
+                self.edge(member, group, EdgeKind::HasRole, reason, Takes::NOTHING);
                 false
             });
             if pending.len() == before {
                 break;
-            }
-        }
-    }
-
-    /// The assignments that apply at `target`, grouped by the principal holding them.
-    fn held_above(&self, target: &str) -> Vec<(Key, Vec<&'a RoleAssignment>)> {
-        let mut above = self.permissions.assignments_above(target);
-        above.sort_by_key(|a| (a.principal, a.id));
-        let mut grouped: Vec<(Key, Vec<&RoleAssignment>)> = Vec::new();
-        for assignment in above {
-            match grouped.last_mut() {
-                Some((holder, held)) if *holder == assignment.principal => held.push(assignment),
-                _ => grouped.push((assignment.principal, vec![assignment])),
-            }
-        }
-        grouped
-    }
-
-    /// The first of `held` whose role grants `action`.
-    fn granting(&self, held: &[&'a RoleAssignment], action: &str, plane: Plane) -> Option<&'a RoleAssignment> {
-        held.iter().copied().find(|a| self.permissions.role_grants(a.role_definition, action, plane))
-    }
-
-    /// Controls: who can run code on each source, and so holds its identities (seed 002).
-    fn code_execution(&mut self) {
-        for source in self.inventory.sources() {
-            let text = self.inventory.text(source).to_owned();
-            let resource_type = self
-                .inventory
-                .resource(source)
-                .map(|r| r.resource_type.clone())
-                .or_else(|| arm::resource_type(&text))
-                .unwrap_or_default();
-            let Some(row) = code_execution(&resource_type) else { continue };
-            let Some(&source_node) = self.graph.index.get(&NodeKey::Arm(source)) else { continue };
-            for (holder, held) in self.held_above(&text) {
-                let way = row.ways.iter().find_map(|way| {
-                    way.iter()
-                        .map(|(plane, action)| self.granting(&held, action, *plane).map(|a| (a, *action)))
-                        .collect::<Option<Vec<_>>>()
-                });
-                let Some(way) = way else { continue };
-                let holder_node = self.principal_node(holder, None);
-                let why: Vec<String> = way
-                    .iter()
-                    .map(|(assignment, action)| {
-                        let scope = self.scope_name(assignment.scope);
-                        format!("{} on {scope} grants {action}", role_name(self.inventory, assignment))
-                    })
-                    .collect();
-                let reason = format!(
-                    "{} can run code on {} ({})",
-                    self.label(holder_node),
-                    self.label(source_node),
-                    why.join("; ")
-                );
-                self.edge(holder_node, source_node, EdgeKind::Controls, reason);
             }
         }
     }
@@ -357,92 +393,191 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// GrantsSelf: whoever may write role assignments at a scope can give itself any role there.
-    fn self_grants(&mut self) {
-        let mut found = Vec::new();
-        for (holder, held) in self.permissions.holders() {
-            for assignment in held {
-                let Some(permissions) = role_permissions(self.inventory, assignment.role_definition) else { continue };
-                if crate::permissions::grants(permissions, ROLE_ASSIGNMENTS_WRITE, Plane::Control) {
-                    found.push((holder, *assignment));
+    /// Indexes what can be handed over: every source and user-assigned identity of the
+    /// inventory, what it counts as, and the scopes it lies under.
+    fn takeable(&mut self) {
+        let inventory = self.inventory;
+        for resource in inventory.resources() {
+            let row = CODE_EXECUTION.iter().position(|r| r.resource_type.eq_ignore_ascii_case(&resource.resource_type));
+            if let Some(row) = row {
+                // Compute, with or without an identity, is where an identity can be attached.
+                for scope in self.permissions.scopes_above(inventory.text(resource.id)) {
+                    let compute = self.compute_under.entry(scope).or_default();
+                    *compute = compute.with(Takes::code_on(row));
                 }
             }
-        }
-        found.sort_by_key(|(holder, a)| (*holder, a.id));
-        for (holder, assignment) in found {
-            let Some(&scope) = self.graph.index.get(&NodeKey::Arm(assignment.scope)) else { continue };
-            let holder_node = self.principal_node(holder, Some(assignment));
-            let reason = format!(
-                "{} can grant itself any role on {} ({} grants {ROLE_ASSIGNMENTS_WRITE})",
-                self.label(holder_node),
-                self.label(scope),
-                role_name(self.inventory, assignment)
-            );
-            self.edge(holder_node, scope, EdgeKind::GrantsSelf, reason);
-        }
-    }
-
-    /// CanAttach and TakesOver: who can make a user-assigned identity its own, by attaching it
-    /// to compute it can write (seed 004's FAQ: assign/action on the identity plus write on the
-    /// compute), or by adding a federated credential it controls.
-    fn identity_takeover(&mut self) {
-        // One compute resource per type (of the types code runs on) under each scope, with the
-        // action that writes it: whether a role may write "some compute" depends only on type.
-        let mut compute_under: Map<Key, Vec<(String, Key)>> = Map::default();
-        for resource in self.inventory.resources() {
-            let Some(row) = code_execution(&resource.resource_type) else { continue };
-            for scope in self.permissions.scopes_above(self.inventory.text(resource.id)) {
-                let types = compute_under.entry(scope).or_default();
-                if !types.iter().any(|(action, _)| action.starts_with(row.resource_type)) {
-                    types.push((write_action(row.resource_type), resource.id));
-                }
-            }
-        }
-        // Whether a holder may write some compute does not depend on the identity: ask once.
-        let mut writable: Map<Key, Option<Key>> = Map::default();
-        for identity in self.inventory.identities() {
-            let text = self.inventory.text(identity.id).to_owned();
-            let Some(&identity_node) = self.graph.index.get(&NodeKey::Arm(identity.id)) else { continue };
-            for (holder, held) in self.held_above(&text) {
-                let holder_node = self.principal_node(holder, None);
-                if holder_node == identity_node {
-                    continue;
-                }
-                if let Some(grant) = self.granting(&held, WRITE_FEDERATED_CREDENTIALS, Plane::Control) {
-                    let reason = format!(
-                        "{} can add a federated credential to {} and sign in as it ({} on {} grants {WRITE_FEDERATED_CREDENTIALS})",
-                        self.label(holder_node),
-                        self.label(identity_node),
-                        role_name(self.inventory, grant),
-                        self.scope_name(grant.scope)
-                    );
-                    self.edge(holder_node, identity_node, EdgeKind::TakesOver, reason);
-                }
-                let Some(assign) = self.granting(&held, ASSIGN_IDENTITY, Plane::Control) else { continue };
-                let compute =
-                    *writable.entry(holder).or_insert_with(|| self.compute_writable_by(holder, &compute_under));
-                let Some(compute) = compute else { continue };
-                let reason = format!(
-                    "{} can attach {} to {} and use it ({} on {} grants {ASSIGN_IDENTITY})",
-                    self.label(holder_node),
-                    self.label(identity_node),
-                    self.inventory.resource(compute).map_or("a compute resource", |r| r.name.as_str()),
-                    role_name(self.inventory, assign),
-                    self.scope_name(assign.scope)
-                );
-                self.edge(holder_node, identity_node, EdgeKind::CanAttach, reason);
+            let Some(&node) = self.graph.index.get(&NodeKey::Arm(resource.id)) else { continue };
+            let counts_as = match self.graph.graph[node].kind {
+                NodeKind::UserAssignedIdentity => Takes::IDENTITIES,
+                NodeKind::Source => row.map_or(Takes::SOURCES, |row| Takes::SOURCES.with(Takes::code_on(row))),
+                _ => continue,
+            };
+            self.graph.counts_as.insert(node, counts_as);
+            for scope in self.permissions.scopes_above(inventory.text(resource.id)) {
+                self.graph.under.entry(scope).or_default().push(node);
             }
         }
     }
 
-    /// Some compute resource `holder` may write (create or reconfigure), if any.
-    fn compute_writable_by(&self, holder: Key, compute_under: &Map<Key, Vec<(String, Key)>>) -> Option<Key> {
-        let held = self.permissions.held_by(holder);
-        held.iter().find_map(|assignment| {
-            compute_under.get(&assignment.scope).into_iter().flatten().find_map(|(write, compute)| {
-                self.permissions.role_grants(assignment.role_definition, write, Plane::Control).then_some(*compute)
+    /// What lies at or under `scope`, by what it counts as.
+    fn present_under(&self, scope: Key) -> Takes {
+        let under = self.graph.under_scope(scope);
+        under.iter().fold(Takes::NOTHING, |all, &node| all.with(self.graph.counts_as(node)))
+    }
+
+    /// The take edges: for each holder and each scope it holds roles on, what the roles held
+    /// there and above let it make its own under that scope (seeds 002 and 004):
+    /// `GrantsSelf` (role assignment write: everything), `Controls` (running code on the source
+    /// types of the execution table, every action of one way granted), `TakesOver` (adding a
+    /// federated credential to identities) and `CanAttach` (assigning identities, given write
+    /// on some compute anywhere). A scope gets an edge only for what no scope above it in the
+    /// same holder's roles already gives, and only for what lies under it.
+    fn takeovers(&mut self) {
+        let actions = Actions::new();
+        let mut of_role: Map<Key, u128> = Map::default();
+        let mut holders: Vec<(Key, &'a [&'a RoleAssignment])> = self.permissions.holders().collect();
+        holders.sort_unstable_by_key(|(holder, _)| *holder);
+        for (holder, held) in holders {
+            let bits: Vec<u128> = held
+                .iter()
+                .map(|a| {
+                    *of_role
+                        .entry(a.role_definition)
+                        .or_insert_with(|| actions.granted_by(self.permissions, a.role_definition))
+                })
+                .collect();
+            if bits.iter().all(|&b| b == 0) {
+                continue;
+            }
+            let mut scopes: Vec<Key> = held.iter().map(|a| a.scope).collect();
+            scopes.sort_unstable();
+            scopes.dedup();
+            // For each scope the holder holds a role on: what its roles there and above grant,
+            // and which of its other scopes lie above it; the highest scopes first.
+            let mut at: Vec<(Key, u128, Vec<Key>)> = scopes
+                .iter()
+                .map(|&scope| {
+                    let above = self.permissions.scopes_above(self.inventory.text(scope));
+                    let granted =
+                        held.iter().zip(&bits).filter(|(a, _)| above.contains(&a.scope)).fold(0, |all, (_, b)| all | b);
+                    let parents = scopes.iter().copied().filter(|s| *s != scope && above.contains(s)).collect();
+                    (scope, granted, parents)
+                })
+                .collect();
+            at.sort_by_key(|(scope, _, parents)| (parents.len(), *scope));
+            let writes_compute = at.iter().any(|&(scope, granted, _)| {
+                let compute = self.compute_under.get(&scope).copied().unwrap_or_default();
+                actions.compute_written(granted).meets(compute)
+            });
+            let mut given: Map<(Key, EdgeKind), Takes> = Map::default();
+            for (scope, granted, parents) in &at {
+                let abilities = [
+                    (
+                        EdgeKind::GrantsSelf,
+                        actions.may(*granted, ROLE_ASSIGNMENTS_WRITE).then_some(Takes::IDENTITIES.with(Takes::SOURCES)),
+                    ),
+                    (EdgeKind::Controls, Some(actions.code_runs(*granted))),
+                    (
+                        EdgeKind::TakesOver,
+                        actions.may(*granted, WRITE_FEDERATED_CREDENTIALS).then_some(Takes::IDENTITIES),
+                    ),
+                    (
+                        EdgeKind::CanAttach,
+                        (writes_compute && actions.may(*granted, ASSIGN_IDENTITY)).then_some(Takes::IDENTITIES),
+                    ),
+                ];
+                for (kind, takes) in abilities {
+                    let Some(takes) = takes.filter(|t| !t.is_empty()) else { continue };
+                    given.insert((*scope, kind), takes);
+                    let from_above = parents
+                        .iter()
+                        .filter_map(|p| given.get(&(*p, kind)))
+                        .fold(Takes::NOTHING, |all, t| all.with(*t));
+                    let new = takes.without(from_above);
+                    // A self-grant also grants (everything under its scope); the others only take,
+                    // so they name only what lies under the scope.
+                    let new = if kind == EdgeKind::GrantsSelf { new } else { new.and(self.present_under(*scope)) };
+                    if !new.is_empty() {
+                        self.take_edge(holder, held, &bits, *scope, kind, new, &actions);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds one take edge, with the roles that make it in its reason.
+    #[allow(clippy::too_many_arguments)]
+    fn take_edge(
+        &mut self,
+        holder: Key,
+        held: &[&'a RoleAssignment],
+        bits: &[u128],
+        scope: Key,
+        kind: EdgeKind,
+        takes: Takes,
+        actions: &Actions,
+    ) {
+        let above = self.permissions.scopes_above(self.inventory.text(scope));
+        let granted = held.iter().zip(bits).filter(|(a, _)| above.contains(&a.scope)).fold(0, |all, (_, b)| all | b);
+        let needed: Vec<&str> = match kind {
+            EdgeKind::GrantsSelf => vec![ROLE_ASSIGNMENTS_WRITE],
+            EdgeKind::TakesOver => vec![WRITE_FEDERATED_CREDENTIALS],
+            EdgeKind::CanAttach => vec![ASSIGN_IDENTITY],
+            _ => takes.rows().filter_map(|row| actions.way_granted(row, granted)).flatten().collect(),
+        };
+        // Each action by the first assignment (here or above) that grants it, grouped by
+        // assignment: "Owner on subscription 9e3b8c55 grants A, B".
+        let mut why: Vec<(&RoleAssignment, Vec<&str>)> = Vec::new();
+        for action in needed {
+            let Some(index) = actions.index(action) else { continue };
+            let grant = held.iter().zip(bits).find(|(a, b)| above.contains(&a.scope) && *b & (1 << index) != 0);
+            let Some((assignment, _)) = grant else { continue };
+            match why.iter_mut().find(|(a, _)| std::ptr::eq(*a, *assignment)) {
+                Some((_, granted)) => granted.push(action),
+                None => why.push((assignment, vec![action])),
+            }
+        }
+        let why: Vec<String> = why
+            .iter()
+            .map(|(a, granted)| {
+                format!(
+                    "{} on {} grants {}",
+                    role_name(self.inventory, a),
+                    self.scope_name(a.scope),
+                    granted.join(", ")
+                )
             })
-        })
+            .collect();
+        let holder_node = self.principal_node(holder, held.first().copied());
+        let scope_node = match self.graph.index.get(&NodeKey::Arm(scope)) {
+            Some(&at) => at,
+            None => self.arm_node(
+                scope,
+                NodeKind::Target(arm::level(self.inventory.text(scope)).unwrap_or(arm::ScopeLevel::Resource)),
+            ),
+        };
+        let target = self.label(scope_node).to_owned();
+        let only_itself = self.graph.under_scope(scope) == [scope_node];
+        let what = match kind {
+            EdgeKind::GrantsSelf => format!("can grant itself any role on {target}"),
+            EdgeKind::TakesOver if only_itself => {
+                format!("can add a federated credential to {target} and sign in as it")
+            }
+            EdgeKind::TakesOver => format!(
+                "can add a federated credential to the user-assigned identities under {target} and sign in as them"
+            ),
+            EdgeKind::CanAttach if only_itself => format!("can attach {target} to compute it may write and use it"),
+            EdgeKind::CanAttach => {
+                format!("can attach the user-assigned identities under {target} to compute it may write and use them")
+            }
+            _ if only_itself => format!("can run code on {target}"),
+            _ => {
+                let nouns: Vec<&str> = takes.rows().map(|row| CODE_EXECUTION[row].noun).collect();
+                format!("can run code on the {} under {target}", nouns.join(", "))
+            }
+        };
+        let reason = format!("{} {what} ({})", self.label(holder_node), why.join("; "));
+        self.edge(holder_node, scope_node, kind, reason, takes);
     }
 
     /// Federates: each federated credential trusts an external subject to sign in as its identity.
@@ -465,7 +600,7 @@ impl<'a> Builder<'a> {
                 self.label(identity_node),
                 credential.name
             );
-            self.edge(node, identity_node, EdgeKind::Federates, reason);
+            self.edge(node, identity_node, EdgeKind::Federates, reason, Takes::NOTHING);
         }
     }
 
@@ -482,8 +617,77 @@ impl<'a> Builder<'a> {
                 format!("{} holds {role} on {}", self.graph.graph[holder].label, self.graph.graph[target].label);
             // A role nobody can look up still counts as reach: access is access.
             let access = role_permissions(self.inventory, assignment.role_definition).map_or(Access::Read, Access::of);
-            self.graph.graph.add_edge(holder, target, Edge { kind: EdgeKind::HasRole, reason, access: Some(access) });
+            let edge = Edge { kind: EdgeKind::HasRole, reason, access: Some(access), takes: Takes::NOTHING };
+            self.graph.graph.add_edge(holder, target, edge);
         }
+    }
+}
+
+/// The actions that hand things over, numbered, so that what a role grants of them is a set
+/// of bits, decided once per role: tenants hold many assignments of few roles.
+struct Actions {
+    list: Vec<(Plane, String)>,
+}
+
+impl Actions {
+    fn new() -> Self {
+        let mut list: Vec<(Plane, String)> = [ROLE_ASSIGNMENTS_WRITE, ASSIGN_IDENTITY, WRITE_FEDERATED_CREDENTIALS]
+            .into_iter()
+            .map(|action| (Plane::Control, action.to_owned()))
+            .collect();
+        for row in CODE_EXECUTION {
+            list.push((Plane::Control, write_action(row.resource_type)));
+            for way in row.ways {
+                list.extend(way.iter().map(|&(plane, action)| (plane, action.to_owned())));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        list.retain(|entry| seen.insert(entry.clone()));
+        Actions { list }
+    }
+
+    fn index(&self, action: &str) -> Option<usize> {
+        self.list.iter().position(|(_, a)| a == action)
+    }
+
+    fn bit(&self, action: &str) -> u128 {
+        self.index(action).map_or(0, |at| 1 << at)
+    }
+
+    /// Which of the actions the role grants.
+    fn granted_by(&self, permissions: &Permissions<'_>, role: Key) -> u128 {
+        self.list
+            .iter()
+            .enumerate()
+            .filter(|(_, (plane, action))| permissions.role_grants(role, action, *plane))
+            .fold(0, |all, (at, _)| all | 1 << at)
+    }
+
+    fn may(&self, granted: u128, action: &str) -> bool {
+        granted & self.bit(action) != 0
+    }
+
+    /// The first way to run code on `row`'s type whose every action is granted.
+    fn way_granted(&self, row: usize, granted: u128) -> Option<Vec<&'static str>> {
+        CODE_EXECUTION[row].ways.iter().find_map(|way| {
+            way.iter().all(|(_, action)| self.may(granted, action)).then(|| way.iter().map(|&(_, a)| a).collect())
+        })
+    }
+
+    /// The source types code can be run on.
+    fn code_runs(&self, granted: u128) -> Takes {
+        (0..CODE_EXECUTION.len())
+            .filter(|&row| self.way_granted(row, granted).is_some())
+            .fold(Takes::NOTHING, |all, row| all.with(Takes::code_on(row)))
+    }
+
+    /// The source types that can be written (created or reconfigured, so given an identity).
+    fn compute_written(&self, granted: u128) -> Takes {
+        CODE_EXECUTION
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| self.may(granted, &write_action(row.resource_type)))
+            .fold(Takes::NOTHING, |all, (row, _)| all.with(Takes::code_on(row)))
     }
 }
 

@@ -20,10 +20,10 @@ use std::collections::hash_map::Entry;
 use rustc_hash::FxHashMap as HashMap;
 
 use blastmap_model::{Inventory, Key};
-use petgraph::graph::{EdgeIndex, NodeIndex};
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use crate::graph::{AccessGraph, EdgeKind, NodeKey, NodeKind};
+use crate::graph::{AccessGraph, EdgeKind, NodeKey, Takes};
 use crate::permissions::{Access, Permissions};
 
 /// A resource reached, how strongly, and why.
@@ -55,13 +55,11 @@ pub enum Mode {
 pub struct Coverage {
     under: HashMap<Key, Vec<Key>>,
     runs: HashMap<Key, Vec<(u32, u32)>>,
-    takeable: HashMap<Key, Vec<NodeIndex>>,
 }
 
 impl Coverage {
-    /// Indexes which resources every scope covers (management groups included), and which
-    /// sources and user-assigned identities of the graph lie under it.
-    pub fn new(inventory: &Inventory, permissions: &Permissions<'_>, access: &AccessGraph) -> Self {
+    /// Indexes which resources every scope covers (management groups included).
+    pub fn new(inventory: &Inventory, permissions: &Permissions<'_>) -> Self {
         let mut order: Vec<Key> = inventory.resources().iter().map(|r| r.id).collect();
         order.sort_by(|&a, &b| inventory.text(a).cmp(inventory.text(b)));
         let position: HashMap<Key, u32> =
@@ -87,18 +85,7 @@ impl Coverage {
                 (scope, runs)
             })
             .collect();
-        let takeable = under
-            .iter()
-            .map(|(&scope, resources)| {
-                let nodes = resources
-                    .iter()
-                    .filter_map(|&r| access.node(NodeKey::Arm(r)))
-                    .filter(|&n| matches!(access.graph[n].kind, NodeKind::Source | NodeKind::UserAssignedIdentity))
-                    .collect();
-                (scope, nodes)
-            })
-            .collect();
-        Coverage { under, runs, takeable }
+        Coverage { under, runs }
     }
 
     /// The resources under (or at) `scope`.
@@ -108,10 +95,6 @@ impl Coverage {
 
     fn runs(&self, scope: Key) -> &[(u32, u32)] {
         self.runs.get(&scope).map_or(&[], Vec::as_slice)
-    }
-
-    fn takeable(&self, scope: Key) -> &[NodeIndex] {
-        self.takeable.get(&scope).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -140,7 +123,7 @@ type Parents = HashMap<NodeIndex, (Option<EdgeIndex>, usize)>;
 /// cover, without visiting the resources.
 pub fn reach(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode: Mode) -> usize {
     let mut scopes: Vec<Key> = Vec::new();
-    walk(access, coverage, start, mode, |met| scopes.push(met.scope));
+    walk(access, start, mode, |met| scopes.push(met.scope));
     scopes.sort_unstable();
     scopes.dedup();
     let mut runs: Vec<(u32, u32)> = scopes.iter().flat_map(|&s| coverage.runs(s).iter().copied()).collect();
@@ -154,6 +137,135 @@ pub fn reach(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode: 
         }
     }
     count
+}
+
+/// How many resources a node reaches, in both radii.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Without pivots after the start's own identities.
+    pub direct: usize,
+    /// Through every pivot.
+    pub transitive: usize,
+}
+
+/// Sorts runs and merges those that overlap or touch.
+fn merged(mut runs: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    runs.sort_unstable();
+    let mut out: Vec<(u32, u32)> = Vec::with_capacity(runs.len());
+    for (lo, hi) in runs {
+        match out.last_mut() {
+            Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
+            _ => out.push((lo, hi)),
+        }
+    }
+    out.shrink_to_fit();
+    out
+}
+
+fn size(runs: &[(u32, u32)]) -> usize {
+    runs.iter().map(|&(lo, hi)| (hi - lo) as usize).sum()
+}
+
+/// The union of runs each node reaches along `moves` (plus its own), for every node: strongly
+/// connected components first (everyone in a cycle of pivots reaches the same), then each
+/// component once, from the sinks up, as its own runs and its successors' unions.
+fn unions(moves: &DiGraph<(), ()>, own: impl Fn(usize) -> Vec<(u32, u32)>) -> (Vec<usize>, Vec<Vec<(u32, u32)>>) {
+    let components = petgraph::algo::tarjan_scc(moves);
+    let mut component_of = vec![0usize; moves.node_count()];
+    for (at, component) in components.iter().enumerate() {
+        for &node in component {
+            component_of[node.index()] = at;
+        }
+    }
+    // Tarjan's order is reverse topological: every successor's union is ready.
+    let mut union: Vec<Vec<(u32, u32)>> = Vec::with_capacity(components.len());
+    let mut merged_in = vec![usize::MAX; components.len()];
+    for (at, component) in components.iter().enumerate() {
+        let mut runs = Vec::new();
+        for &node in component {
+            runs.extend(own(node.index()));
+            for next in moves.neighbors(node) {
+                let other = component_of[next.index()];
+                if other != at && merged_in[other] != at {
+                    merged_in[other] = at;
+                    runs.extend_from_slice(&union[other]);
+                }
+            }
+        }
+        union.push(merged(runs));
+    }
+    (component_of, union)
+}
+
+/// The reach of every node of the graph in both radii, computed together: the work is shared
+/// across starts (a scope's resources are counted as runs, a cycle of pivots once, and what a
+/// node reaches is reused by every node that reaches it), so it costs about one walk of the
+/// graph, not one per start. Indexed by node; equal to [`reach`] node by node.
+pub fn reach_all(access: &AccessGraph, coverage: &Coverage) -> Vec<Counts> {
+    let g = &access.graph;
+    let nodes = g.node_count();
+    let own: Vec<Vec<(u32, u32)>> = g
+        .node_indices()
+        .map(|node| {
+            let scopes = g.edges(node).filter_map(|edge| match (edge.weight().access, g[edge.target()].key) {
+                (Some(_), NodeKey::Arm(scope)) => Some(scope),
+                _ => None,
+            });
+            merged(scopes.flat_map(|scope| coverage.runs(scope).iter().copied()).collect())
+        })
+        .collect();
+    let own_runs = |node: usize| own.get(node).cloned().unwrap_or_default();
+
+    // Direct: a node holds its own grants and its groups' (membership moves always); a start
+    // also holds what its identities and federations hold with their groups.
+    let mut members: DiGraph<(), ()> = DiGraph::with_capacity(nodes, 0);
+    for _ in 0..nodes {
+        members.add_node(());
+    }
+    for edge in g.edge_references() {
+        if step(edge.weight()) == Step::Always {
+            members.add_edge(edge.source(), edge.target(), ());
+        }
+    }
+    let (group_component, group_union) = unions(&members, own_runs);
+    let held = |node: NodeIndex| &group_union[group_component[node.index()]];
+
+    // Transitive: every move; a take edge reaches what it takes under its scope through one
+    // shared node per scope and kind of take.
+    let mut moves = members;
+    let mut taken_through: HashMap<(NodeIndex, Takes), NodeIndex> = HashMap::default();
+    for edge in g.edge_references() {
+        let weight = edge.weight();
+        match step(weight) {
+            Step::FromStart => {
+                moves.add_edge(edge.source(), edge.target(), ());
+            }
+            Step::Take => {
+                let through = *taken_through.entry((edge.target(), weight.takes)).or_insert_with(|| {
+                    let through = moves.add_node(());
+                    for taken in access.taken(edge.id()) {
+                        moves.add_edge(through, taken, ());
+                    }
+                    through
+                });
+                moves.add_edge(edge.source(), through, ());
+            }
+            Step::Always | Step::Never => {}
+        }
+    }
+    let (component, union) = unions(&moves, own_runs);
+
+    g.node_indices()
+        .map(|node| {
+            let mut direct = held(node).clone();
+            for edge in g.edges(node) {
+                if step(edge.weight()) == Step::FromStart {
+                    direct.extend_from_slice(held(edge.target()));
+                }
+            }
+            Counts { direct: size(&merged(direct)), transitive: size(&union[component[node.index()]]) }
+        })
+        .collect()
 }
 
 /// What a search from one start found: each resource's strongest grant, and the shortest way
@@ -201,7 +313,7 @@ impl Exploration<'_> {
 /// Explores from `start`: what it reaches, keeping the way back.
 pub fn explore<'g>(access: &'g AccessGraph, coverage: &Coverage, start: NodeIndex, mode: Mode) -> Exploration<'g> {
     let mut best: HashMap<Key, Best> = HashMap::default();
-    let parent = walk(access, coverage, start, mode, |met| {
+    let parent = walk(access, start, mode, |met| {
         for &resource in coverage.under(met.scope) {
             let candidate = Best { access: met.access, depth: met.depth, tail: met.tail, grant: met.grant };
             match best.entry(resource) {
@@ -231,7 +343,7 @@ pub fn radius(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode:
     reached
 }
 
-/// When an edge moves the attacker to its target.
+/// How an edge moves the attacker.
 #[derive(Copy, Clone, PartialEq, Eq)]
 enum Step {
     /// Membership: a member acts as its groups.
@@ -239,31 +351,26 @@ enum Step {
     /// Using an identity or signing in through a federation: always from the start (that is
     /// what "direct" means), elsewhere only transitively.
     FromStart,
-    /// Running code, attaching an identity, adding a credential: transitively only.
-    Pivot,
-    /// A grant: reach, not a move. (`GrantsSelf` also takes what lies under its scope, which
-    /// is no edge; see `Coverage::takeable`.)
+    /// Running code, attaching or federating identities, granting oneself roles: transitively,
+    /// to every source or identity under the target scope that the edge takes
+    /// ([`AccessGraph::taken`]).
+    Take,
+    /// A role: reach, not a move.
     Never,
 }
 
 fn step(edge: &crate::graph::Edge) -> Step {
     match edge.kind {
         EdgeKind::HasRole if edge.access.is_none() => Step::Always,
-        EdgeKind::HasRole | EdgeKind::GrantsSelf => Step::Never,
+        EdgeKind::HasRole => Step::Never,
         EdgeKind::CanUse | EdgeKind::Federates => Step::FromStart,
-        EdgeKind::Controls | EdgeKind::CanAttach | EdgeKind::TakesOver => Step::Pivot,
+        EdgeKind::GrantsSelf | EdgeKind::Controls | EdgeKind::CanAttach | EdgeKind::TakesOver => Step::Take,
     }
 }
 
 /// Walks breadth-first from `start` (so the first way to a node is a shortest one), calling
 /// `on_grant` for every grant edge leaving a node reached.
-fn walk(
-    access: &AccessGraph,
-    coverage: &Coverage,
-    start: NodeIndex,
-    mode: Mode,
-    mut on_grant: impl FnMut(Met),
-) -> Parents {
+fn walk(access: &AccessGraph, start: NodeIndex, mode: Mode, mut on_grant: impl FnMut(Met)) -> Parents {
     let g = &access.graph;
     let mut parent: Parents = HashMap::from_iter([(start, (None, 0))]);
     let mut queue = VecDeque::from([start]);
@@ -276,29 +383,17 @@ fn walk(
             if let (Some(class), NodeKey::Arm(scope)) = (weight.access, target) {
                 on_grant(Met { scope, access: class, depth: depth + 1, tail: node, grant: edge.id() });
             }
-            let moves = match step(weight) {
-                Step::Always => true,
-                Step::FromStart => mode == Mode::Transitive || node == start,
-                Step::Pivot => mode == Mode::Transitive,
-                Step::Never => false,
-            };
             let mut visit = |next: NodeIndex| {
                 if let Entry::Vacant(slot) = parent.entry(next) {
                     slot.insert((Some(edge.id()), depth + 1));
                     queue.push_back(next);
                 }
             };
-            if moves {
-                visit(edge.target());
-            }
-            if weight.kind == EdgeKind::GrantsSelf
-                && mode == Mode::Transitive
-                && let NodeKey::Arm(scope) = target
-            {
-                // Owner of the scope at will: every source and identity under it.
-                for &taken in coverage.takeable(scope) {
-                    visit(taken);
-                }
+            match step(weight) {
+                Step::Always => visit(edge.target()),
+                Step::FromStart if mode == Mode::Transitive || node == start => visit(edge.target()),
+                Step::Take if mode == Mode::Transitive => access.taken(edge.id()).for_each(visit),
+                Step::FromStart | Step::Take | Step::Never => {}
             }
         }
     }
@@ -406,23 +501,18 @@ fn backwards(
         };
         for edge in g.edges_directed(node, petgraph::Direction::Incoming) {
             let phase = match (step(edge.weight()), mode) {
-                (Step::Always, _) | (Step::FromStart | Step::Pivot, Mode::Transitive) => Phase::Walking,
+                (Step::Always, _) | (Step::FromStart, Mode::Transitive) => Phase::Walking,
                 (Step::FromStart, Mode::Direct) => Phase::StartOnly,
-                (Step::Pivot | Step::Never, _) => continue,
+                (Step::Take | Step::Never, _) => continue,
             };
             arrive(edge.source(), edge.id(), phase);
         }
-        // Whoever may grant itself roles on a scope takes the sources and identities under it.
-        let takeable = matches!(g[node].kind, NodeKind::Source | NodeKind::UserAssignedIdentity);
-        if let (Mode::Transitive, true, NodeKey::Arm(id)) = (mode, takeable, g[node].key)
-            && inventory.resource(id).is_some()
-        {
-            for scope in permissions.scopes_above(inventory.text(id)) {
-                let Some(scope) = access.node(NodeKey::Arm(scope)) else { continue };
-                for edge in g.edges_directed(scope, petgraph::Direction::Incoming) {
-                    if edge.weight().kind == EdgeKind::GrantsSelf {
-                        arrive(edge.source(), edge.id(), Phase::Walking);
-                    }
+        // Whoever takes it: the take edges into the scopes above it.
+        if let (Mode::Transitive, false, NodeKey::Arm(id)) = (mode, access.counts_as(node).is_empty(), g[node].key) {
+            let above = permissions.scopes_above(inventory.text(id));
+            for edge in access.takers(node, &above) {
+                if let Some((taker, _)) = g.edge_endpoints(edge) {
+                    arrive(taker, edge, Phase::Walking);
                 }
             }
         }

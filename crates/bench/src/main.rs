@@ -1,8 +1,10 @@
 //! `blastmap-bench`: speed and memory figures, printed, never asserted.
 //!
 //! Timed tests flake on a busy machine; figures printed side by side with a floor measured in
-//! the same run do not. The floor for ingest is the bare `serde_json` parse of the same bytes
-//! into `IgnoredAny`: no importer can read JSON faster than reading it at all.
+//! the same run do not. The floor is the bare `serde_json` parse of the same bytes into
+//! `IgnoredAny`: no importer can read JSON faster than reading it at all. Ingest is measured
+//! against it (goal: 2×), and so are the two whole commands, `blastmap analyze` and
+//! `blastmap radius --all` (goal: 3×, ingest included), phase by phase.
 //!
 //! Usage: `blastmap-bench [RESOURCES] [SEED]` (run by `cargo xtask bench`, release build).
 
@@ -10,6 +12,10 @@
 
 use std::time::{Duration, Instant};
 
+use blastmap_analysis::permissions::Permissions;
+use blastmap_analysis::radius::{Coverage, reach_all};
+use blastmap_analysis::rules::{Context, run};
+use blastmap_analysis::{AccessGraph, Environments};
 use blastmap_ingest::{SourceFile, load};
 use peak_alloc::PeakAlloc;
 use serde::de::IgnoredAny;
@@ -93,4 +99,52 @@ fn main() {
         loaded.inventory.role_assignments().len(),
         diagnostics
     );
+    analysis(&loaded.inventory, floor, ingest);
+}
+
+/// Times the analysis phases after ingest, and prints each whole command against the floor.
+fn analysis(inventory: &blastmap_ingest::Inventory, floor: Duration, ingest: Duration) {
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let before = HEAP.current_usage();
+    HEAP.reset_peak_usage();
+    let (graph, access) = fastest(|| AccessGraph::build(inventory));
+    let (index, (permissions, environments)) = fastest(|| (Permissions::new(inventory), Environments::new(inventory)));
+    let (coverage_time, coverage) = fastest(|| Coverage::new(inventory, &permissions));
+    let (radii, counts) = fastest(|| reach_all(&access, &coverage));
+    let context = Context {
+        inventory,
+        access: &access,
+        environments: &environments,
+        permissions: &permissions,
+        coverage: &coverage,
+    };
+    let (rules, findings) = fastest(|| run(&context));
+    let peak = HEAP.peak_usage().saturating_sub(before);
+    println!(
+        "graph  {} nodes, {} edges; {} findings; {} starts reach something",
+        access.graph.node_count(),
+        access.graph.edge_count(),
+        findings.len(),
+        counts.iter().filter(|c| c.transitive > 0).count()
+    );
+    let mut kinds: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for edge in access.graph.edge_weights() {
+        *kinds.entry(edge.kind.as_str()).or_default() += 1;
+    }
+    let kinds: Vec<String> = kinds.iter().map(|(kind, n)| format!("{kind} {n}")).collect();
+    println!("edges  {}", kinds.join(", "));
+    println!("phase  access graph                {:>8.0} ms", ms(graph));
+    println!("phase  permissions, environments   {:>8.0} ms", ms(index));
+    println!("phase  coverage of scopes          {:>8.0} ms", ms(coverage_time));
+    println!("phase  radius of every node        {:>8.0} ms", ms(radii));
+    println!("phase  rules BM001–BM019           {:>8.0} ms", ms(rules));
+    println!("memory peak heap during analysis  {:>8.1} MB", mb(peak));
+    let shared = ingest + graph + index + coverage_time;
+    for (command, total) in [("analyze", shared + rules), ("radius --all", shared + radii)] {
+        println!(
+            "total  blastmap {command:<13}     {:>8.0} ms   {:.2}× the floor (goal ≤ 3×)",
+            ms(total),
+            total.as_secs_f64() / floor.as_secs_f64()
+        );
+    }
 }

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use blastmap_analysis::permissions::Permissions;
-use blastmap_analysis::radius::{Coverage, Exposer, Mode, Reached, exposure, radius, reach};
+use blastmap_analysis::radius::{Counts, Coverage, Exposer, Mode, Reached, exposure, radius, reach, reach_all};
 use blastmap_analysis::{AccessGraph, NodeKey, NodeKind};
 use blastmap_model::{AttachedIdentity, Inventory, Key};
 use petgraph::graph::{EdgeIndex, NodeIndex};
@@ -120,7 +120,7 @@ fn resolve(inventory: &Inventory, access: &AccessGraph, id: &str) -> Option<Node
 /// Computes and formats the radius; `Err` names an id that is not in the inputs.
 pub fn run(inventory: &Inventory, starts: Starts, list: bool, json: bool) -> Result<String, String> {
     let access = AccessGraph::build(inventory);
-    let coverage = Coverage::new(inventory, &Permissions::new(inventory), &access);
+    let coverage = Coverage::new(inventory, &Permissions::new(inventory));
     let names = Names::new(inventory, &access);
     let (nodes, list) = match starts {
         Starts::Ids(ids) => {
@@ -139,22 +139,25 @@ pub fn run(inventory: &Inventory, starts: Starts, list: bool, json: bool) -> Res
             (nodes, list)
         }
     };
+    // Counting every start is one shared pass; a few starts are cheaper one by one.
+    let all = (nodes.len() > 64).then(|| reach_all(&access, &coverage));
     let mut entries: Vec<(Entry, Vec<Reached>)> = nodes
         .into_iter()
         .map(|node| {
-            let direct = reach(&access, &coverage, node, Mode::Direct);
-            // Paths only when they will be printed: a tenant's worth of them does not fit.
-            let (transitive, reached) = if list {
-                let reached = radius(&access, &coverage, node, Mode::Transitive);
-                (reached.len(), reached)
-            } else {
-                (reach(&access, &coverage, node, Mode::Transitive), Vec::new())
+            let counts = match &all {
+                Some(all) => all[node.index()],
+                None => Counts {
+                    direct: reach(&access, &coverage, node, Mode::Direct),
+                    transitive: reach(&access, &coverage, node, Mode::Transitive),
+                },
             };
+            // Paths only when they will be printed: a tenant's worth of them does not fit.
+            let reached = if list { radius(&access, &coverage, node, Mode::Transitive) } else { Vec::new() };
             let entry = Entry {
                 from: names.node_id(node),
                 name: access.graph[node].label.clone(),
-                direct,
-                transitive,
+                direct: counts.direct,
+                transitive: counts.transitive,
                 reached: None,
             };
             (entry, reached)

@@ -34,33 +34,38 @@ const EVIDENCE_SHOWN: usize = 20;
 /// every source it controls.
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let g = &ctx.access.graph;
-    let mut controls: BTreeMap<NodeIndex, Vec<(NodeIndex, String)>> = BTreeMap::new();
+    // Per principal: the sources it runs code on, and the edges that say so.
+    let mut controls: BTreeMap<NodeIndex, (Vec<NodeIndex>, Vec<String>)> = BTreeMap::new();
     for edge in g.edge_references().filter(|e| e.weight().kind == EdgeKind::Controls) {
         if matches!(g[edge.source()].kind, NodeKind::Principal(_)) {
-            controls.entry(edge.source()).or_default().push((edge.target(), edge.weight().reason.clone()));
+            let (sources, reasons) = controls.entry(edge.source()).or_default();
+            sources.extend(ctx.access.taken(edge.id()));
+            reasons.push(edge.weight().reason.clone());
         }
     }
     // A source's radius is shared by everyone who controls it.
     let mut direct: HashMap<NodeIndex, Vec<Key>> = HashMap::default();
     let mut findings = Vec::new();
-    for (who, sources) in controls {
+    for (who, (mut sources, reasons)) in controls {
+        sources.sort_by(|a, b| g[*a].label.cmp(&g[*b].label).then(a.cmp(b)));
+        sources.dedup();
         let own: HashSet<Key> =
             explore(ctx.access, ctx.coverage, who, Mode::Direct).reached().map(|(k, _, _)| k).collect();
         let mut gained: HashSet<Key> = HashSet::default();
-        for (source, _) in &sources {
+        for source in &sources {
             let through = direct.entry(*source).or_insert_with(|| {
                 explore(ctx.access, ctx.coverage, *source, Mode::Direct).reached().map(|(k, _, _)| k).collect()
             });
             gained.extend(through.iter().filter(|k| !own.contains(k)));
         }
         let person = &g[who].label;
-        let hosts: Vec<&str> = sources.iter().map(|(s, _)| g[*s].label.as_str()).collect();
-        let mut evidence: Vec<String> = sources.iter().take(EVIDENCE_SHOWN).map(|(_, reason)| reason.clone()).collect();
-        if sources.len() > EVIDENCE_SHOWN {
-            evidence.push(format!("and {} more sources", sources.len() - EVIDENCE_SHOWN));
+        let hosts: Vec<&str> = sources.iter().map(|s| g[*s].label.as_str()).collect();
+        let mut evidence: Vec<String> = reasons.iter().take(EVIDENCE_SHOWN).cloned().collect();
+        if reasons.len() > EVIDENCE_SHOWN {
+            evidence.push(format!("and {} more", reasons.len() - EVIDENCE_SHOWN));
         }
         let mut subjects = vec![subject_id(ctx.inventory, ctx.access, who)];
-        subjects.extend(sources.iter().map(|(s, _)| subject_id(ctx.inventory, ctx.access, *s)));
+        subjects.extend(sources.iter().map(|s| subject_id(ctx.inventory, ctx.access, *s)));
         let what = if sources.len() == 1 { hosts[0].to_owned() } else { format!("{} sources", sources.len()) };
         findings.push(Finding {
             rule: ID,

@@ -13,10 +13,9 @@
 use std::collections::BTreeMap;
 
 use petgraph::graph::NodeIndex;
-use petgraph::visit::EdgeRef;
 
 use super::{Context, Finding, Severity, subject_id};
-use crate::graph::EdgeKind;
+use crate::graph::{EdgeKind, NodeKey, NodeKind};
 use crate::radius::{Mode, reach};
 
 /// Rule id.
@@ -27,34 +26,39 @@ pub const NAME: &str = "identity-assignable-by-others";
 /// Finds identities others can attach to themselves.
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let g = &ctx.access.graph;
-    let mut by_identity: BTreeMap<NodeIndex, Vec<(NodeIndex, String)>> = BTreeMap::new();
-    for edge in g.edge_references().filter(|e| e.weight().kind == EdgeKind::CanAttach) {
-        by_identity.entry(edge.target()).or_default().push((edge.source(), edge.weight().reason.clone()));
-    }
-    by_identity
-        .into_iter()
-        .map(|(identity, holders)| {
-            let name = &g[identity].label;
-            let who: Vec<&str> = holders.iter().map(|(h, _)| g[*h].label.as_str()).collect();
-            let mut subjects = vec![subject_id(ctx.inventory, ctx.access, identity)];
-            subjects.extend(holders.iter().map(|(h, _)| subject_id(ctx.inventory, ctx.access, *h)));
-            Finding {
-                rule: ID,
-                name: NAME,
-                severity: Severity::Medium,
-                title: format!("{name} can be attached by {} other principal(s)", holders.len()),
-                subjects,
-                message: format!(
-                    "{} can attach {name} to compute they control and use everything it holds.",
-                    who.join(", ")
-                ),
-                evidence: holders.into_iter().map(|(_, reason)| reason).collect(),
-                fix: format!(
-                    "Remove assign rights on {name} (Managed Identity Operator, Contributor or Owner over it) from principals \
-                     that do not deploy its workload."
-                ),
-                reach: reach(ctx.access, ctx.coverage, identity, Mode::Direct),
+    let mut findings = Vec::new();
+    for identity in g.node_indices().filter(|&n| g[n].kind == NodeKind::UserAssignedIdentity) {
+        let NodeKey::Arm(id) = g[identity].key else { continue };
+        let above = ctx.permissions.scopes_above(ctx.inventory.text(id));
+        // One line per holder: its first attach edge over the identity says why.
+        let mut holders: BTreeMap<NodeIndex, String> = BTreeMap::new();
+        for edge in ctx.access.takers(identity, &above) {
+            let (Some((holder, _)), Some(weight)) = (g.edge_endpoints(edge), g.edge_weight(edge)) else { continue };
+            if weight.kind == EdgeKind::CanAttach && holder != identity {
+                holders.entry(holder).or_insert_with(|| weight.reason.clone());
             }
-        })
-        .collect()
+        }
+        if holders.is_empty() {
+            continue;
+        }
+        let name = &g[identity].label;
+        let who: Vec<&str> = holders.keys().map(|&h| g[h].label.as_str()).collect();
+        let mut subjects = vec![subject_id(ctx.inventory, ctx.access, identity)];
+        subjects.extend(holders.keys().map(|&h| subject_id(ctx.inventory, ctx.access, h)));
+        findings.push(Finding {
+            rule: ID,
+            name: NAME,
+            severity: Severity::Medium,
+            title: format!("{name} can be attached by {} other principal(s)", holders.len()),
+            subjects,
+            message: format!("{} can attach {name} to compute they control and use everything it holds.", who.join(", ")),
+            evidence: holders.into_values().collect(),
+            fix: format!(
+                "Remove assign rights on {name} (Managed Identity Operator, Contributor or Owner over it) from principals \
+                 that do not deploy its workload."
+            ),
+            reach: reach(ctx.access, ctx.coverage, identity, Mode::Direct),
+        });
+    }
+    findings
 }

@@ -13,8 +13,6 @@
 
 use std::collections::BTreeMap;
 
-use petgraph::visit::EdgeRef;
-
 use super::{Context, Finding, Severity, subject_id};
 use crate::graph::{EdgeKind, NodeKey};
 use crate::permissions::Access;
@@ -39,11 +37,17 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             let node = ctx.access.node(NodeKey::Arm(identity))?;
             let name = &g[node].label;
             let privileged = g.edges(node).any(|e| e.weight().access == Some(Access::ControlWrite));
-            let takers: Vec<String> = g
-                .edges_directed(node, petgraph::Direction::Incoming)
-                .filter(|e| e.weight().kind == EdgeKind::TakesOver)
-                .map(|e| g[e.source()].label.clone())
+            let above = ctx.permissions.scopes_above(inventory.text(identity));
+            let mut takers: Vec<String> = ctx
+                .access
+                .takers(node, &above)
+                .filter(|&e| g[e].kind == EdgeKind::TakesOver)
+                .filter_map(|e| g.edge_endpoints(e))
+                .filter(|&(taker, _)| taker != node)
+                .map(|(taker, _)| g[taker].label.clone())
                 .collect();
+            takers.sort();
+            takers.dedup();
             let severity = if privileged || !takers.is_empty() { Severity::High } else { Severity::Medium };
             let mut why = Vec::new();
             if privileged {

@@ -37,10 +37,14 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         for edge in g.edges(from) {
             let reason = edge.weight().reason.clone();
             match edge.weight().kind {
-                EdgeKind::TakesOver | EdgeKind::CanAttach => hops.push((edge.target(), vec![reason])),
+                EdgeKind::TakesOver | EdgeKind::CanAttach => {
+                    hops.extend(ctx.access.taken(edge.id()).map(|to| (to, vec![reason.clone()])));
+                }
                 EdgeKind::Controls => {
-                    for next in g.edges(edge.target()).filter(|e| e.weight().kind == EdgeKind::CanUse) {
-                        hops.push((next.target(), vec![reason.clone(), next.weight().reason.clone()]));
+                    for source in ctx.access.taken(edge.id()) {
+                        for next in g.edges(source).filter(|e| e.weight().kind == EdgeKind::CanUse) {
+                            hops.push((next.target(), vec![reason.clone(), next.weight().reason.clone()]));
+                        }
                     }
                 }
                 _ => {}

@@ -207,7 +207,7 @@ pub fn analyze(inventory: &Inventory) -> Vec<Finding> {
     let access = AccessGraph::build(inventory);
     let environments = Environments::new(inventory);
     let permissions = Permissions::new(inventory);
-    let coverage = Coverage::new(inventory, &permissions, &access);
+    let coverage = Coverage::new(inventory, &permissions);
     run(&Context {
         inventory,
         access: &access,
