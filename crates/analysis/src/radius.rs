@@ -53,6 +53,7 @@ pub enum Mode {
 /// run; a management group one run per subscription. A reach count is then the size of a union
 /// of a few runs, however many resources they hold.
 pub struct Coverage {
+    order: Vec<Key>,
     under: HashMap<Key, Vec<Key>>,
     runs: HashMap<Key, Vec<(u32, u32)>>,
 }
@@ -85,7 +86,22 @@ impl Coverage {
                 (scope, runs)
             })
             .collect();
-        Coverage { under, runs }
+        Coverage { order, under, runs }
+    }
+
+    /// The resource numbered `at` (resources are numbered in id order).
+    pub fn resource(&self, at: u32) -> Option<Key> {
+        self.order.get(at as usize).copied()
+    }
+
+    /// How many resources are numbered.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// True when the inventory has no resources.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
     }
 
     /// The resources under (or at) `scope`.
@@ -139,15 +155,6 @@ pub fn reach(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode: 
     count
 }
 
-/// How many resources a node reaches, in both radii.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
-    /// Without pivots after the start's own identities.
-    pub direct: usize,
-    /// Through every pivot.
-    pub transitive: usize,
-}
-
 /// Sorts runs and merges those that overlap or touch.
 fn merged(mut runs: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
     runs.sort_unstable();
@@ -197,75 +204,109 @@ fn unions(moves: &DiGraph<(), ()>, own: impl Fn(usize) -> Vec<(u32, u32)>) -> (V
     (component_of, union)
 }
 
-/// The reach of every node of the graph in both radii, computed together: the work is shared
-/// across starts (a scope's resources are counted as runs, a cycle of pivots once, and what a
-/// node reaches is reused by every node that reaches it), so it costs about one walk of the
-/// graph, not one per start. Indexed by node; equal to [`reach`] node by node.
-pub fn reach_all(access: &AccessGraph, coverage: &Coverage) -> Vec<Counts> {
-    let g = &access.graph;
-    let nodes = g.node_count();
-    let own: Vec<Vec<(u32, u32)>> = g
-        .node_indices()
-        .map(|node| {
-            let scopes = g.edges(node).filter_map(|edge| match (edge.weight().access, g[edge.target()].key) {
-                (Some(_), NodeKey::Arm(scope)) => Some(scope),
-                _ => None,
-            });
-            merged(scopes.flat_map(|scope| coverage.runs(scope).iter().copied()).collect())
-        })
-        .collect();
-    let own_runs = |node: usize| own.get(node).cloned().unwrap_or_default();
+/// What every node reaches, in both radii, as runs of resource numbers ([`Coverage`]),
+/// computed together: the work is shared across starts (a scope's resources are counted as
+/// runs, a cycle of pivots once, and what a node reaches is reused by every node that reaches
+/// it), so it costs about one walk of the graph, not one per start. Equal to [`reach`] node by
+/// node.
+pub struct Reach {
+    /// Per node, the direct radius.
+    direct: Vec<Vec<(u32, u32)>>,
+    /// Per node, its component of the transitive move graph.
+    component: Vec<usize>,
+    /// Per component, the transitive radius of its nodes.
+    union: Vec<Vec<(u32, u32)>>,
+}
 
-    // Direct: a node holds its own grants and its groups' (membership moves always); a start
-    // also holds what its identities and federations hold with their groups.
-    let mut members: DiGraph<(), ()> = DiGraph::with_capacity(nodes, 0);
-    for _ in 0..nodes {
-        members.add_node(());
-    }
-    for edge in g.edge_references() {
-        if step(edge.weight()) == Step::Always {
-            members.add_edge(edge.source(), edge.target(), ());
-        }
-    }
-    let (group_component, group_union) = unions(&members, own_runs);
-    let held = |node: NodeIndex| &group_union[group_component[node.index()]];
-
-    // Transitive: every move; a take edge reaches what it takes under its scope through one
-    // shared node per scope and kind of take.
-    let mut moves = members;
-    let mut taken_through: HashMap<(NodeIndex, Takes), NodeIndex> = HashMap::default();
-    for edge in g.edge_references() {
-        let weight = edge.weight();
-        match step(weight) {
-            Step::FromStart => {
-                moves.add_edge(edge.source(), edge.target(), ());
-            }
-            Step::Take => {
-                let through = *taken_through.entry((edge.target(), weight.takes)).or_insert_with(|| {
-                    let through = moves.add_node(());
-                    for taken in access.taken(edge.id()) {
-                        moves.add_edge(through, taken, ());
-                    }
-                    through
+impl Reach {
+    /// Computes the radii of every node.
+    pub fn new(access: &AccessGraph, coverage: &Coverage) -> Self {
+        let g = &access.graph;
+        let nodes = g.node_count();
+        let own: Vec<Vec<(u32, u32)>> = g
+            .node_indices()
+            .map(|node| {
+                let scopes = g.edges(node).filter_map(|edge| match (edge.weight().access, g[edge.target()].key) {
+                    (Some(_), NodeKey::Arm(scope)) => Some(scope),
+                    _ => None,
                 });
-                moves.add_edge(edge.source(), through, ());
-            }
-            Step::Always | Step::Never => {}
-        }
-    }
-    let (component, union) = unions(&moves, own_runs);
+                merged(scopes.flat_map(|scope| coverage.runs(scope).iter().copied()).collect())
+            })
+            .collect();
+        let own_runs = |node: usize| own.get(node).cloned().unwrap_or_default();
 
-    g.node_indices()
-        .map(|node| {
-            let mut direct = held(node).clone();
-            for edge in g.edges(node) {
-                if step(edge.weight()) == Step::FromStart {
-                    direct.extend_from_slice(held(edge.target()));
-                }
+        // Direct: a node holds its own grants and its groups' (membership moves always); a start
+        // also holds what its identities and federations hold with their groups.
+        let mut members: DiGraph<(), ()> = DiGraph::with_capacity(nodes, 0);
+        for _ in 0..nodes {
+            members.add_node(());
+        }
+        for edge in g.edge_references() {
+            if step(edge.weight()) == Step::Always {
+                members.add_edge(edge.source(), edge.target(), ());
             }
-            Counts { direct: size(&merged(direct)), transitive: size(&union[component[node.index()]]) }
-        })
-        .collect()
+        }
+        let (group_component, group_union) = unions(&members, own_runs);
+        let held = |node: NodeIndex| &group_union[group_component[node.index()]];
+        let direct = g
+            .node_indices()
+            .map(|node| {
+                let mut direct = held(node).clone();
+                for edge in g.edges(node) {
+                    if step(edge.weight()) == Step::FromStart {
+                        direct.extend_from_slice(held(edge.target()));
+                    }
+                }
+                merged(direct)
+            })
+            .collect();
+
+        // Transitive: every move; a take edge reaches what it takes under its scope through one
+        // shared node per scope and kind of take.
+        let mut moves = members;
+        let mut taken_through: HashMap<(NodeIndex, Takes), NodeIndex> = HashMap::default();
+        for edge in g.edge_references() {
+            let weight = edge.weight();
+            match step(weight) {
+                Step::FromStart => {
+                    moves.add_edge(edge.source(), edge.target(), ());
+                }
+                Step::Take => {
+                    let through = *taken_through.entry((edge.target(), weight.takes)).or_insert_with(|| {
+                        let through = moves.add_node(());
+                        for taken in access.taken(edge.id()) {
+                            moves.add_edge(through, taken, ());
+                        }
+                        through
+                    });
+                    moves.add_edge(edge.source(), through, ());
+                }
+                Step::Always | Step::Never => {}
+            }
+        }
+        let (mut component, union) = unions(&moves, own_runs);
+        component.truncate(nodes);
+        Reach { direct, component, union }
+    }
+
+    /// The resources `node` reaches, as sorted, disjoint runs of resource numbers.
+    pub fn runs(&self, node: NodeIndex, mode: Mode) -> &[(u32, u32)] {
+        let runs = match mode {
+            Mode::Direct => self.direct.get(node.index()),
+            Mode::Transitive => self.component.get(node.index()).and_then(|&c| self.union.get(c)),
+        };
+        runs.map_or(&[], Vec::as_slice)
+    }
+
+    /// How many resources `node` reaches.
+    pub fn count(&self, node: NodeIndex, mode: Mode) -> usize {
+        size(self.runs(node, mode))
+    }
+}
+
+/// How many resources the union of several radii (as runs) holds.
+pub fn union_size<'r>(radii: impl IntoIterator<Item = &'r [(u32, u32)]>) -> usize {
+    size(&merged(radii.into_iter().flatten().copied().collect()))
 }
 
 /// What a search from one start found: each resource's strongest grant, and the shortest way

@@ -94,14 +94,14 @@ fn counting_by_runs_agrees_with_the_exhaustive_walk() {
         let inventory = &loaded.inventory;
         let access = AccessGraph::build(inventory);
         let coverage = Coverage::new(inventory, &Permissions::new(inventory));
-        let all = blastmap_analysis::radius::reach_all(&access, &coverage);
+        let all = blastmap_analysis::radius::Reach::new(&access, &coverage);
         let mut nonzero = 0;
         for node in access.graph.node_indices() {
             for mode in [Mode::Direct, Mode::Transitive] {
                 let exhaustive = radius(&access, &coverage, node, mode).len();
                 let label = &access.graph[node].label;
                 assert_eq!(reach(&access, &coverage, node, mode), exhaustive, "{label} {mode:?}");
-                let shared = if mode == Mode::Direct { all[node.index()].direct } else { all[node.index()].transitive };
+                let shared = all.count(node, mode);
                 assert_eq!(shared, exhaustive, "{label} {mode:?}, counted for all nodes at once");
                 nonzero += usize::from(exhaustive > 0);
             }

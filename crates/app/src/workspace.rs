@@ -7,7 +7,7 @@
 use std::rc::Rc;
 
 use blastmap_analysis::permissions::Permissions;
-use blastmap_analysis::radius::Coverage;
+use blastmap_analysis::radius::{Coverage, Reach};
 use blastmap_analysis::rules::{self, Context, Finding};
 use blastmap_analysis::{AccessGraph, Environment, Environments, NodeKey};
 use blastmap_ingest::{Diagnostic, FileReport, Severity, SourceFile, load, sample};
@@ -186,12 +186,14 @@ fn analyse(files: &[OpenFile]) -> Analysis {
     let environments = Environments::new(&inventory);
     let permissions = Permissions::new(&inventory);
     let coverage = Coverage::new(&inventory, &permissions);
+    let reach = Reach::new(&access, &coverage);
     let findings = rules::run(&Context {
         inventory: &inventory,
         access: &access,
         environments: &environments,
         permissions: &permissions,
         coverage: &coverage,
+        reach: &reach,
     });
     drop(permissions);
     let diagnostics = loaded.files.iter().flat_map(|f| &f.diagnostics);

@@ -13,7 +13,7 @@
 use std::time::{Duration, Instant};
 
 use blastmap_analysis::permissions::Permissions;
-use blastmap_analysis::radius::{Coverage, reach_all};
+use blastmap_analysis::radius::{Coverage, Mode, Reach};
 use blastmap_analysis::rules::{Context, run};
 use blastmap_analysis::{AccessGraph, Environments};
 use blastmap_ingest::{SourceFile, load};
@@ -110,13 +110,14 @@ fn analysis(inventory: &blastmap_ingest::Inventory, floor: Duration, ingest: Dur
     let (graph, access) = fastest(|| AccessGraph::build(inventory));
     let (index, (permissions, environments)) = fastest(|| (Permissions::new(inventory), Environments::new(inventory)));
     let (coverage_time, coverage) = fastest(|| Coverage::new(inventory, &permissions));
-    let (radii, counts) = fastest(|| reach_all(&access, &coverage));
+    let (radii, reach) = fastest(|| Reach::new(&access, &coverage));
     let context = Context {
         inventory,
         access: &access,
         environments: &environments,
         permissions: &permissions,
         coverage: &coverage,
+        reach: &reach,
     };
     let (rules, findings) = fastest(|| run(&context));
     let peak = HEAP.peak_usage().saturating_sub(before);
@@ -125,7 +126,7 @@ fn analysis(inventory: &blastmap_ingest::Inventory, floor: Duration, ingest: Dur
         access.graph.node_count(),
         access.graph.edge_count(),
         findings.len(),
-        counts.iter().filter(|c| c.transitive > 0).count()
+        access.graph.node_indices().filter(|&n| reach.count(n, Mode::Transitive) > 0).count()
     );
     let mut kinds: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for edge in access.graph.edge_weights() {

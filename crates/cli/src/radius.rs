@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use blastmap_analysis::permissions::Permissions;
-use blastmap_analysis::radius::{Counts, Coverage, Exposer, Mode, Reached, exposure, radius, reach, reach_all};
+use blastmap_analysis::radius::{Coverage, Exposer, Mode, Reach, Reached, exposure, radius, reach};
 use blastmap_analysis::{AccessGraph, NodeKey, NodeKind};
 use blastmap_model::{AttachedIdentity, Inventory, Key};
 use petgraph::graph::{EdgeIndex, NodeIndex};
@@ -140,24 +140,21 @@ pub fn run(inventory: &Inventory, starts: Starts, list: bool, json: bool) -> Res
         }
     };
     // Counting every start is one shared pass; a few starts are cheaper one by one.
-    let all = (nodes.len() > 64).then(|| reach_all(&access, &coverage));
+    let all = (nodes.len() > 64).then(|| Reach::new(&access, &coverage));
     let mut entries: Vec<(Entry, Vec<Reached>)> = nodes
         .into_iter()
         .map(|node| {
-            let counts = match &all {
-                Some(all) => all[node.index()],
-                None => Counts {
-                    direct: reach(&access, &coverage, node, Mode::Direct),
-                    transitive: reach(&access, &coverage, node, Mode::Transitive),
-                },
+            let count = |mode| match &all {
+                Some(all) => all.count(node, mode),
+                None => reach(&access, &coverage, node, mode),
             };
             // Paths only when they will be printed: a tenant's worth of them does not fit.
             let reached = if list { radius(&access, &coverage, node, Mode::Transitive) } else { Vec::new() };
             let entry = Entry {
                 from: names.node_id(node),
                 name: access.graph[node].label.clone(),
-                direct: counts.direct,
-                transitive: counts.transitive,
+                direct: count(Mode::Direct),
+                transitive: count(Mode::Transitive),
                 reached: None,
             };
             (entry, reached)

@@ -16,7 +16,7 @@ use blastmap_model::AttachedIdentity;
 use super::{Context, Finding, Severity};
 use crate::environment::Environment;
 use crate::graph::NodeKey;
-use crate::radius::{Mode, reach};
+use crate::radius::Mode;
 
 /// Rule id.
 pub const ID: &str = "BM001";
@@ -68,10 +68,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                  `az identity create --resource-group {rg} --name {name}-{}`.",
                 envs[0]
             ),
-            reach: ctx
-                .access
-                .node(NodeKey::Arm(identity.id))
-                .map_or(0, |n| reach(ctx.access, ctx.coverage, n, Mode::Transitive)),
+            reach: ctx.access.node(NodeKey::Arm(identity.id)).map_or(0, |n| ctx.reach.count(n, Mode::Transitive)),
         });
     }
     findings

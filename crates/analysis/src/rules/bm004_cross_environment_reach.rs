@@ -73,10 +73,28 @@ impl Example {
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let inventory = ctx.inventory;
     let g = &ctx.access.graph;
+    // Resources are numbered in id order; per environment, how many of the first n are in it,
+    // so that whether a radius (runs of numbers) crosses is a few subtractions, and only the
+    // sources that cross are explored for their example path.
+    let mut below: Vec<[u32; Environment::ALL.len()]> = vec![[0; Environment::ALL.len()]];
+    for at in 0..ctx.coverage.len() {
+        let mut next = below[below.len() - 1];
+        let resource =
+            u32::try_from(at).ok().and_then(|at| ctx.coverage.resource(at)).and_then(|k| inventory.resource(k));
+        let env = resource.map_or(Environment::Unknown, |r| ctx.environments.of_resource(inventory, r));
+        next[env as usize] += 1;
+        below.push(next);
+    }
+    let crosses = |runs: &[(u32, u32)], from: Environment| {
+        Environment::ALL
+            .iter()
+            .filter(|&&to| to != Environment::Unknown && to > from)
+            .any(|&to| runs.iter().any(|&(lo, hi)| below[hi as usize][to as usize] > below[lo as usize][to as usize]))
+    };
     let mut findings = Vec::new();
     for node in g.node_indices().filter(|&n| g[n].kind == NodeKind::Source) {
         let from = g[node].environment;
-        if from == Environment::Unknown {
+        if from == Environment::Unknown || !crosses(ctx.reach.runs(node, Mode::Transitive), from) {
             continue;
         }
         // Per later environment: how many resources, and the example a reviewer should see

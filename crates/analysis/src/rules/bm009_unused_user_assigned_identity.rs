@@ -18,15 +18,16 @@ pub const NAME: &str = "unused-user-assigned-identity";
 /// Finds identities nothing uses.
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let inventory = ctx.inventory;
+    let federated: rustc_hash::FxHashSet<_> = inventory.federated_credentials().iter().map(|c| c.identity).collect();
     identities_with_sources(inventory)
         .into_iter()
         .filter(|s| s.sources.is_empty())
-        .filter(|s| !inventory.federated_credentials().iter().any(|c| c.identity == s.identity.id))
+        .filter(|s| !federated.contains(&s.identity.id))
         .map(|s| {
             let name = s.name();
             let id = inventory.text(s.identity.id);
             let roles: Vec<_> = match s.identity.principal_id {
-                Some(principal) => inventory.role_assignments().iter().filter(|a| a.principal == principal).collect(),
+                Some(principal) => ctx.permissions.held_by(principal).to_vec(),
                 None => Vec::new(),
             };
             let (severity, message) = if roles.is_empty() {

@@ -16,10 +16,8 @@ use petgraph::visit::EdgeRef;
 
 use super::{Context, Finding, Severity, subject_id};
 use crate::graph::{EdgeKind, NodeKind};
-use crate::radius::{Mode, explore};
-use blastmap_model::Key;
+use crate::radius::{Mode, union_size};
 use petgraph::graph::NodeIndex;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
 
 /// Rule id.
@@ -43,21 +41,14 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             reasons.push(edge.weight().reason.clone());
         }
     }
-    // A source's radius is shared by everyone who controls it.
-    let mut direct: HashMap<NodeIndex, Vec<Key>> = HashMap::default();
     let mut findings = Vec::new();
     for (who, (mut sources, reasons)) in controls {
         sources.sort_by(|a, b| g[*a].label.cmp(&g[*b].label).then(a.cmp(b)));
         sources.dedup();
-        let own: HashSet<Key> =
-            explore(ctx.access, ctx.coverage, who, Mode::Direct).reached().map(|(k, _, _)| k).collect();
-        let mut gained: HashSet<Key> = HashSet::default();
-        for source in &sources {
-            let through = direct.entry(*source).or_insert_with(|| {
-                explore(ctx.access, ctx.coverage, *source, Mode::Direct).reached().map(|(k, _, _)| k).collect()
-            });
-            gained.extend(through.iter().filter(|k| !own.contains(k)));
-        }
+        // What the sources' identities reach that the principal does not reach itself.
+        let own = ctx.reach.runs(who, Mode::Direct);
+        let through = sources.iter().map(|&source| ctx.reach.runs(source, Mode::Direct));
+        let gained = union_size(through.chain([own])) - union_size([own]);
         let person = &g[who].label;
         let hosts: Vec<&str> = sources.iter().map(|s| g[*s].label.as_str()).collect();
         let mut evidence: Vec<String> = reasons.iter().take(EVIDENCE_SHOWN).cloned().collect();
@@ -70,20 +61,20 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         findings.push(Finding {
             rule: ID,
             name: NAME,
-            severity: if gained.is_empty() { Severity::Medium } else { Severity::High },
+            severity: if gained == 0 { Severity::Medium } else { Severity::High },
             title: format!("{person} can act as the identities of {what}"),
             subjects,
             message: format!(
                 "{person} can run code on {}, and so use their identities: {} resource(s) that {person} cannot reach alone.",
                 if sources.len() <= 3 { hosts.join(", ") } else { what.clone() },
-                gained.len()
+                gained
             ),
             evidence,
             fix: format!(
                 "Give {person} roles that cannot run code on these sources (a reader role, or deployment through a \
                  pipeline), or narrow what their identities may do."
             ),
-            reach: gained.len(),
+            reach: gained,
         });
     }
     findings

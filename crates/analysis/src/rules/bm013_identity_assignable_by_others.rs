@@ -16,7 +16,7 @@ use petgraph::graph::NodeIndex;
 
 use super::{Context, Finding, Severity, subject_id};
 use crate::graph::{EdgeKind, NodeKey, NodeKind};
-use crate::radius::{Mode, reach};
+use crate::radius::Mode;
 
 /// Rule id.
 pub const ID: &str = "BM013";
@@ -57,7 +57,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 "Remove assign rights on {name} (Managed Identity Operator, Contributor or Owner over it) from principals \
                  that do not deploy its workload."
             ),
-            reach: reach(ctx.access, ctx.coverage, identity, Mode::Direct),
+            reach: ctx.reach.count(identity, Mode::Direct),
         });
     }
     findings

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use super::{Context, Finding, Severity, subject_id};
 use crate::graph::{EdgeKind, NodeKey};
 use crate::permissions::Access;
-use crate::radius::{Mode, reach};
+use crate::radius::Mode;
 
 /// Rule id.
 pub const ID: &str = "BM014";
@@ -81,7 +81,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                      --resource-group {}`.",
                     blastmap_model::arm::resource_group(inventory.text(identity)).unwrap_or("<rg>")
                 ),
-                reach: reach(ctx.access, ctx.coverage, node, Mode::Transitive),
+                reach: ctx.reach.count(node, Mode::Transitive),
             })
         })
         .collect()

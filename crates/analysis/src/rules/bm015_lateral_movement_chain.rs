@@ -14,7 +14,7 @@ use petgraph::visit::EdgeRef;
 
 use super::{Context, Finding, Severity, subject_id};
 use crate::graph::{EdgeKind, NodeKind};
-use crate::radius::{Mode, reach};
+use crate::radius::Mode;
 
 /// Rule id.
 pub const ID: &str = "BM015";
@@ -27,9 +27,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let is_identity =
         |n: petgraph::graph::NodeIndex| matches!(g[n].kind, NodeKind::UserAssignedIdentity | NodeKind::SystemIdentity);
     let mut findings = Vec::new();
-    let mut direct: rustc_hash::FxHashMap<petgraph::graph::NodeIndex, usize> = Default::default();
-    let mut reach_of =
-        |node| *direct.entry(node).or_insert_with(|| reach(ctx.access, ctx.coverage, node, Mode::Direct));
+    let reach_of = |node| ctx.reach.count(node, Mode::Direct);
     for from in g.node_indices().filter(|&n| is_identity(n)) {
         let own = reach_of(from);
         // One hop: straight to an identity, or to a source and on to its identities.

@@ -9,7 +9,7 @@ use blastmap_model::{AttachedIdentity, Inventory, Key, Resource, UserAssignedIde
 use crate::environment::Environments;
 use crate::graph::{AccessGraph, NodeKey};
 use crate::permissions::Permissions;
-use crate::radius::Coverage;
+use crate::radius::{Coverage, Reach};
 
 pub mod bm001_identity_shared_across_environments;
 pub mod bm002_broad_scope_assignment;
@@ -103,6 +103,8 @@ pub struct Context<'a> {
     pub permissions: &'a Permissions<'a>,
     /// What each scope covers.
     pub coverage: &'a Coverage,
+    /// What every node reaches.
+    pub reach: &'a Reach,
 }
 
 /// A user-assigned identity with the sources it is attached to (each once, in id order).
@@ -208,11 +210,13 @@ pub fn analyze(inventory: &Inventory) -> Vec<Finding> {
     let environments = Environments::new(inventory);
     let permissions = Permissions::new(inventory);
     let coverage = Coverage::new(inventory, &permissions);
+    let reach = Reach::new(&access, &coverage);
     run(&Context {
         inventory,
         access: &access,
         environments: &environments,
         permissions: &permissions,
         coverage: &coverage,
+        reach: &reach,
     })
 }
