@@ -14,7 +14,8 @@ mod analyze;
 mod radius;
 
 use blastmap_analysis::rules::Severity;
-use blastmap_ingest::{FileReport, Loaded, SourceFile, load, native};
+use blastmap_ingest::{DeploymentContext, FileReport, Loaded, SourceFile, load_with, native};
+use blastmap_model::Environment;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -22,6 +23,26 @@ use clap::{Parser, Subcommand, ValueEnum};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    deployment: Deployment,
+}
+
+/// Where a design (an ARM template, a Terraform plan) is deployed. Unset values stay marked
+/// placeholders (`{subscriptionId}`), never invented ones.
+#[derive(clap::Args, Default)]
+struct Deployment {
+    /// The subscription id templates deploy to.
+    #[arg(long, global = true, value_name = "ID")]
+    subscription: Option<String>,
+    /// The resource group resource-group templates deploy to.
+    #[arg(long, global = true, value_name = "NAME")]
+    resource_group: Option<String>,
+    /// The default location (`resourceGroup().location`).
+    #[arg(long, global = true, value_name = "REGION")]
+    location: Option<String>,
+    /// The environment the deployment is (dev, test, uat, prod).
+    #[arg(long, global = true, value_name = "ENV")]
+    environment: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -115,7 +136,15 @@ fn main() -> ExitCode {
     };
     let sources: Vec<SourceFile<'_>> =
         inputs.iter().map(|(name, bytes)| SourceFile { name: name.as_str(), bytes: bytes.as_slice() }).collect();
-    let loaded = load(&sources);
+    let Deployment { subscription, resource_group, location, environment } = cli.deployment;
+    if let Some(word) = &environment
+        && Environment::from_word(word).is_none()
+    {
+        eprintln!("blastmap: --environment {word:?} is not dev, test, uat or prod (or a synonym)");
+        return ExitCode::from(USAGE);
+    }
+    let context = DeploymentContext { subscription_id: subscription, resource_group, location, environment };
+    let loaded = load_with(&sources, &context);
     let mut status = ExitCode::SUCCESS;
     let text = match cli.command {
         Command::Inspect { .. } => inspect(&loaded),

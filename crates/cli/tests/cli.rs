@@ -165,3 +165,31 @@ fn exposure_names_who_reaches_a_target_and_how() {
     assert_eq!(code, 2);
     assert!(err.contains("/subscriptions/nowhere is not a resource or scope of the inputs"), "{err}");
 }
+
+#[test]
+fn a_design_is_analysed_in_its_deployment_context() {
+    let design = "crates/ingest/tests/fixtures/arm/shared-identity-dev-prod.json";
+    let rules = |out: &str| -> Vec<String> {
+        let json: serde_json::Value = serde_json::from_str(out).unwrap();
+        json["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_owned()).collect()
+    };
+    let (code, out, err) = blastmap(&["analyze", "--format", "json", design]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(rules(&out), ["BM004", "BM001", "BM002", "BM003", "BM005", "BM016"]);
+    assert!(
+        out.contains("/subscriptions/{subscriptionid}/resourcegroups/{resourcegroup}/"),
+        "placeholders, not guesses"
+    );
+
+    // Deployed to one production resource group: its apps are prod, whatever their names say.
+    let args = ["analyze", "--format", "json", "--subscription", "11111111-2222-4333-8444-555555555555"];
+    let (code, out, err) =
+        blastmap(&[&args[..], &["--resource-group", "rg-shop", "--environment", "production", design]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(rules(&out), ["BM002", "BM003", "BM005", "BM016"]);
+    assert!(out.contains("/subscriptions/11111111-2222-4333-8444-555555555555/resourcegroups/rg-shop/"));
+
+    let (code, _, err) = blastmap(&["analyze", "--environment", "someday", design]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--environment \"someday\" is not dev, test, uat or prod"), "{err}");
+}
