@@ -6,7 +6,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -144,49 +144,72 @@ fn main() -> ExitCode {
         return ExitCode::from(USAGE);
     }
     let context = DeploymentContext { subscription_id: subscription, resource_group, location, environment };
+    let progress = Progress::new();
+    let megabytes = inputs.iter().map(|(_, bytes)| bytes.len()).sum::<usize>() as f64 / 1e6;
+    progress.say(&format!("reading {} file(s), {megabytes:.1} MB", inputs.len()));
     let loaded = load_with(&sources, &context);
+    progress.clear();
+    // Diagnostics go first, to standard error, except where JSON output carries them.
+    let json_carries_diagnostics = matches!(cli.command, Command::Analyze { format: OutputFormat::Json, .. });
+    if !matches!(cli.command, Command::Inspect { .. }) && !json_carries_diagnostics {
+        report_diagnostics(&loaded);
+    }
+    progress.say("analysing");
     let mut status = ExitCode::SUCCESS;
-    let text = match cli.command {
-        Command::Inspect { .. } => inspect(&loaded),
+    let outcome = match cli.command {
+        Command::Inspect { .. } => Ok(inspect(&loaded)),
         Command::Analyze { format, fail_on, .. } => {
-            if format == OutputFormat::Text {
-                report_diagnostics(&loaded);
-            }
             let (text, failed) = analyze::run(&loaded, format == OutputFormat::Json, fail_on);
             if failed {
                 status = ExitCode::from(FINDINGS);
             }
-            text
+            Ok(text)
         }
         Command::Radius { format, from, all, list, .. } => {
-            report_diagnostics(&loaded);
             let starts = if all { radius::Starts::All } else { radius::Starts::Ids(from) };
-            match radius::run(&loaded.inventory, starts, list, format == OutputFormat::Json) {
-                Ok(text) => text,
-                Err(message) => {
-                    eprintln!("blastmap: {message}");
-                    return ExitCode::from(USAGE);
-                }
-            }
+            radius::run(&loaded.inventory, starts, list, format == OutputFormat::Json)
         }
         Command::Exposure { format, to, .. } => {
-            report_diagnostics(&loaded);
-            match radius::run_exposure(&loaded.inventory, &to, format == OutputFormat::Json) {
-                Ok(text) => text,
-                Err(message) => {
-                    eprintln!("blastmap: {message}");
-                    return ExitCode::from(USAGE);
-                }
-            }
+            radius::run_exposure(&loaded.inventory, &to, format == OutputFormat::Json)
         }
-        Command::Inventory { .. } => {
-            report_diagnostics(&loaded);
-            native::write(&loaded.inventory) + "\n"
+        Command::Inventory { .. } => Ok(native::write(&loaded.inventory) + "\n"),
+    };
+    progress.clear();
+    let text = match outcome {
+        Ok(text) => text,
+        Err(message) => {
+            eprintln!("blastmap: {message}");
+            return ExitCode::from(USAGE);
         }
     };
     // A closed pipe (`blastmap inventory … | head`) is not an error worth a message.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     status
+}
+
+/// What a long run is doing, on standard error, only when a person is watching it: one line,
+/// rewritten in place with the time so far, erased before anything else is printed.
+struct Progress {
+    started: Option<std::time::Instant>,
+}
+
+impl Progress {
+    fn new() -> Self {
+        Progress { started: std::io::stderr().is_terminal().then(std::time::Instant::now) }
+    }
+
+    fn say(&self, what: &str) {
+        if let Some(started) = self.started {
+            eprint!("\r\x1b[2Kblastmap: {what}… ({:.1} s)", started.elapsed().as_secs_f64());
+        }
+    }
+
+    /// Erases the line, so that other messages start clean.
+    fn clear(&self) {
+        if self.started.is_some() {
+            eprint!("\r\x1b[2K");
+        }
+    }
 }
 
 fn parse_severity(text: &str) -> Result<Severity, String> {
