@@ -4,7 +4,7 @@
 // coordinates the app computes), never from guessing pixels.
 import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openApp, screenshot, serveDist } from "./harness.mjs";
+import { dropFiles, fixture, launch, openApp, screenshot, serveDist } from "./harness.mjs";
 
 let site;
 let browser;
@@ -149,6 +149,9 @@ test("filters hide environments, kinds, regions and severities", async () => {
   assert.match(eastus, /vm-report/);
   assert.doesNotMatch(eastus, /app-orders-prod/);
   await page.locator("#filter-region").selectOption({ label: "all regions" });
+  await page.locator("#node-table button", { hasText: /^id-orders$/ }).click();
+  await page.locator("#details-name", { hasText: "id-orders" }).waitFor();
+  await screenshot(page, "table");
 
   // Severities filter the findings list.
   assert.ok(await page.locator(".finding-row.critical").count() > 0);
@@ -199,6 +202,7 @@ test("everything works from the keyboard", async () => {
   const second = await canvas(page).getAttribute("data-focused");
   assert.notEqual(second, "alice@contoso.com");
   await page.keyboard.press("p");
+  await screenshot(page, "keyboard-focus");
   await page.keyboard.press("Enter");
   await page.locator("#details-name", { hasText: "alice@contoso.com" }).waitFor();
   // Tab on into the side panel's switches, and flip to direct with Enter.
@@ -248,4 +252,40 @@ test("a system that prefers dark gets the dark theme", async () => {
   const { page } = session;
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
   await screenshot(page, "dark");
+});
+
+test("a load shows its progress, and Cancel abandons it", async () => {
+  session = await openApp(browser, site);
+  const { page } = session;
+  // Record every status the page shows while it loads.
+  await page.evaluate(() => {
+    window.statuses = [];
+    new MutationObserver(() => {
+      const status = document.getElementById("load-status");
+      if (status) window.statuses.push(status.innerText.split("\n")[0]);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await dropFiles(page, [fixture("design-small.json"), fixture("invalid.json")]);
+  await page.locator("#summary", { hasText: "2 files" }).waitFor();
+  await page.locator("#load-status").waitFor({ state: "detached" });
+  const statuses = await page.evaluate(() => window.statuses);
+  assert.ok(statuses.includes("Reading 0 of 2 files…"), statuses.join(" | "));
+  assert.ok(statuses.includes("Analysing 2 files…"), statuses.join(" | "));
+
+  // Cancel as soon as the status shows: the files are never opened.
+  await page.locator("#load-sample").click();
+  await page.locator("#summary", { hasText: "built-in sample" }).waitFor();
+  await page.evaluate(() => {
+    new MutationObserver((_, observer) => {
+      const cancel = document.getElementById("load-cancel");
+      if (cancel) {
+        observer.disconnect();
+        cancel.click();
+      }
+    }).observe(document.body, { subtree: true, childList: true });
+  });
+  await dropFiles(page, [fixture("design-small.json")]);
+  await page.locator("#load-status").waitFor({ state: "detached" });
+  await page.waitForTimeout(300);
+  assert.match(await text(page, "#summary"), /built-in sample/, "the cancelled load left the sample open");
 });

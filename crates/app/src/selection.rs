@@ -282,6 +282,8 @@ pub fn finding(analysis: &Analysis, finding: &Finding) -> Highlight {
 /// A path as sentences, one per edge: each edge's reason, and where an edge goes on from where
 /// the one before ended, its subject becomes "which" so the steps read as one sentence
 /// ("app-orders-dev can use id-orders", "which holds Key Vault Secrets User on kv-orders-prod").
+/// An edge that starts elsewhere starts under the scope the one before handed over (running
+/// code on the apps of a resource group, then one of those apps): it begins with "there,".
 pub fn explain(access: &AccessGraph, path: &[EdgeIndex]) -> Vec<String> {
     let g = &access.graph;
     let mut previous_end: Option<NodeIndex> = None;
@@ -289,11 +291,12 @@ pub fn explain(access: &AccessGraph, path: &[EdgeIndex]) -> Vec<String> {
         .filter_map(|&edge| {
             let (from, to) = g.edge_endpoints(edge)?;
             let reason = &g[edge].reason;
-            let continues = previous_end == Some(from);
+            let (first, continues) = (previous_end.is_none(), previous_end == Some(from));
             previous_end = Some(to);
             let subject = format!("{} ", g[from].label);
             Some(match reason.strip_prefix(&subject) {
                 Some(rest) if continues => format!("which {rest}"),
+                _ if !first && !continues => format!("there, {reason}"),
                 _ => reason.clone(),
             })
         })
@@ -374,10 +377,14 @@ mod tests {
         let alice = radius(a, node(a, "alice@contoso.com"), Mode::Transitive);
         let prod = alice.rows.iter().find(|r| r.name == "app-orders-prod").expect("app-orders-prod reached");
         let steps = explain(&a.access, &prod.path);
-        assert_eq!(steps.len(), 3);
-        assert!(steps[0].starts_with("alice@contoso.com can run code on func-sync-dev"), "{steps:?}");
-        assert_eq!(steps[1], "which can use id-orders");
-        assert!(steps[2].starts_with("which can run code on app-orders-prod"), "{steps:?}");
+        // Running code on the apps of a resource group hands over every app there: the next
+        // step starts at one of them.
+        assert_eq!(steps.len(), 3, "{steps:?}");
+        assert!(
+            steps[0].starts_with("alice@contoso.com can run code on the web and function apps under rg-orders-dev")
+        );
+        assert!(steps[1].starts_with("there, ") && steps[1].ends_with(" can use id-orders"), "{steps:?}");
+        assert!(steps[2].starts_with("which "), "{steps:?}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The root component: holds the workspace and the interactive state, and takes files dropped
 //! anywhere on the page.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
@@ -17,6 +18,7 @@ use super::table::TableView;
 use super::theme::use_theme;
 use super::toolbar::Toolbar;
 use crate::selection::{self, Focus, Highlight, Selected};
+use crate::text::count;
 use crate::ui::{Ui, UiAction, View};
 use crate::workspace::{OpenFile, Workspace};
 
@@ -42,10 +44,31 @@ impl Reducible for Workspace {
     }
 }
 
-/// Reads every file's bytes, then opens them all at once.
-pub fn read_files(files: Vec<File>, workspace: UseReducerDispatcher<Workspace>) {
+/// How far a load has got: files read of all, then the analysis.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Loading {
+    /// Files read so far.
+    pub read: usize,
+    /// Files in the load.
+    pub total: usize,
+    /// Whether every file is read and the analysis is under way.
+    pub analysing: bool,
+}
+
+/// Reads every file's bytes, reporting progress, then opens them all at once. A load gives up
+/// when `generation` moves on (Cancel, or a newer load) before it is analysed.
+pub fn read_files(
+    files: Vec<File>,
+    workspace: UseReducerDispatcher<Workspace>,
+    progress: UseStateHandle<Option<Loading>>,
+    generation: Rc<Cell<u32>>,
+) {
+    let load = generation.get().wrapping_add(1);
+    generation.set(load);
+    let total = files.len();
+    progress.set(Some(Loading { read: 0, total, analysing: false }));
     spawn_local(async move {
-        let mut opened = Vec::with_capacity(files.len());
+        let mut opened = Vec::with_capacity(total);
         for file in files {
             let file = gloo::file::File::from(file);
             let name = file.name();
@@ -53,8 +76,19 @@ pub fn read_files(files: Vec<File>, workspace: UseReducerDispatcher<Workspace>) 
                 Ok(bytes) => OpenFile::read(name, bytes),
                 Err(error) => OpenFile::unreadable(name, error.to_string()),
             });
+            if generation.get() != load {
+                return;
+            }
+            progress.set(Some(Loading { read: opened.len(), total, analysing: false }));
+        }
+        progress.set(Some(Loading { read: total, total, analysing: true }));
+        // The analysis holds the main thread: give the browser a frame to show that it started.
+        gloo::timers::future::TimeoutFuture::new(50).await;
+        if generation.get() != load {
+            return;
         }
         workspace.dispatch(Action::Open(opened));
+        progress.set(None);
     });
 }
 
@@ -71,6 +105,9 @@ pub fn App() -> Html {
     let ui = use_reducer(Ui::default);
     let dragging = use_state(|| false);
     let theme = use_theme();
+    let loading = use_state(|| None::<Loading>);
+    // Which load is current: Cancel and newer loads move it on.
+    let generation = use_memo((), |()| Cell::new(0u32));
 
     let analysis = Rc::clone(&workspace.analysis);
     // Indices of the old analysis mean nothing in a new one.
@@ -111,21 +148,31 @@ pub fn App() -> Html {
             }
         })
     };
+    let on_files = {
+        let dispatcher = workspace.dispatcher();
+        let (loading, generation) = (loading.clone(), Rc::clone(&generation));
+        Callback::from(move |files: Vec<File>| {
+            read_files(files, dispatcher.clone(), loading.clone(), Rc::clone(&generation));
+        })
+    };
     let on_drop = {
         let dragging = dragging.clone();
-        let dispatcher = workspace.dispatcher();
+        let on_files = on_files.clone();
         Callback::from(move |event: DragEvent| {
             event.prevent_default();
             dragging.set(false);
             let files = dropped_files(&event);
             if !files.is_empty() {
-                read_files(files, dispatcher.clone());
+                on_files.emit(files);
             }
         })
     };
-    let on_files = {
-        let dispatcher = workspace.dispatcher();
-        Callback::from(move |files: Vec<File>| read_files(files, dispatcher.clone()))
+    let on_cancel = {
+        let (loading, generation) = (loading.clone(), Rc::clone(&generation));
+        Callback::from(move |_: MouseEvent| {
+            generation.set(generation.get().wrapping_add(1));
+            loading.set(None);
+        })
     };
     let on_sample = {
         let dispatcher = workspace.dispatcher();
@@ -178,6 +225,20 @@ pub fn App() -> Html {
                 }
                 <DetailsPanel analysis={Rc::clone(&analysis)} ui={(*ui).clone()} selected={selected} on_ui={on_ui} />
             </main>
+            if let Some(status) = *loading {
+                <div class="load-status" id="load-status" role="status">
+                    <span>{ if status.analysing {
+                        format!("Analysing {}…", count(status.total, "file", "files"))
+                    } else {
+                        format!("Reading {} of {}…", status.read, count(status.total, "file", "files"))
+                    } }</span>
+                    <progress max={(status.total + 1).to_string()}
+                        value={(status.read + usize::from(status.analysing)).to_string()}></progress>
+                    if !status.analysing {
+                        <button type="button" class="button small" id="load-cancel" onclick={on_cancel}>{ "Cancel" }</button>
+                    }
+                </div>
+            }
             <div class="drop-overlay" aria-hidden="true">{ "Drop inventory files to analyse them" }</div>
         </div>
     }
