@@ -34,6 +34,8 @@ pub struct Keys {
     arena: String,
     /// End of each key's text in `arena`.
     ends: Vec<u32>,
+    /// Each key's hash, so that growing the table never hashes a text again.
+    hashes: Vec<u64>,
     table: HashTable<Key>,
 }
 
@@ -67,6 +69,9 @@ impl Keys {
     fn find(&self, lowered_ascii: bool, text: &str, hash: u64) -> Option<Key> {
         self.table
             .find(hash, |&k| {
+                if self.hashes[k.index()] != hash {
+                    return false;
+                }
                 let stored = self.span(k);
                 if lowered_ascii { stored.eq_ignore_ascii_case(text) } else { stored == text }
             })
@@ -102,12 +107,9 @@ impl Keys {
     fn push(&mut self, hash: u64) -> Key {
         let key = Key(u32::try_from(self.ends.len()).unwrap_or(u32::MAX));
         self.ends.push(u32::try_from(self.arena.len()).unwrap_or(u32::MAX));
-        let Keys { arena, ends, table } = self;
-        table.insert_unique(hash, key, |&k| {
-            let end = ends[k.index()] as usize;
-            let start = if k.0 == 0 { 0 } else { ends[k.index() - 1] as usize };
-            hash_lowered(&arena[start..end])
-        });
+        self.hashes.push(hash);
+        let Keys { hashes, table, .. } = self;
+        table.insert_unique(hash, key, |&k| hashes[k.index()]);
         key
     }
 
