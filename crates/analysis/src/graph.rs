@@ -189,6 +189,7 @@ impl AccessGraph {
             permissions: &permissions,
             graph: AccessGraph::default(),
             compute_under: Map::default(),
+            present_under: Map::default(),
         };
         builder.identities();
         builder.attachments();
@@ -253,6 +254,8 @@ struct Builder<'a> {
     graph: AccessGraph,
     /// For every scope, the types of compute (rows of the execution table) at or under it.
     compute_under: Map<Key, Takes>,
+    /// For every scope, what the sources and identities at or under it count as.
+    present_under: Map<Key, Takes>,
 }
 
 /// The name of an assignment's role for people: the GUID decides (the inventory's definition,
@@ -415,14 +418,15 @@ impl<'a> Builder<'a> {
             self.graph.counts_as.insert(node, counts_as);
             for scope in self.permissions.scopes_above(inventory.text(resource.id)) {
                 self.graph.under.entry(scope).or_default().push(node);
+                let present = self.present_under.entry(scope).or_default();
+                *present = present.with(counts_as);
             }
         }
     }
 
     /// What lies at or under `scope`, by what it counts as.
     fn present_under(&self, scope: Key) -> Takes {
-        let under = self.graph.under_scope(scope);
-        under.iter().fold(Takes::NOTHING, |all, &node| all.with(self.graph.counts_as(node)))
+        self.present_under.get(&scope).copied().unwrap_or_default()
     }
 
     /// The take edges: for each holder and each scope it holds roles on, what the roles held
@@ -605,6 +609,8 @@ impl<'a> Builder<'a> {
     }
 
     fn role_assignments(&mut self) {
+        // Name and access class per role, decided once: tenants hold many assignments of few roles.
+        let mut roles: Map<Key, (String, Access)> = Map::default();
         for assignment in self.inventory.role_assignments() {
             let holder = self.principal_node(assignment.principal, Some(assignment));
             let level = arm::level(self.inventory.text(assignment.scope)).unwrap_or(arm::ScopeLevel::Resource);
@@ -612,11 +618,15 @@ impl<'a> Builder<'a> {
                 Some(&at) => at,
                 None => self.arm_node(assignment.scope, NodeKind::Target(level)),
             };
-            let role = role_name(self.inventory, assignment);
+            let (role, access) = roles.entry(assignment.role_definition).or_insert_with(|| {
+                // A role nobody can look up still counts as reach: access is access.
+                let access =
+                    role_permissions(self.inventory, assignment.role_definition).map_or(Access::Read, Access::of);
+                (role_name(self.inventory, assignment), access)
+            });
             let reason =
                 format!("{} holds {role} on {}", self.graph.graph[holder].label, self.graph.graph[target].label);
-            // A role nobody can look up still counts as reach: access is access.
-            let access = role_permissions(self.inventory, assignment.role_definition).map_or(Access::Read, Access::of);
+            let access = *access;
             let edge = Edge { kind: EdgeKind::HasRole, reason, access: Some(access), takes: Takes::NOTHING };
             self.graph.graph.add_edge(holder, target, edge);
         }
@@ -624,9 +634,14 @@ impl<'a> Builder<'a> {
 }
 
 /// The actions that hand things over, numbered, so that what a role grants of them is a set
-/// of bits, decided once per role: tenants hold many assignments of few roles.
+/// of bits, decided once per role: tenants hold many assignments of few roles. Each way to run
+/// code, and each compute type's write action, is a mask of those bits.
 struct Actions {
     list: Vec<(Plane, String)>,
+    /// Per execution-table row, the mask of each way.
+    ways: Vec<Vec<u128>>,
+    /// Per execution-table row, its type's write action.
+    writes: Vec<u128>,
 }
 
 impl Actions {
@@ -643,15 +658,17 @@ impl Actions {
         }
         let mut seen = std::collections::HashSet::new();
         list.retain(|entry| seen.insert(entry.clone()));
-        Actions { list }
+        let bit = |action: &str| list.iter().position(|(_, a)| a == action).map_or(0, |at| 1u128 << at);
+        let ways = CODE_EXECUTION
+            .iter()
+            .map(|row| row.ways.iter().map(|way| way.iter().fold(0, |mask, (_, action)| mask | bit(action))).collect())
+            .collect();
+        let writes = CODE_EXECUTION.iter().map(|row| bit(&write_action(row.resource_type))).collect();
+        Actions { list, ways, writes }
     }
 
     fn index(&self, action: &str) -> Option<usize> {
         self.list.iter().position(|(_, a)| a == action)
-    }
-
-    fn bit(&self, action: &str) -> u128 {
-        self.index(action).map_or(0, |at| 1 << at)
     }
 
     /// Which of the actions the role grants.
@@ -663,31 +680,30 @@ impl Actions {
             .fold(0, |all, (at, _)| all | 1 << at)
     }
 
+    /// Whether `granted` holds one of the three actions listed first.
     fn may(&self, granted: u128, action: &str) -> bool {
-        granted & self.bit(action) != 0
+        let first = [ROLE_ASSIGNMENTS_WRITE, ASSIGN_IDENTITY, WRITE_FEDERATED_CREDENTIALS];
+        first.iter().position(|a| *a == action).is_some_and(|at| granted & (1 << at) != 0)
     }
 
     /// The first way to run code on `row`'s type whose every action is granted.
     fn way_granted(&self, row: usize, granted: u128) -> Option<Vec<&'static str>> {
-        CODE_EXECUTION[row].ways.iter().find_map(|way| {
-            way.iter().all(|(_, action)| self.may(granted, action)).then(|| way.iter().map(|&(_, a)| a).collect())
-        })
+        let way = self.ways[row].iter().position(|&mask| mask & !granted == 0)?;
+        Some(CODE_EXECUTION[row].ways[way].iter().map(|&(_, action)| action).collect())
     }
 
     /// The source types code can be run on.
     fn code_runs(&self, granted: u128) -> Takes {
         (0..CODE_EXECUTION.len())
-            .filter(|&row| self.way_granted(row, granted).is_some())
+            .filter(|&row| self.ways[row].iter().any(|&mask| mask & !granted == 0))
             .fold(Takes::NOTHING, |all, row| all.with(Takes::code_on(row)))
     }
 
     /// The source types that can be written (created or reconfigured, so given an identity).
     fn compute_written(&self, granted: u128) -> Takes {
-        CODE_EXECUTION
-            .iter()
-            .enumerate()
-            .filter(|(_, row)| self.may(granted, &write_action(row.resource_type)))
-            .fold(Takes::NOTHING, |all, (row, _)| all.with(Takes::code_on(row)))
+        (0..CODE_EXECUTION.len())
+            .filter(|&row| granted & self.writes[row] != 0)
+            .fold(Takes::NOTHING, |all, row| all.with(Takes::code_on(row)))
     }
 }
 
@@ -709,7 +725,12 @@ fn short_guid(name: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::scope_label;
+    use super::{Actions, scope_label};
+
+    #[test]
+    fn the_actions_that_hand_things_over_fit_one_mask() {
+        assert!(Actions::new().list.len() <= 128, "masks are u128");
+    }
 
     #[test]
     fn scope_labels() {
