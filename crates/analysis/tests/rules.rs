@@ -168,3 +168,19 @@ fn duplicated_system_identities_and_foreign_tenants() {
     );
     assert!(!found(design(2)).iter().any(|t| t.starts_with("BM017")), "two copies are not yet worth a finding");
 }
+
+/// A tenant's findings stay readable: subjects beyond the first few are counted, not listed,
+/// and long evidence ends with how much more there is.
+#[test]
+fn long_findings_name_some_subjects_and_count_the_rest() {
+    use blastmap_analysis::rules::{EVIDENCE_SHOWN, SUBJECTS_SHOWN};
+    let tenant = blastmap_synth::generate(&blastmap_synth::TenantSpec { resources: 3000, seed: 2 });
+    let files: Vec<_> = tenant.files.iter().map(|f| SourceFile { name: f.name, bytes: &f.bytes }).collect();
+    let findings = analyze(&load(&files).inventory);
+    assert!(findings.iter().all(|f| f.subjects.len() <= SUBJECTS_SHOWN && f.evidence.len() <= EVIDENCE_SHOWN + 1));
+    let capped = findings.iter().find(|f| f.subjects_omitted > 0).expect("some finding has more subjects than shown");
+    assert_eq!(capped.subjects.len(), SUBJECTS_SHOWN);
+    let long =
+        findings.iter().find(|f| f.evidence.len() == EVIDENCE_SHOWN + 1).expect("some finding has long evidence");
+    assert!(long.evidence.last().unwrap().starts_with("and "), "{:?}", long.evidence.last());
+}

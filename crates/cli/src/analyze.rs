@@ -34,6 +34,9 @@ struct FindingJson<'a> {
     severity: &'static str,
     title: &'a str,
     subjects: &'a [String],
+    /// Subjects beyond those listed, counted only.
+    #[serde(rename = "subjectsOmitted", skip_serializing_if = "is_zero")]
+    subjects_omitted: usize,
     message: &'a str,
     evidence: &'a [String],
     fix: &'a str,
@@ -91,6 +94,7 @@ fn as_json(loaded: &Loaded, summary: Summary, findings: &[Finding]) -> String {
             severity: f.severity.as_str(),
             title: &f.title,
             subjects: &f.subjects,
+            subjects_omitted: f.subjects_omitted,
             message: &f.message,
             evidence: &f.evidence,
             fix: &f.fix,
@@ -98,6 +102,10 @@ fn as_json(loaded: &Loaded, summary: Summary, findings: &[Finding]) -> String {
         })
         .collect();
     serde_json::to_string_pretty(&Output { summary, diagnostics, findings }).unwrap_or_default() + "\n"
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn as_text(summary: &Summary, findings: &[Finding]) -> String {

@@ -69,6 +69,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 envs[0]
             ),
             reach: ctx.access.node(NodeKey::Arm(identity.id)).map_or(0, |n| ctx.reach.count(n, Mode::Transitive)),
+            subjects_omitted: 0,
         });
     }
     findings

@@ -66,6 +66,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 inventory.text(assignment.id)
             ),
             reach: covered,
+            subjects_omitted: 0,
         });
     }
     findings

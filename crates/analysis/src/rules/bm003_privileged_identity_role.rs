@@ -65,6 +65,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 inventory.text(assignment.id)
             ),
             reach: ctx.coverage.under(assignment.scope).len(),
+            subjects_omitted: 0,
         });
     }
     findings

@@ -151,6 +151,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                     to.as_str()
                 ),
                 reach: reached.len(),
+                subjects_omitted: 0,
             });
         }
     }

@@ -52,6 +52,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                     "Set its isolation scope to Regional: `az rest --method patch --url \"https://management.azure.com{id}?api-version=2024-11-30\" --body '{{\"properties\": {{\"isolationScope\": \"Regional\"}}}}'`."
                 ),
                 reach: s.sources.len(),
+                subjects_omitted: 0,
             })
         })
         .collect()

@@ -55,6 +55,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                      sources outside {home}: `az identity create --resource-group <rg> --name {name}-<region> --location <region>`."
                 ),
                 reach: away.len(),
+                subjects_omitted: 0,
             })
         })
         .collect()

@@ -53,6 +53,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                     inventory.text(s.identity.id)
                 ),
                 reach: away.len(),
+                subjects_omitted: 0,
             })
         })
         .collect()

@@ -49,6 +49,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 evidence: vec![format!("role assignment {id}")],
                 fix: format!("Confirm the principal is gone (`az ad sp show --id {principal}`), then `az role assignment delete --ids {id}`."),
                 reach: ctx.coverage.under(a.scope).len(),
+                subjects_omitted: 0,
             })
         })
         .collect()

@@ -52,6 +52,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 evidence: roles.iter().map(|a| format!("role assignment {}", inventory.text(a.id))).collect(),
                 fix: format!("Delete it if nothing needs it: `az identity delete --ids {id}`."),
                 reach: roles.iter().map(|a| ctx.coverage.under(a.scope).len()).sum(),
+                subjects_omitted: 0,
             }
         })
         .collect()

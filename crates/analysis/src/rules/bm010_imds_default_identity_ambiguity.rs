@@ -58,6 +58,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                       intended identity in every token request."
                     .to_owned(),
                 reach: users.len(),
+                subjects_omitted: 0,
             }
         })
         .collect()

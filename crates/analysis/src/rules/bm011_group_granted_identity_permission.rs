@@ -51,6 +51,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             evidence: std::iter::once(edge.weight().reason.clone()).chain(roles).collect(),
             fix: format!("Assign the roles to {who} directly, then remove it from {via}."),
             reach: 0,
+            subjects_omitted: 0,
         });
     }
     findings

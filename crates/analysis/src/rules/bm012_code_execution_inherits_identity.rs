@@ -25,9 +25,6 @@ pub const ID: &str = "BM012";
 /// Rule name.
 pub const NAME: &str = "code-execution-inherits-identity";
 
-/// How many paths a finding lists before it says how many more there are.
-const EVIDENCE_SHOWN: usize = 20;
-
 /// Finds principals who inherit identities by running code: one finding per principal, with
 /// every source it controls.
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
@@ -51,10 +48,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         let gained = union_size(through.chain([own])) - union_size([own]);
         let person = &g[who].label;
         let hosts: Vec<&str> = sources.iter().map(|s| g[*s].label.as_str()).collect();
-        let mut evidence: Vec<String> = reasons.iter().take(EVIDENCE_SHOWN).cloned().collect();
-        if reasons.len() > EVIDENCE_SHOWN {
-            evidence.push(format!("and {} more", reasons.len() - EVIDENCE_SHOWN));
-        }
+        let evidence = reasons;
         let mut subjects = vec![subject_id(ctx.inventory, ctx.access, who)];
         subjects.extend(sources.iter().map(|s| subject_id(ctx.inventory, ctx.access, *s)));
         let what = if sources.len() == 1 { hosts[0].to_owned() } else { format!("{} sources", sources.len()) };
@@ -75,6 +69,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                  pipeline), or narrow what their identities may do."
             ),
             reach: gained,
+            subjects_omitted: 0,
         });
     }
     findings

@@ -58,6 +58,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                  that do not deploy its workload."
             ),
             reach: ctx.reach.count(identity, Mode::Direct),
+            subjects_omitted: 0,
         });
     }
     findings

@@ -82,6 +82,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                     blastmap_model::arm::resource_group(inventory.text(identity)).unwrap_or("<rg>")
                 ),
                 reach: ctx.reach.count(node, Mode::Transitive),
+                subjects_omitted: 0,
             })
         })
         .collect()

@@ -69,6 +69,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 evidence: vec![chain.join(" → ")],
                 fix: format!("Remove the grant behind the first hop ({}).", chain[0]),
                 reach: theirs,
+                subjects_omitted: 0,
             });
         }
     }

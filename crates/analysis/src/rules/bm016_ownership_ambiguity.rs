@@ -83,6 +83,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 inventory.text(identity.id)
             ),
             reach: sources.len(),
+            subjects_omitted: 0,
         });
     }
     findings

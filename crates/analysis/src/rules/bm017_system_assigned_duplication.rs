@@ -63,6 +63,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                       their system-assigned identities: `az identity create --resource-group <rg> --name <name>`."
                     .to_owned(),
                 reach: sources.len(),
+                subjects_omitted: 0,
             }
         })
         .collect()

@@ -84,5 +84,6 @@ fn finding(subject: &str, title: String, message: String) -> Finding {
               trust is intended, document who controls the other tenant."
                 .to_owned(),
         reach: 0,
+        subjects_omitted: 0,
     }
 }

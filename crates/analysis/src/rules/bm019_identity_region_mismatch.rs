@@ -58,6 +58,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                     regions[0]
                 ),
                 reach: s.sources.len(),
+                subjects_omitted: 0,
             })
         })
         .collect()

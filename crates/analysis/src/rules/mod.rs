@@ -89,6 +89,29 @@ pub struct Finding {
     pub fix: String,
     /// How many resources are at stake (the sort key after severity).
     pub reach: usize,
+    /// How many more subjects there are than `subjects` names (see [`SUBJECTS_SHOWN`]).
+    pub subjects_omitted: usize,
+}
+
+/// Subjects a finding names before it only counts the rest: enough to act on and to light up
+/// in the graph, few enough that a tenant's findings stay readable (a Contributor on a
+/// subscription of 2,000 identities is one finding, not a list of 2,000).
+pub const SUBJECTS_SHOWN: usize = 25;
+/// Evidence lines a finding lists before it says how many more there are.
+pub const EVIDENCE_SHOWN: usize = 10;
+
+/// Caps a finding's subjects and evidence.
+fn trimmed(mut finding: Finding) -> Finding {
+    if finding.subjects.len() > SUBJECTS_SHOWN {
+        finding.subjects_omitted += finding.subjects.len() - SUBJECTS_SHOWN;
+        finding.subjects.truncate(SUBJECTS_SHOWN);
+    }
+    if finding.evidence.len() > EVIDENCE_SHOWN {
+        let more = finding.evidence.len() - EVIDENCE_SHOWN;
+        finding.evidence.truncate(EVIDENCE_SHOWN);
+        finding.evidence.push(format!("and {more} more"));
+    }
+    finding
 }
 
 /// What rules read.
@@ -194,6 +217,7 @@ pub fn run(context: &Context<'_>) -> Vec<Finding> {
     findings.extend(bm017_system_assigned_duplication::check(context));
     findings.extend(bm018_cross_tenant_reference::check(context));
     findings.extend(bm019_identity_region_mismatch::check(context));
+    let mut findings: Vec<Finding> = findings.into_iter().map(trimmed).collect();
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
