@@ -45,16 +45,23 @@ const ENVIRONMENT_TAGS: [&str; 4] = ["env", "environment", "stage", "environment
 pub struct Environments {
     mapping: EnvironmentMapping,
     by_subscription: HashMap<String, Environment>,
+    /// Every resource's, decided once: rules and the graph ask again and again.
+    by_resource: HashMap<Key, Environment>,
 }
 
 impl Environments {
     /// Learns each subscription's environment from the resources that say theirs.
     pub fn new(inventory: &Inventory) -> Self {
-        let mut environments =
-            Environments { mapping: inventory.environment_mapping().clone(), by_subscription: HashMap::default() };
+        let mut environments = Environments {
+            mapping: inventory.environment_mapping().clone(),
+            by_subscription: HashMap::default(),
+            by_resource: HashMap::default(),
+        };
+        let own: Vec<Option<Environment>> =
+            inventory.resources().iter().map(|r| environments.own(inventory, r)).collect();
         let mut votes: HashMap<String, Option<Environment>> = HashMap::default();
-        for resource in inventory.resources() {
-            let Some(env) = environments.own(inventory, resource) else { continue };
+        for (resource, env) in inventory.resources().iter().zip(&own) {
+            let Some(env) = *env else { continue };
             let Some(sub) = arm::subscription_id(inventory.text(resource.id)) else { continue };
             votes
                 .entry(sub.to_ascii_lowercase())
@@ -66,6 +73,13 @@ impl Environments {
                 .or_insert(Some(env));
         }
         environments.by_subscription = votes.into_iter().filter_map(|(sub, vote)| Some((sub, vote?))).collect();
+        let by_resource = inventory
+            .resources()
+            .iter()
+            .zip(own)
+            .map(|(r, own)| (r.id, own.unwrap_or_else(|| environments.of_scope_text(inventory, inventory.text(r.id)))))
+            .collect();
+        environments.by_resource = by_resource;
         environments
     }
 
@@ -117,7 +131,12 @@ impl Environments {
 
     /// The environment of a resource.
     pub fn of_resource(&self, inventory: &Inventory, resource: &Resource) -> Environment {
-        self.own(inventory, resource).unwrap_or_else(|| self.of_scope_text(inventory, inventory.text(resource.id)))
+        match self.by_resource.get(&resource.id) {
+            Some(&env) => env,
+            None => self
+                .own(inventory, resource)
+                .unwrap_or_else(|| self.of_scope_text(inventory, inventory.text(resource.id))),
+        }
     }
 
     /// The environment of any scope or id: the resource's own when it is in the inventory,

@@ -54,7 +54,7 @@ pub enum Mode {
 /// of a few runs, however many resources they hold.
 pub struct Coverage {
     order: Vec<Key>,
-    under: HashMap<Key, Vec<Key>>,
+    position: HashMap<Key, u32>,
     runs: HashMap<Key, Vec<(u32, u32)>>,
 }
 
@@ -65,17 +65,17 @@ impl Coverage {
         order.sort_by(|&a, &b| inventory.text(a).cmp(inventory.text(b)));
         let position: HashMap<Key, u32> =
             order.iter().enumerate().map(|(at, &k)| (k, u32::try_from(at).unwrap_or(u32::MAX))).collect();
-        let mut under: HashMap<Key, Vec<Key>> = HashMap::default();
-        for &resource in &order {
+        // Numbers come in increasing order, so each scope's list is sorted as it is built.
+        let mut under: HashMap<Key, Vec<u32>> = HashMap::default();
+        for (at, &resource) in order.iter().enumerate() {
+            let at = u32::try_from(at).unwrap_or(u32::MAX);
             for scope in permissions.scopes_above(inventory.text(resource)) {
-                under.entry(scope).or_default().push(resource);
+                under.entry(scope).or_default().push(at);
             }
         }
         let runs = under
-            .iter()
-            .map(|(&scope, resources)| {
-                let mut at: Vec<u32> = resources.iter().map(|r| position[r]).collect();
-                at.sort_unstable();
+            .into_iter()
+            .map(|(scope, at)| {
                 let mut runs: Vec<(u32, u32)> = Vec::new();
                 for p in at {
                     match runs.last_mut() {
@@ -86,12 +86,17 @@ impl Coverage {
                 (scope, runs)
             })
             .collect();
-        Coverage { order, under, runs }
+        Coverage { order, position, runs }
     }
 
     /// The resource numbered `at` (resources are numbered in id order).
     pub fn resource(&self, at: u32) -> Option<Key> {
         self.order.get(at as usize).copied()
+    }
+
+    /// The number of a resource.
+    fn position(&self, resource: Key) -> Option<u32> {
+        self.position.get(&resource).copied()
     }
 
     /// How many resources are numbered.
@@ -104,9 +109,9 @@ impl Coverage {
         self.order.is_empty()
     }
 
-    /// The resources under (or at) `scope`.
-    pub fn under(&self, scope: Key) -> &[Key] {
-        self.under.get(&scope).map_or(&[], Vec::as_slice)
+    /// How many resources lie under (or at) `scope`.
+    pub fn count(&self, scope: Key) -> usize {
+        size(self.runs(scope))
     }
 
     fn runs(&self, scope: Key) -> &[(u32, u32)] {
@@ -313,14 +318,18 @@ pub fn union_size<'r>(radii: impl IntoIterator<Item = &'r [(u32, u32)]>) -> usiz
 /// to every node, so that a path is built only for the resources that are shown.
 pub struct Exploration<'g> {
     access: &'g AccessGraph,
-    best: HashMap<Key, Best>,
+    coverage: &'g Coverage,
+    /// Per resource number, 0 or one more than the index of its entry in `best`: a dense
+    /// table, so that covering a subscription costs no hashing per resource.
+    slot: Vec<u32>,
+    best: Vec<(u32, Best)>,
     parent: Parents,
 }
 
 impl Exploration<'_> {
     /// Every resource reached, with its strongest access and the length of its path.
     pub fn reached(&self) -> impl Iterator<Item = (Key, Access, usize)> + '_ {
-        self.best.iter().map(|(&k, b)| (k, b.access, b.depth))
+        self.best.iter().filter_map(|&(at, b)| Some((self.coverage.resource(at)?, b.access, b.depth)))
     }
 
     /// How many resources are reached.
@@ -335,7 +344,8 @@ impl Exploration<'_> {
 
     /// The shortest path that explains `resource`'s access, edge by edge.
     pub fn path(&self, resource: Key) -> Vec<EdgeIndex> {
-        let Some(best) = self.best.get(&resource) else { return Vec::new() };
+        let entry = self.coverage.position(resource).and_then(|at| self.slot.get(at as usize)).copied().unwrap_or(0);
+        let Some(&(_, best)) = entry.checked_sub(1).and_then(|i| self.best.get(i as usize)) else { return Vec::new() };
         let g = &self.access.graph;
         let mut path = vec![best.grant];
         let mut node = best.tail;
@@ -352,25 +362,29 @@ impl Exploration<'_> {
 }
 
 /// Explores from `start`: what it reaches, keeping the way back.
-pub fn explore<'g>(access: &'g AccessGraph, coverage: &Coverage, start: NodeIndex, mode: Mode) -> Exploration<'g> {
-    let mut best: HashMap<Key, Best> = HashMap::default();
+pub fn explore<'g>(access: &'g AccessGraph, coverage: &'g Coverage, start: NodeIndex, mode: Mode) -> Exploration<'g> {
+    let mut slot = vec![0u32; coverage.len()];
+    let mut best: Vec<(u32, Best)> = Vec::new();
     let parent = walk(access, start, mode, |met| {
-        for &resource in coverage.under(met.scope) {
-            let candidate = Best { access: met.access, depth: met.depth, tail: met.tail, grant: met.grant };
-            match best.entry(resource) {
-                Entry::Vacant(slot) => {
-                    slot.insert(candidate);
-                }
-                Entry::Occupied(mut slot) => {
-                    let old = slot.get();
-                    if met.access > old.access || (met.access == old.access && met.depth < old.depth) {
-                        slot.insert(candidate);
+        let candidate = Best { access: met.access, depth: met.depth, tail: met.tail, grant: met.grant };
+        for &(lo, hi) in coverage.runs(met.scope) {
+            for at in lo..hi {
+                let Some(entry) = slot.get_mut(at as usize) else { continue };
+                match entry.checked_sub(1).and_then(|i| best.get_mut(i as usize)) {
+                    None => {
+                        best.push((at, candidate));
+                        *entry = u32::try_from(best.len()).unwrap_or(u32::MAX);
+                    }
+                    Some((_, old)) => {
+                        if met.access > old.access || (met.access == old.access && met.depth < old.depth) {
+                            *old = candidate;
+                        }
                     }
                 }
             }
         }
     });
-    Exploration { access, best, parent }
+    Exploration { access, coverage, slot, best, parent }
 }
 
 /// The blast radius of `start`, sorted by resource key, every resource with its path.

@@ -43,7 +43,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             .access
             .node(NodeKey::Arm(assignment.scope))
             .map_or_else(|| scope_text.to_owned(), |n| g[n].label.clone());
-        let covered = ctx.coverage.under(assignment.scope).len();
+        let covered = ctx.coverage.count(assignment.scope);
         let who = &g[node].label;
         let principal = inventory.text(assignment.principal);
         findings.push(Finding {

@@ -64,7 +64,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                  blobs, Storage Blob Data Reader or Contributor): `az role assignment delete --ids {}`.",
                 inventory.text(assignment.id)
             ),
-            reach: ctx.coverage.under(assignment.scope).len(),
+            reach: ctx.coverage.count(assignment.scope),
             subjects_omitted: 0,
         });
     }

@@ -48,7 +48,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 message: format!("The assignment of {role} to {principal} on {scope} appears orphaned: {sign}."),
                 evidence: vec![format!("role assignment {id}")],
                 fix: format!("Confirm the principal is gone (`az ad sp show --id {principal}`), then `az role assignment delete --ids {id}`."),
-                reach: ctx.coverage.under(a.scope).len(),
+                reach: ctx.coverage.count(a.scope),
                 subjects_omitted: 0,
             })
         })

@@ -51,7 +51,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 message,
                 evidence: roles.iter().map(|a| format!("role assignment {}", inventory.text(a.id))).collect(),
                 fix: format!("Delete it if nothing needs it: `az identity delete --ids {id}`."),
-                reach: roles.iter().map(|a| ctx.coverage.under(a.scope).len()).sum(),
+                reach: roles.iter().map(|a| ctx.coverage.count(a.scope)).sum(),
                 subjects_omitted: 0,
             }
         })

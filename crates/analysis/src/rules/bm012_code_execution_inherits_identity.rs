@@ -14,7 +14,7 @@
 
 use petgraph::visit::EdgeRef;
 
-use super::{Context, Finding, Severity, subject_id};
+use super::{Context, Finding, SUBJECTS_SHOWN, Severity, subject_id};
 use crate::graph::{EdgeKind, NodeKind};
 use crate::radius::{Mode, union_size};
 use petgraph::graph::NodeIndex;
@@ -50,7 +50,10 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         let hosts: Vec<&str> = sources.iter().map(|s| g[*s].label.as_str()).collect();
         let evidence = reasons;
         let mut subjects = vec![subject_id(ctx.inventory, ctx.access, who)];
-        subjects.extend(sources.iter().map(|s| subject_id(ctx.inventory, ctx.access, *s)));
+        // Ids only for the sources shown: a subscription's Contributor controls thousands.
+        let listed = sources.iter().take(SUBJECTS_SHOWN - 1);
+        subjects.extend(listed.map(|s| subject_id(ctx.inventory, ctx.access, *s)));
+        let subjects_omitted = sources.len() + 1 - subjects.len();
         let what = if sources.len() == 1 { hosts[0].to_owned() } else { format!("{} sources", sources.len()) };
         findings.push(Finding {
             rule: ID,
@@ -69,7 +72,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                  pipeline), or narrow what their identities may do."
             ),
             reach: gained,
-            subjects_omitted: 0,
+            subjects_omitted,
         });
     }
     findings

@@ -12,9 +12,9 @@
 
 use std::collections::BTreeMap;
 
-use petgraph::graph::NodeIndex;
+use petgraph::graph::{EdgeIndex, NodeIndex};
 
-use super::{Context, Finding, Severity, subject_id};
+use super::{Context, Finding, SUBJECTS_SHOWN, Severity, evidence_of, subject_id};
 use crate::graph::{EdgeKind, NodeKey, NodeKind};
 use crate::radius::Mode;
 
@@ -30,36 +30,46 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     for identity in g.node_indices().filter(|&n| g[n].kind == NodeKind::UserAssignedIdentity) {
         let NodeKey::Arm(id) = g[identity].key else { continue };
         let above = ctx.permissions.scopes_above(ctx.inventory.text(id));
-        // One line per holder: its first attach edge over the identity says why.
-        let mut holders: BTreeMap<NodeIndex, String> = BTreeMap::new();
+        // Each holder once, with its first attach edge over the identity, which says why.
+        let mut holders: BTreeMap<NodeIndex, EdgeIndex> = BTreeMap::new();
         for edge in ctx.access.takers(identity, &above) {
-            let (Some((holder, _)), Some(weight)) = (g.edge_endpoints(edge), g.edge_weight(edge)) else { continue };
-            if weight.kind == EdgeKind::CanAttach && holder != identity {
-                holders.entry(holder).or_insert_with(|| weight.reason.clone());
+            let Some((holder, _)) = g.edge_endpoints(edge) else { continue };
+            if g[edge].kind == EdgeKind::CanAttach && holder != identity {
+                holders.entry(holder).or_insert(edge);
             }
         }
         if holders.is_empty() {
             continue;
         }
+        // Names and ids only for those shown: a subscription's Contributors are many.
+        let holders: Vec<(NodeIndex, EdgeIndex)> = holders.into_iter().collect();
         let name = &g[identity].label;
-        let who: Vec<&str> = holders.keys().map(|&h| g[h].label.as_str()).collect();
+        let named: Vec<&str> = holders.iter().take(NAMED).map(|&(h, _)| g[h].label.as_str()).collect();
+        let who = match holders.len() - named.len() {
+            0 => named.join(", "),
+            others => format!("{} and {others} others", named.join(", ")),
+        };
         let mut subjects = vec![subject_id(ctx.inventory, ctx.access, identity)];
-        subjects.extend(holders.keys().map(|&h| subject_id(ctx.inventory, ctx.access, h)));
+        let listed = holders.iter().take(SUBJECTS_SHOWN - 1);
+        subjects.extend(listed.map(|&(h, _)| subject_id(ctx.inventory, ctx.access, h)));
         findings.push(Finding {
             rule: ID,
             name: NAME,
             severity: Severity::Medium,
             title: format!("{name} can be attached by {} other principal(s)", holders.len()),
+            subjects_omitted: holders.len() + 1 - subjects.len(),
             subjects,
-            message: format!("{} can attach {name} to compute they control and use everything it holds.", who.join(", ")),
-            evidence: holders.into_values().collect(),
+            message: format!("{who} can attach {name} to compute they control and use everything it holds."),
+            evidence: evidence_of(&holders, |&(_, edge)| g[edge].reason.clone()),
             fix: format!(
                 "Remove assign rights on {name} (Managed Identity Operator, Contributor or Owner over it) from principals \
                  that do not deploy its workload."
             ),
             reach: ctx.reach.count(identity, Mode::Direct),
-            subjects_omitted: 0,
         });
     }
     findings
 }
+
+/// Holders named in a finding's sentence; the rest are counted.
+const NAMED: usize = 5;

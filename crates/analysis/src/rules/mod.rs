@@ -109,9 +109,24 @@ fn trimmed(mut finding: Finding) -> Finding {
     if finding.evidence.len() > EVIDENCE_SHOWN {
         let more = finding.evidence.len() - EVIDENCE_SHOWN;
         finding.evidence.truncate(EVIDENCE_SHOWN);
-        finding.evidence.push(format!("and {more} more"));
+        finding.evidence.push(and_more(more));
     }
     finding
+}
+
+/// The last evidence line of a list cut short.
+pub(crate) fn and_more(more: usize) -> String {
+    format!("and {more} more")
+}
+
+/// At most [`EVIDENCE_SHOWN`] lines of `all` (made only for those shown), then how many more:
+/// for rules whose evidence runs to thousands of lines on a large tenant.
+pub(crate) fn evidence_of<T>(all: &[T], line: impl Fn(&T) -> String) -> Vec<String> {
+    let mut lines: Vec<String> = all.iter().take(EVIDENCE_SHOWN).map(line).collect();
+    if all.len() > EVIDENCE_SHOWN {
+        lines.push(and_more(all.len() - EVIDENCE_SHOWN));
+    }
+    lines
 }
 
 /// What rules read.
