@@ -4,6 +4,8 @@
 //! - `test`: install what is missing (Chromium included), then formatting, lints, native tests,
 //!   browser unit tests, the release build and the end-to-end tests; the last line counts them.
 //! - `gen`: write a deterministic synthetic tenant as az CLI export files.
+//! - `bench`: speed and memory of the core (natively) and of the app (headless Chromium),
+//!   printed next to their floors and goals.
 //!
 //! Every install step is skipped when the exact pinned version is already there, so a second
 //! run costs seconds.
@@ -36,7 +38,8 @@ enum Task {
     },
     /// Set up and run every test: fmt, clippy, native, browser unit and end-to-end.
     Test,
-    /// Print speed and memory figures (release build) on a generated tenant.
+    /// Print speed and memory figures on a generated tenant: the core natively (release build),
+    /// then the app in headless Chromium (release build of dist/).
     Bench {
         /// How many resources the generated tenant has.
         #[arg(long, default_value_t = 100_000)]
@@ -44,6 +47,9 @@ enum Task {
         /// Random seed of the generated tenant.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// How many resources the tenant has whose graph is drawn while zooming (about 5,000 nodes).
+        #[arg(long, default_value_t = 4_000)]
+        frame_resources: usize,
     },
     /// Regenerate the built-in role catalog from shared/corpus/reference/azure-builtin-roles.json.
     Roles,
@@ -72,20 +78,7 @@ fn main() -> ExitCode {
         Task::Serve { release } => serve(release),
         Task::Test => test::run(),
         Task::Roles => roles::generate(),
-        Task::Bench { resources, seed } => {
-            let (resources, seed) = (resources.to_string(), seed.to_string());
-            setup::run(&mut setup::cargo([
-                "run",
-                "--release",
-                "--locked",
-                "-p",
-                "blastmap-bench",
-                "--",
-                &resources,
-                &seed,
-            ]))
-            .map(|()| ExitCode::SUCCESS)
-        }
+        Task::Bench { resources, seed, frame_resources } => bench(resources, seed, frame_resources),
         Task::Gen { resources, seed, out } => generate(resources, seed, &out),
     };
     match result {
@@ -95,6 +88,21 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn bench(resources: usize, seed: u64, frame_resources: usize) -> Result<ExitCode, String> {
+    let (count, seed_text) = (resources.to_string(), seed.to_string());
+    setup::run(&mut setup::cargo(["run", "--release", "--locked", "-p", "blastmap-bench", "--", &count, &seed_text]))?;
+    setup::tools(setup::Browser::Needed)?;
+    setup::run(&mut setup::trunk(["build", "--release"]))?;
+    let large = PathBuf::from(format!("target/bench/tenant-{resources}-{seed}"));
+    let frame = PathBuf::from(format!("target/bench/tenant-{frame_resources}-{seed}"));
+    generate(resources, seed, &large)?;
+    generate(frame_resources, seed, &frame)?;
+    let mut node = std::process::Command::new("node");
+    node.arg("tests/bench/app.bench.mjs").arg(&large).arg(&frame).env("PATH", setup::path());
+    setup::run(&mut node)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn serve(release: bool) -> Result<ExitCode, String> {

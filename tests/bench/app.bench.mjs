@@ -1,0 +1,106 @@
+// The app's budgets, measured in headless Chromium against the release build in dist/ and
+// printed, never asserted (a busy machine makes timed assertions flaky):
+//
+// - drop to first drawn graph, for a generated tenant (goal: under 3 s at 100,000 resources);
+// - frame build time while zooming with about 5,000 nodes drawn (goal: under 8 ms): the main
+//   thread's script time per frame, from the CPU profiler, next to the latency a person sees;
+// - the gzipped size of everything dist/ serves (goal: under 1.5 MB).
+//
+// Usage: node tests/bench/app.bench.mjs LARGE_DIR FRAME_DIR (tenants written by `cargo xtask
+// gen`); run by `cargo xtask bench`.
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { DIST, launch, openApp, serveDist } from "../e2e/harness.mjs";
+
+const [largeDir, frameDir] = process.argv.slice(2);
+const files = async (dir) => (await readdir(dir)).filter((f) => f.endsWith(".json")).sort().map((f) => join(dir, f));
+const ms = (value) => `${value.toFixed(0).padStart(8)} ms`;
+
+/** Loads a tenant through the file picker; resolves with the time until its graph is drawn. */
+async function load(page, dir) {
+  const before = await page.locator("#graph-canvas").getAttribute("data-nodes");
+  const paths = await files(dir);
+  const started = Date.now();
+  await page.locator("#file-input").setInputFiles(paths);
+  // The graph is drawn once the canvas describes a graph other than the sample's.
+  await page.waitForFunction(
+    (before) => {
+      const nodes = document.querySelector("#graph-canvas")?.dataset.nodes;
+      return nodes !== undefined && nodes !== before && !document.querySelector("[role=progressbar]");
+    },
+    before,
+    { timeout: 15 * 60 * 1000, polling: 50 },
+  );
+  return { elapsed: Date.now() - started, nodes: Number(await page.locator("#graph-canvas").getAttribute("data-nodes")) };
+}
+
+/**
+ * Zooms in and out with the wheel, `count` times, under the CPU profiler. The frame build time is
+ * the script time (Rust in wasm, the canvas calls it makes, the glue) per frame; the latency is
+ * from the event until the page is idle again, which also holds the browser's own raster work.
+ */
+async function frames(page, count) {
+  const profiler = await page.context().newCDPSession(page);
+  await profiler.send("Profiler.enable");
+  await profiler.send("Profiler.start");
+  const latencies = await page.evaluate(async (count) => {
+    const canvas = document.querySelector("#graph-canvas");
+    const box = canvas.getBoundingClientRect();
+    const idle = () => new Promise((done) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => done();
+      channel.port2.postMessage(null);
+    });
+    const times = [];
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      canvas.dispatchEvent(new WheelEvent("wheel", {
+        deltaY: i % 2 ? 120 : -120, clientX: box.left + box.width / 2, clientY: box.top + box.height / 2,
+        bubbles: true, cancelable: true,
+      }));
+      await idle();
+      times.push(performance.now() - started);
+    }
+    return times;
+  }, count);
+  const { profile } = await profiler.send("Profiler.stop");
+  const byId = new Map(profile.nodes.map((node) => [node.id, node.callFrame.functionName]));
+  const notScript = new Set(["(idle)", "(program)", "(garbage collector)", "(root)"]);
+  let script = 0;
+  profile.samples.forEach((id, at) => {
+    if (!notScript.has(byId.get(id))) script += profile.timeDeltas[at] ?? 0;
+  });
+  latencies.sort((a, b) => a - b);
+  return { build: script / 1000 / count, latency: latencies[latencies.length >> 1] };
+}
+
+const site = await serveDist();
+const browser = await launch();
+try {
+  let served = 0;
+  for (const name of await readdir(DIST)) {
+    if (/\.(wasm|js|css|html|svg)$/.test(name)) served += gzipSync(await readFile(join(DIST, name))).length;
+  }
+  console.log(`app    dist/ gzipped                ${(served / 1e6).toFixed(2).padStart(8)} MB   (goal < 1.5 MB)`);
+
+  {
+    const { page, context } = await openApp(browser, site);
+    await load(page, frameDir);
+    await frames(page, 5); // warm up
+    const { build, latency } = await frames(page, 40);
+    const nodes = await page.locator("#graph-canvas").getAttribute("data-nodes");
+    console.log(`app    frame build, ${nodes} nodes     ${build.toFixed(1).padStart(8)} ms   (goal < 8 ms)`);
+    console.log(`app    frame latency, event to idle   ${ms(latency)}   (median; the browser's raster included)`);
+    await context.close();
+  }
+  {
+    const { page, context } = await openApp(browser, site);
+    const { elapsed, nodes } = await load(page, largeDir);
+    console.log(`app    drop to first graph           ${ms(elapsed)}   (${nodes} nodes; goal < 3000 ms)`);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  site.server.close();
+}
