@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use blastmap_analysis::rules::{Finding, Severity, analyze};
 use blastmap_ingest::Loaded;
-use blastmap_model::AttachedIdentity;
+use blastmap_model::{AttachedIdentity, arm};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -104,6 +104,9 @@ fn as_json(loaded: &Loaded, summary: Summary, findings: &[Finding]) -> String {
     serde_json::to_string_pretty(&Output { summary, diagnostics, findings }).unwrap_or_default() + "\n"
 }
 
+/// Subjects a finding names in text output.
+const SUBJECTS_NAMED: usize = 5;
+
 fn is_zero(n: &usize) -> bool {
     *n == 0
 }
@@ -131,6 +134,11 @@ fn as_text(summary: &Summary, findings: &[Finding]) -> String {
         for f in group {
             let _ = writeln!(out, "  {} {}: {}", f.rule, f.name, f.title);
             let _ = writeln!(out, "    {}", f.message);
+            // Names, not ids, and a few of them: a terminal line, not a listing (JSON has the ids).
+            let names: Vec<&str> = f.subjects.iter().take(SUBJECTS_NAMED).map(|s| arm::last_segment(s)).collect();
+            let more = f.subjects.len() + f.subjects_omitted - names.len();
+            let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+            let _ = writeln!(out, "    subjects: {}{more}", names.join(", "));
             for e in &f.evidence {
                 let _ = writeln!(out, "    evidence: {e}");
             }
