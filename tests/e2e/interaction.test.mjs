@@ -4,6 +4,9 @@
 // coordinates the app computes), never from guessing pixels.
 import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { dropFiles, fixture, launch, openApp, screenshot, serveDist } from "./harness.mjs";
 
 let site;
@@ -288,4 +291,49 @@ test("a load shows its progress, and Cancel abandons it", async () => {
   await page.locator("#load-status").waitFor({ state: "detached" });
   await page.waitForTimeout(300);
   assert.match(await text(page, "#summary"), /built-in sample/, "the cancelled load left the sample open");
+});
+
+test("long lists render only the rows in sight", async () => {
+  // 2,000 user-assigned identities nobody uses: 2,000 nodes and 2,000 findings (BM009).
+  const identities = Array.from({ length: 2000 }, (_, i) => {
+    const name = `id-unused-${String(i).padStart(4, "0")}`;
+    const hex = i.toString(16).padStart(12, "0");
+    return {
+      id: `/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-dev/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`,
+      name, location: "westeurope", resourceGroup: "rg-dev", type: "Microsoft.ManagedIdentity/userAssignedIdentities",
+      principalId: `10000000-0000-4000-8000-${hex}`, clientId: `20000000-0000-4000-8000-${hex}`,
+      tenantId: "30000000-0000-4000-8000-000000000000",
+    };
+  });
+  const path = join(tmpdir(), "blastmap-e2e-identities.json");
+  await writeFile(path, JSON.stringify(identities));
+  session = await openApp(browser, site);
+  const { page } = session;
+  await dropFiles(page, [path]);
+  await page.locator("#summary", { hasText: "1 file" }).waitFor();
+  assert.equal(await canvas(page).getAttribute("data-nodes"), "2000");
+  assert.match(await text(page, "#findings-title"), /\(2000\)/);
+  const rendered = await page.locator(".finding-row").count();
+  assert.ok(rendered > 5 && rendered < 60, `${rendered} finding rows rendered of 2000`);
+  // Scrolled to the end, the last finding is there and the first is gone.
+  await page.locator(".findings-scroll").evaluate((e) => { e.scrollTop = e.scrollHeight; });
+  await page.locator(".finding-row", { hasText: "id-unused-1999" }).waitFor();
+  assert.equal(await page.locator(".finding-row", { hasText: "id-unused-0000" }).count(), 0);
+
+  await page.locator("#view-table").click();
+  const rows = page.locator("#node-table tr.node-row");
+  await rows.first().waitFor();
+  assert.ok(await rows.count() < 80, `${await rows.count()} table rows rendered of 2000`);
+  // Arrow keys walk the rows past the rendered window: the list follows the focus. (At
+  // machine speed a press can land while a re-render has moved the focused row and before the
+  // focus is put back, so the presses come at key-repeat pace.)
+  await page.locator("#node-table button[tabindex='0']").focus();
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press("ArrowDown");
+    await page.waitForTimeout(30);
+  }
+  assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), "id-unused-0040");
+  await page.keyboard.press("Enter");
+  await page.locator("#details-name", { hasText: "id-unused-0040" }).waitFor();
+  await screenshot(page, "long-lists");
 });

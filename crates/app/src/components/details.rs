@@ -128,9 +128,6 @@ fn node_details(props: &DetailsProps, node: usize) -> Html {
                 Direction::Radius => "What a compromise of this node reaches, with the strongest access and the path that explains it.",
                 Direction::Exposure => "Who reaches this node if compromised, with the strongest access and the path that explains it.",
             } }</p>
-            if reached == 0 && ui.direction == Direction::Radius && selected.not_applicable.is_none() {
-                <p class="muted hint" id="radius-empty-hint">{ "Nothing is reached from here. To see who reaches this node, switch to Exposure." }</p>
-            }
             if let Some(why) = selected.not_applicable {
                 <p class="muted" id="reach-summary">{ why }</p>
             } else {
@@ -138,6 +135,11 @@ fn node_details(props: &DetailsProps, node: usize) -> Html {
                     <strong>{ summary }</strong>
                     if !per_environment.is_empty() { <span class="muted">{ format!(" · {}", per_environment.join(" · ")) }</span> }
                 </p>
+                if reached == 0 && ui.direction == Direction::Radius {
+                    <p class="muted hint" id="radius-empty-hint">
+                        { "Nothing is reached from here. To see who reaches this node, switch to Exposure." }
+                    </p>
+                }
                 <div class="reach-groups" id="reach-groups">
                     { for groups(&selected.rows).into_iter().map(|(environment, region, rows)| {
                         let room = MAX_ROWS.saturating_sub(shown);

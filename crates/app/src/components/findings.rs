@@ -7,7 +7,7 @@ use std::rc::Rc;
 use blastmap_analysis::rules::Severity;
 use yew::prelude::*;
 
-use super::visible_rows::{list_spacer, move_between_rows, use_visible_rows};
+use super::visible_rows::{Side, list_spacer, use_row_focus, use_visible_rows};
 use crate::query::Filter;
 use crate::selection::Focus;
 use crate::text::count;
@@ -57,6 +57,7 @@ pub fn FindingsPanel(props: &FindingsProps) -> Html {
         lines
     });
     let visible = use_visible_rows(container.clone(), lines.len(), ROW_HEIGHT);
+    let on_key = use_row_focus(container.clone());
     let findings = &props.analysis.findings;
     let listed = lines.iter().filter(|l| matches!(l, Line::Finding(_))).count();
     let in_sight = lines.get(visible.clone()).unwrap_or_default();
@@ -68,7 +69,6 @@ pub fn FindingsPanel(props: &FindingsProps) -> Html {
             Line::Heading(..) => None,
         }),
     };
-    let on_key = Callback::from(|event: KeyboardEvent| move_between_rows(&event));
     let line = |line: Line| match line {
         Line::Heading(severity, n) => html! {
             <li class={classes!("finding-heading", severity.as_str())} key={format!("h-{}", severity.as_str())}>
@@ -85,7 +85,7 @@ pub fn FindingsPanel(props: &FindingsProps) -> Html {
             html! {
                 <li class="finding-line" key={format!("f-{at}")}>
                     <button type="button" class={classes!("finding-row", finding.severity.as_str(), current.then_some("current"))}
-                        aria-current={current.then_some("true")} data-finding={at.to_string()} onclick={open}
+                        aria-current={current.then_some("true")} data-row={format!("f-{at}")} onclick={open}
                         tabindex={if tabbable == Some(at) { "0" } else { "-1" }}>
                         <span class="finding-meta"><span class="rule-id">{ finding.rule }</span>{ " " }{ finding.severity.as_str() }</span>
                         <span class="finding-title">{ &finding.title }</span>
@@ -110,9 +110,9 @@ pub fn FindingsPanel(props: &FindingsProps) -> Html {
                     <p class="muted">{ format!("{} hidden by the severity filter.", count(findings.len(), "finding", "findings")) }</p>
                 }
                 <ul class="findings-list" id="findings-list" onkeydown={on_key}>
-                    { list_spacer(visible.start) }
+                    { list_spacer(Side::Above, visible.start) }
                     { for in_sight.iter().map(|&l| line(l)) }
-                    { list_spacer(lines.len() - visible.end) }
+                    { list_spacer(Side::Below, lines.len() - visible.end) }
                 </ul>
             </div>
         </section>

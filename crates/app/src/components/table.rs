@@ -8,7 +8,7 @@ use blastmap_layout::Column;
 use petgraph::graph::NodeIndex;
 use yew::prelude::*;
 
-use super::visible_rows::{move_between_rows, table_spacer, use_visible_rows};
+use super::visible_rows::{Side, table_spacer, use_row_focus, use_visible_rows};
 use crate::selection::{Focus, Selected};
 use crate::text::kind_name;
 use crate::ui::UiAction;
@@ -49,13 +49,13 @@ pub fn TableView(props: &TableProps) -> Html {
         order
     });
     let visible = use_visible_rows(container.clone(), order.len(), ROW_HEIGHT);
+    let on_key = use_row_focus(container.clone());
     let analysis = &props.analysis;
     let g = &analysis.access.graph;
     let highlight = &props.highlight.highlight;
     let in_sight = order.get(visible.clone()).unwrap_or_default();
     // One tab stop for the whole table: the selected node when in sight, else the first row.
     let tabbable = props.selected.filter(|n| in_sight.contains(n)).or_else(|| in_sight.first().copied());
-    let on_key = Callback::from(|event: KeyboardEvent| move_between_rows(&event));
     let row = |node: usize| {
         let weight = &g[NodeIndex::new(node)];
         let on_ui = props.on_ui.clone();
@@ -68,7 +68,7 @@ pub fn TableView(props: &TableProps) -> Html {
         html! {
             <tr key={node} class={classes!("node-row", current.then_some("current"), dimmed.then_some("dimmed"))}
                 aria-selected={current.to_string()}>
-                <td><button type="button" class="link row-button" data-node={node.to_string()} onclick={select}
+                <td><button type="button" class="link row-button" data-row={node.to_string()} onclick={select}
                     tabindex={if tabbable == Some(node) { "0" } else { "-1" }}>
                     { &weight.label }
                 </button></td>
@@ -88,9 +88,9 @@ pub fn TableView(props: &TableProps) -> Html {
                             <th scope="col">{ "Region" }</th><th scope="col">{ "Id" }</th></tr>
                     </thead>
                     <tbody onkeydown={on_key}>
-                        { table_spacer(visible.start, COLUMNS) }
+                        { table_spacer(Side::Above, visible.start, COLUMNS) }
                         { for in_sight.iter().map(|&n| row(n)) }
-                        { table_spacer(order.len() - visible.end, COLUMNS) }
+                        { table_spacer(Side::Below, order.len() - visible.end, COLUMNS) }
                     </tbody>
                 </table>
                 if order.is_empty() {
