@@ -62,13 +62,18 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
         let on_ui = props.on_ui.clone();
         Callback::from(move |_: MouseEvent| on_ui.emit(UiAction::View(view)))
     };
-    let severities: Vec<Severity> = severity_counts(&props.analysis.findings).into_iter().map(|(s, _)| s).collect();
+    // What the analysis offers to filter by, listed once per analysis, not on every selection.
+    let choices = use_memo(Rc::clone(&props.analysis), |analysis| {
+        let severities: Vec<Severity> = severity_counts(&analysis.findings).into_iter().map(|(s, _)| s).collect();
+        (environments(analysis), regions(analysis), severities)
+    });
+    let (environments, regions, severities) = (&choices.0, &choices.1, &choices.2);
     html! {
         <div class="toolbar" role="toolbar" aria-label="Search and filters">
             <Search analysis={Rc::clone(&props.analysis)} hidden={Rc::clone(&props.hidden)} on_ui={props.on_ui.clone()} />
             <div class="filter-group" role="group" aria-label="Environments shown">
                 <span class="filter-label">{ "Env" }</span>
-                { for environments(&props.analysis).into_iter().map(|env| chip(
+                { for environments.iter().map(|&env| chip(
                     env.as_str(), format!("filter-env-{}", env.as_str()),
                     !filter.hidden_environments.contains(&env), None,
                     change(Rc::new(move |f: &mut Filter| toggle(&mut f.hidden_environments, env))),
@@ -86,7 +91,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 <span class="filter-label">{ "Region" }</span>
                 <select id="filter-region" class="select" onchange={on_region}>
                     <option value="all" selected={filter.region.is_none()}>{ "all regions" }</option>
-                    { for regions(&props.analysis).into_iter().map(|region| {
+                    { for regions.iter().map(|region| {
                         let selected = filter.region.as_deref() == Some(region.as_str());
                         let label = if region.is_empty() { "no region".to_owned() } else { region.clone() };
                         html! { <option value={format!("r:{region}")} selected={selected}>{ label }</option> }
@@ -96,7 +101,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             if !severities.is_empty() {
                 <div class="filter-group" role="group" aria-label="Finding severities shown">
                     <span class="filter-label">{ "Severity" }</span>
-                    { for severities.into_iter().map(|severity| chip(
+                    { for severities.iter().map(|&severity| chip(
                         severity.as_str(), format!("filter-severity-{}", severity.as_str()),
                         !filter.hidden_severities.contains(&severity), Some(severity.as_str()),
                         change(Rc::new(move |f: &mut Filter| toggle(&mut f.hidden_severities, severity))),
