@@ -76,7 +76,11 @@ test("a click on a node lights its blast radius and the side panel explains a pa
   const path = await vault.locator("ol.path").innerText();
   assert.match(path, /app-orders-dev can use id-orders\nwhich holds Key Vault Secrets User on kv-orders-dev/);
   assert.match(await text(page, "#details-facts"), /Identities\s+id-orders/);
+  assert.match(await text(page, ".legend"), /selected\s*outside the selection/);
   await screenshot(page, "selected-radius");
+  await page.locator("#clear-selection").click();
+  await page.locator(".details-empty").waitFor();
+  assert.equal(await canvas(page).getAttribute("data-lit"), null);
 });
 
 test("direct and transitive radius, and exposure: who reaches a prod vault", async () => {

@@ -69,6 +69,12 @@ fn nothing_selected(props: &DetailsProps) -> Html {
     }
 }
 
+/// Clears the selection.
+fn clear(on_ui: &Callback<UiAction>) -> Callback<MouseEvent> {
+    let on_ui = on_ui.clone();
+    Callback::from(move |_: MouseEvent| on_ui.emit(UiAction::Clear))
+}
+
 /// A button of a two-way switch.
 fn switch_button(label: &str, id: &str, on: bool, onclick: Callback<MouseEvent>) -> Html {
     html! {
@@ -105,7 +111,11 @@ fn node_details(props: &DetailsProps, node: usize) -> Html {
     let mut shown = 0usize;
     html! {
         <div class="node-details">
-            <h2 class="panel-title">{ "Selected node" }</h2>
+            <div class="panel-head">
+                <h2 class="panel-title">{ "Selected node" }</h2>
+                <button type="button" class="icon-button" id="clear-selection" aria-label="Clear the selection"
+                    title="Clear the selection (Escape on the graph)" onclick={clear(&props.on_ui)}>{ "×" }</button>
+            </div>
             <h3 class="details-name" id="details-name">{ &weight.label }</h3>
             <p class="details-kind">
                 { kind_name(weight.kind) }{ " · " }{ analysis.lane(node).as_str() }
@@ -252,7 +262,11 @@ fn facts(analysis: &Analysis, at: NodeIndex) -> Html {
 fn finding_details(analysis: &Analysis, finding: &Finding, on_ui: &Callback<UiAction>) -> Html {
     html! {
         <div class="finding-details" id="finding-details">
-            <h2 class="panel-title">{ "Finding" }</h2>
+            <div class="panel-head">
+                <h2 class="panel-title">{ "Finding" }</h2>
+                <button type="button" class="icon-button" id="clear-selection" aria-label="Clear the selection"
+                    title="Clear the selection (Escape on the graph)" onclick={clear(on_ui)}>{ "×" }</button>
+            </div>
             <p class="finding-rule">
                 <span class={classes!("severity-badge", finding.severity.as_str())}>{ finding.severity.as_str() }</span>
                 <span class="rule-id">{ finding.rule }</span>

@@ -298,7 +298,7 @@ pub fn GraphView(props: &GraphProps) -> Html {
                 <div class="graph-tools">
                     <button type="button" class="button" id="fit" onclick={on_fit}>{ "Fit" }</button>
                 </div>
-                <Legend />
+                <Legend selecting={props.selected.highlight.is_active()} />
             }
         </section>
     }
