@@ -186,6 +186,30 @@ impl Canvas2d {
         }
     }
 
+    /// Where a node's callout goes: left, top, right, bottom in pixels, beside its box.
+    fn callout_plate(&self, view: &Viewport, node: &SceneNode) -> [f64; 4] {
+        self.context.set_font(CALLOUT_FONT);
+        let width = self.context.measure_text(&node.label).map_or(0.0, |m| m.width());
+        let (x, y) = view.to_screen(node.x + NODE_WIDTH / 2.0, node.y);
+        let (x, y) = (f64::from(x) + 3.0, f64::from(y));
+        [x, y - 9.0, x + width + 6.0, y + 9.0]
+    }
+
+    /// A node's label on a plate beside its box, legible at any zoom.
+    fn callout(&self, view: &Viewport, node: &SceneNode, palette: &Palette) {
+        let c = &self.context;
+        let [left, top, right, bottom] = self.callout_plate(view, node);
+        c.set_fill_style_str(palette.background);
+        c.fill_rect(left, top, right - left, bottom - top);
+        c.set_stroke_style_str(palette.ring);
+        c.set_line_width(1.0);
+        c.stroke_rect(left, top, right - left, bottom - top);
+        c.set_fill_style_str(palette.text);
+        c.set_text_baseline("middle");
+        let _ = c.fill_text(&node.label, left + 3.0, (top + bottom) / 2.0);
+        c.set_text_baseline("alphabetic");
+    }
+
     /// One batch of edges: one path, one stroke.
     fn edges<'s>(
         &self,
@@ -240,6 +264,11 @@ impl Canvas2d {
         c.stroke();
     }
 }
+
+/// Most nodes named by callouts when labels are hidden.
+const MAX_CALLOUTS: usize = 40;
+/// The callouts' font (set before measuring, so plates fit their text).
+const CALLOUT_FONT: &str = "600 12px system-ui, sans-serif";
 
 impl Renderer for Canvas2d {
     fn draw(&mut self, scene: &Scene, view: &Viewport, look: &Look<'_>, palette: &Palette) {
@@ -304,6 +333,19 @@ impl Renderer for Canvas2d {
             }
             c.set_global_alpha(1.0);
             c.set_text_baseline("alphabetic");
+        } else {
+            // Too far out for every label: the selected and focused nodes still say what they are.
+            // First come, first placed: a callout that would cover one already drawn is left out.
+            let named = look.highlight.marked.iter().chain(look.focused.iter()).take(MAX_CALLOUTS);
+            let mut placed: Vec<[f64; 4]> = Vec::new();
+            for node in named.filter(|&&i| !look.is_hidden(i)).filter_map(|&i| scene.nodes.get(i)) {
+                let plate = self.callout_plate(view, node);
+                let overlaps = |p: &[f64; 4]| p[0] < plate[2] && plate[0] < p[2] && p[1] < plate[3] && plate[1] < p[3];
+                if !placed.iter().any(overlaps) {
+                    self.callout(view, node, palette);
+                    placed.push(plate);
+                }
+            }
         }
     }
 }

@@ -32,9 +32,58 @@ pub fn spacer_blocks(rows: usize) -> Vec<u32> {
     (0..=MAX_BLOCK).filter(|bit| rows & (1usize << bit) != 0).collect()
 }
 
+/// The scroll position that brings row `index` into sight in an area `height` pixels tall,
+/// scrolled by `scroll_top`, under a sticky header `header` pixels tall, moving as little as
+/// possible; `None` when the row is in sight already.
+pub fn follow(index: usize, scroll_top: f64, height: f64, row_height: f64, header: f64) -> Option<f64> {
+    let top = index as f64 * row_height;
+    let bottom = top + row_height + header;
+    if top < scroll_top {
+        Some(top)
+    } else if bottom > scroll_top + height {
+        Some(bottom - height)
+    } else {
+        None
+    }
+}
+
+/// The position after (or before) `current` among the sorted `positions` a keyboard can stop
+/// at, staying at the ends; the first (or last) when there is no current one.
+pub fn step(positions: &[usize], current: Option<usize>, forward: bool) -> Option<usize> {
+    let Some(current) = current else {
+        return if forward { positions.first() } else { positions.last() }.copied();
+    };
+    if forward {
+        positions.iter().copied().find(|&p| p > current).or(Some(current))
+    } else {
+        positions.iter().rev().copied().find(|&p| p < current).or(Some(current))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn following_the_keyboard_scrolls_as_little_as_possible() {
+        // Rows of 40 px in a 400 px area under a 40 px header: rows 0..9 fit.
+        assert_eq!(follow(3, 0.0, 400.0, 40.0, 40.0), None);
+        assert_eq!(follow(8, 0.0, 400.0, 40.0, 40.0), None);
+        assert_eq!(follow(9, 0.0, 400.0, 40.0, 40.0), Some(40.0), "one row down");
+        assert_eq!(follow(2, 200.0, 400.0, 40.0, 40.0), Some(80.0), "up to the row's top");
+        assert_eq!(follow(500, 0.0, 400.0, 40.0, 0.0), Some(19_640.0), "a jump to the end");
+    }
+
+    #[test]
+    fn steps_skip_what_the_keyboard_cannot_stop_at() {
+        let positions = [1, 2, 4];
+        assert_eq!(step(&positions, None, true), Some(1));
+        assert_eq!(step(&positions, None, false), Some(4));
+        assert_eq!(step(&positions, Some(2), true), Some(4), "3 is a heading");
+        assert_eq!(step(&positions, Some(4), true), Some(4), "stays at the end");
+        assert_eq!(step(&positions, Some(1), false), Some(1));
+        assert_eq!(step(&[], None, true), None);
+    }
 
     #[test]
     fn the_window_covers_the_visible_rows_plus_overscan() {

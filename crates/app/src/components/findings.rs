@@ -7,7 +7,7 @@ use std::rc::Rc;
 use blastmap_analysis::rules::Severity;
 use yew::prelude::*;
 
-use super::visible_rows::{Side, list_spacer, use_row_focus, use_visible_rows};
+use super::visible_rows::{Side, list_spacer, use_active_row, use_visible_rows};
 use crate::query::Filter;
 use crate::selection::Focus;
 use crate::text::count;
@@ -57,43 +57,49 @@ pub fn FindingsPanel(props: &FindingsProps) -> Html {
         lines
     });
     let visible = use_visible_rows(container.clone(), lines.len(), ROW_HEIGHT);
-    let on_key = use_row_focus(container.clone());
+    // The keyboard stops at findings, not at headings.
+    let positions = use_memo(Rc::clone(&lines), |lines| {
+        lines.iter().enumerate().filter(|(_, l)| matches!(l, Line::Finding(_))).map(|(p, _)| p).collect::<Vec<usize>>()
+    });
+    let open = {
+        let (on_ui, lines) = (props.on_ui.clone(), Rc::clone(&lines));
+        Callback::from(move |position: usize| {
+            if let Some(&Line::Finding(at)) = lines.get(position) {
+                on_ui.emit(UiAction::Select { focus: Focus::Finding(at), centre: true });
+            }
+        })
+    };
+    let keyboard = use_active_row(container.clone(), positions, ROW_HEIGHT, 0.0, open.clone());
     let findings = &props.analysis.findings;
     let listed = lines.iter().filter(|l| matches!(l, Line::Finding(_))).count();
     let in_sight = lines.get(visible.clone()).unwrap_or_default();
-    // One tab stop for the whole list: the current finding when in sight, else the first in sight.
-    let tabbable = match props.focus {
-        Some(Focus::Finding(at)) if in_sight.contains(&Line::Finding(at)) => Some(at),
-        _ => in_sight.iter().find_map(|l| match l {
-            Line::Finding(at) => Some(*at),
-            Line::Heading(..) => None,
-        }),
-    };
-    let line = |line: Line| match line {
+    let line_id = |position: usize| format!("finding-line-{position}");
+    let line = |position: usize, line: Line| match line {
         Line::Heading(severity, n) => html! {
-            <li class={classes!("finding-heading", severity.as_str())} key={format!("h-{}", severity.as_str())}>
+            <li class={classes!("finding-heading", severity.as_str())} key={format!("h-{}", severity.as_str())} role="presentation">
                 <span class="dot" aria-hidden="true"></span>{ format!("{} · {n}", severity.as_str()) }
             </li>
         },
         Line::Finding(at) => {
             let finding = &findings[at];
-            let on_ui = props.on_ui.clone();
-            let open = Callback::from(move |_: MouseEvent| {
-                on_ui.emit(UiAction::Select { focus: Focus::Finding(at), centre: true })
+            let (open, set) = (open.clone(), keyboard.set.clone());
+            let click = Callback::from(move |_: MouseEvent| {
+                set.emit(position);
+                open.emit(position);
             });
             let current = props.focus == Some(Focus::Finding(at));
+            let active = keyboard.active == Some(position);
             html! {
-                <li class="finding-line" key={format!("f-{at}")}>
-                    <button type="button" class={classes!("finding-row", finding.severity.as_str(), current.then_some("current"))}
-                        aria-current={current.then_some("true")} data-row={format!("f-{at}")} onclick={open}
-                        tabindex={if tabbable == Some(at) { "0" } else { "-1" }}>
-                        <span class="finding-meta"><span class="rule-id">{ finding.rule }</span>{ " " }{ finding.severity.as_str() }</span>
-                        <span class="finding-title">{ &finding.title }</span>
-                    </button>
+                <li key={format!("f-{at}")} id={line_id(position)} role="option" aria-selected={current.to_string()}
+                    class={classes!("finding-row", finding.severity.as_str(), current.then_some("current"), active.then_some("active"))}
+                    onclick={click}>
+                    <span class="finding-meta"><span class="rule-id">{ finding.rule }</span>{ " " }{ finding.severity.as_str() }</span>
+                    <span class="finding-title">{ &finding.title }</span>
                 </li>
             }
         }
     };
+    let active_in_sight = keyboard.active.filter(|p| visible.contains(p)).map(line_id);
     html! {
         <section class="findings" aria-labelledby="findings-title">
             <h2 class="panel-title" id="findings-title">
@@ -109,9 +115,10 @@ pub fn FindingsPanel(props: &FindingsProps) -> Html {
                 } else if listed == 0 {
                     <p class="muted">{ format!("{} hidden by the severity filter.", count(findings.len(), "finding", "findings")) }</p>
                 }
-                <ul class="findings-list" id="findings-list" onkeydown={on_key}>
+                <ul class="findings-list" id="findings-list" role="listbox" tabindex="0" aria-labelledby="findings-title"
+                    aria-activedescendant={active_in_sight} onkeydown={keyboard.on_key.clone()}>
                     { list_spacer(Side::Above, visible.start) }
-                    { for in_sight.iter().map(|&l| line(l)) }
+                    { for in_sight.iter().enumerate().map(|(i, &l)| line(visible.start + i, l)) }
                     { list_spacer(Side::Below, lines.len() - visible.end) }
                 </ul>
             </div>

@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use crate::query::search;
 use crate::selection::Focus;
+use crate::text::kind_name;
 use crate::ui::UiAction;
 use crate::workspace::Analysis;
 
@@ -110,7 +111,10 @@ pub fn Search(props: &SearchProps) -> Html {
                             <li id={option_id(i)} role="option" aria-selected={(i == *active).to_string()}
                                 class={classes!("search-option", (i == *active).then_some("active"))} onmousedown={pick}>
                                 <span class="name">{ &weight.label }</span>
-                                <span class="meta">{ format!("{} · {}", crate::text::kind_name(weight.kind), props.analysis.lane(node).as_str()) }</span>
+                                <span class="meta">{ match &weight.region {
+                                    Some(region) => format!("{} · {} · {region}", kind_name(weight.kind), props.analysis.lane(node).as_str()),
+                                    None => format!("{} · {}", kind_name(weight.kind), props.analysis.lane(node).as_str()),
+                                } }</span>
                             </li>
                         }
                     }) }

@@ -8,7 +8,7 @@ use blastmap_layout::Column;
 use petgraph::graph::NodeIndex;
 use yew::prelude::*;
 
-use super::visible_rows::{Side, table_spacer, use_row_focus, use_visible_rows};
+use super::visible_rows::{Side, table_spacer, use_active_row, use_visible_rows};
 use crate::selection::{Focus, Selected};
 use crate::text::kind_name;
 use crate::ui::UiAction;
@@ -49,29 +49,37 @@ pub fn TableView(props: &TableProps) -> Html {
         order
     });
     let visible = use_visible_rows(container.clone(), order.len(), ROW_HEIGHT);
-    let on_key = use_row_focus(container.clone());
+    let positions = use_memo(Rc::clone(&order), |order| (0..order.len()).collect::<Vec<usize>>());
+    let select = {
+        let (on_ui, order) = (props.on_ui.clone(), Rc::clone(&order));
+        Callback::from(move |position: usize| {
+            if let Some(&node) = order.get(position) {
+                on_ui.emit(UiAction::Select { focus: Focus::Node(node), centre: false });
+            }
+        })
+    };
+    // The header row is as tall as a row (see `web/style.css`), and sticks over the list.
+    let keyboard = use_active_row(container.clone(), positions, ROW_HEIGHT, ROW_HEIGHT, select.clone());
     let analysis = &props.analysis;
     let g = &analysis.access.graph;
     let highlight = &props.highlight.highlight;
     let in_sight = order.get(visible.clone()).unwrap_or_default();
-    // One tab stop for the whole table: the selected node when in sight, else the first row.
-    let tabbable = props.selected.filter(|n| in_sight.contains(n)).or_else(|| in_sight.first().copied());
-    let row = |node: usize| {
+    let row_id = |position: usize| format!("node-row-{position}");
+    let row = |position: usize, node: usize| {
         let weight = &g[NodeIndex::new(node)];
-        let on_ui = props.on_ui.clone();
-        let select = Callback::from(move |_: MouseEvent| {
-            on_ui.emit(UiAction::Select { focus: Focus::Node(node), centre: false })
+        let (select, set) = (select.clone(), keyboard.set.clone());
+        let click = Callback::from(move |_: MouseEvent| {
+            set.emit(position);
+            select.emit(position);
         });
         let current = props.selected == Some(node);
+        let active = keyboard.active == Some(position);
         let dimmed = highlight.is_active() && !highlight.nodes.get(node).copied().unwrap_or(false);
         let id = blastmap_analysis::rules::subject_id(&analysis.inventory, &analysis.access, NodeIndex::new(node));
         html! {
-            <tr key={node} class={classes!("node-row", current.then_some("current"), dimmed.then_some("dimmed"))}
-                aria-selected={current.to_string()}>
-                <td><button type="button" class="link row-button" data-row={node.to_string()} onclick={select}
-                    tabindex={if tabbable == Some(node) { "0" } else { "-1" }}>
-                    { &weight.label }
-                </button></td>
+            <tr key={node} id={row_id(position)} aria-selected={current.to_string()} onclick={click}
+                class={classes!("node-row", current.then_some("current"), active.then_some("active"), dimmed.then_some("dimmed"))}>
+                <td class="name">{ &weight.label }</td>
                 <td>{ kind_name(weight.kind) }</td>
                 <td>{ analysis.lane(node).as_str() }</td>
                 <td>{ weight.region.clone().unwrap_or_default() }</td>
@@ -79,17 +87,20 @@ pub fn TableView(props: &TableProps) -> Html {
             </tr>
         }
     };
+    let active_in_sight = keyboard.active.filter(|p| visible.contains(p)).map(row_id);
     html! {
         <section class="table-view" aria-label="Nodes as a table">
             <div class="table-scroll" ref={container}>
-                <table class="node-table" id="node-table" aria-rowcount={(order.len() + 1).to_string()}>
+                <table class="node-table" id="node-table" role="grid" tabindex="0" aria-label="Nodes"
+                    aria-rowcount={(order.len() + 1).to_string()} aria-activedescendant={active_in_sight}
+                    onkeydown={keyboard.on_key.clone()}>
                     <thead>
                         <tr><th scope="col">{ "Name" }</th><th scope="col">{ "Kind" }</th><th scope="col">{ "Environment" }</th>
                             <th scope="col">{ "Region" }</th><th scope="col">{ "Id" }</th></tr>
                     </thead>
-                    <tbody onkeydown={on_key}>
+                    <tbody>
                         { table_spacer(Side::Above, visible.start, COLUMNS) }
-                        { for in_sight.iter().map(|&n| row(n)) }
+                        { for in_sight.iter().enumerate().map(|(i, &n)| row(visible.start + i, n)) }
                         { table_spacer(Side::Below, order.len() - visible.end, COLUMNS) }
                     </tbody>
                 </table>

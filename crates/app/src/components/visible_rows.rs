@@ -2,13 +2,13 @@
 //! changes size (see [`crate::rows`] for the arithmetic and the spacers).
 
 use std::ops::Range;
+use std::rc::Rc;
 
 use gloo::events::EventListener;
-use wasm_bindgen::JsCast;
-use web_sys::{Element, FocusOptions, HtmlElement, KeyboardEvent, ScrollIntoViewOptions, ScrollLogicalPosition};
+use web_sys::{Element, HtmlElement, KeyboardEvent};
 use yew::prelude::*;
 
-use crate::rows::{MAX_BLOCK, spacer_blocks, window};
+use crate::rows::{MAX_BLOCK, follow, spacer_blocks, step, window};
 
 /// The range of rows to render of a list of `len` rows `row_height` pixels tall, scrolled in
 /// `container`.
@@ -82,79 +82,68 @@ pub fn table_spacer(side: Side, rows: usize, columns: usize) -> Html {
         .collect()
 }
 
-/// The attribute naming a row's button for [`use_row_focus`].
-pub const ROW_ATTRIBUTE: &str = "data-row";
-
-/// Arrow keys move the focus from a row's button to the next row's (or the previous one's),
-/// so that a long list is one tab stop, not one per row. Rows are `li` or `tr` elements.
-/// Returns the `data-row` of the button focused.
-fn move_between_rows(event: &KeyboardEvent) -> Option<String> {
-    let forward = match event.key().as_str() {
-        "ArrowDown" => true,
-        "ArrowUp" => false,
-        _ => return None,
-    };
-    let row = event.target_dyn_into::<Element>()?.closest("li, tr").ok()??;
-    let step = |row: &Element| if forward { row.next_element_sibling() } else { row.previous_element_sibling() };
-    let mut next = step(&row);
-    while let Some(candidate) = next {
-        let button = candidate.query_selector("button").ok().flatten().and_then(|b| b.dyn_into::<HtmlElement>().ok());
-        if let Some(button) = button {
-            event.prevent_default();
-            focus_row(&button);
-            return button.get_attribute(ROW_ATTRIBUTE);
-        }
-        next = step(&candidate);
-    }
-    None
+/// The keyboard's place in a long list.
+pub struct ActiveRow {
+    /// The active row's position, if any.
+    pub active: Option<usize>,
+    /// The list's keydown handler.
+    pub on_key: Callback<KeyboardEvent>,
+    /// Makes a row active (when it is clicked).
+    pub set: Callback<usize>,
 }
 
-/// Focuses a row's button, scrolling its list no more than needed to show it (the browser's own
-/// focus scrolling may centre it, moving the rows in sight by half a list at a time).
-fn focus_row(button: &HtmlElement) {
-    let options = FocusOptions::new();
-    options.set_prevent_scroll(true);
-    let _ = button.focus_with_options(&options);
-    let scroll = ScrollIntoViewOptions::new();
-    scroll.set_block(ScrollLogicalPosition::Nearest);
-    button.scroll_into_view_with_scroll_into_view_options(&scroll);
-}
-
-/// Arrow-key movement between the rows of the list in `container`, as a keydown handler.
-///
-/// Focusing a row scrolls the list, the rows in sight change, and Yew may move the focused
-/// row's element while keeping it, which drops the focus. After every render, a focus that
-/// fell to the page's body goes back to the row the keyboard was on; a focus that went
-/// anywhere else ends the list's claim.
+/// Keyboard movement in a long list that renders only the rows in sight. The focus stays on
+/// the list element, which names the active row with `aria-activedescendant`: rows come and go
+/// as the list scrolls, and a focus on a row would go with them. Arrow keys, Home and End move
+/// among `positions` (rows a keyboard can stop at, sorted), scrolling the list to follow;
+/// Enter or Space choose the active row.
 #[hook]
-pub fn use_row_focus(container: NodeRef) -> Callback<KeyboardEvent> {
-    let wanted = use_mut_ref(|| None::<String>);
-    {
-        let wanted = wanted.clone();
-        use_effect(move || {
-            let Some(row) = wanted.borrow().clone() else { return };
-            let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-            let Some(list) = container.cast::<Element>() else { return };
-            let active = document.active_element();
-            let inside = active.as_ref().is_some_and(|a| list.contains(Some(a)));
-            let lost = active.is_none() || active.as_ref().map(|a| a.tag_name()) == Some("BODY".to_owned());
-            if lost {
-                let button = list
-                    .query_selector(&format!("[{ROW_ATTRIBUTE}=\"{row}\"]"))
-                    .ok()
-                    .flatten()
-                    .and_then(|b| b.dyn_into::<HtmlElement>().ok());
-                if let Some(button) = button {
-                    focus_row(&button);
+pub fn use_active_row(
+    container: NodeRef,
+    positions: Rc<Vec<usize>>,
+    row_height: f64,
+    header: f64,
+    on_choose: Callback<usize>,
+) -> ActiveRow {
+    // The truth, read and written by key presses that may come faster than renders; the state
+    // only makes the list render the change.
+    let active = use_mut_ref(|| None::<usize>);
+    let shown = use_state(|| None::<usize>);
+    let valid = |at: Option<usize>| at.filter(|a| positions.binary_search(a).is_ok());
+    let current = valid(*shown);
+    let on_key = {
+        let (active, shown, positions) = (active.clone(), shown.clone(), Rc::clone(&positions));
+        Callback::from(move |event: KeyboardEvent| {
+            let now = (*active.borrow()).filter(|a| positions.binary_search(a).is_ok());
+            let next = match event.key().as_str() {
+                "ArrowDown" => step(&positions, now, true),
+                "ArrowUp" => step(&positions, now, false),
+                "Home" => positions.first().copied(),
+                "End" => positions.last().copied(),
+                "Enter" | " " => {
+                    if let Some(at) = now {
+                        event.prevent_default();
+                        on_choose.emit(at);
+                    }
+                    return;
                 }
-            } else if !inside {
-                *wanted.borrow_mut() = None;
+                _ => return,
+            };
+            event.prevent_default();
+            let Some(next) = next else { return };
+            *active.borrow_mut() = Some(next);
+            shown.set(Some(next));
+            if let Some(list) = container.cast::<Element>() {
+                let (top, height) = (f64::from(list.scroll_top()), f64::from(list.client_height()));
+                if let Some(to) = follow(next, top, height, row_height, header) {
+                    list.set_scroll_top(to.round() as i32);
+                }
             }
-        });
-    }
-    Callback::from(move |event: KeyboardEvent| {
-        if let Some(row) = move_between_rows(&event) {
-            *wanted.borrow_mut() = Some(row);
-        }
-    })
+        })
+    };
+    let set = Callback::from(move |at: usize| {
+        *active.borrow_mut() = Some(at);
+        shown.set(Some(at));
+    });
+    ActiveRow { active: current, on_key, set }
 }
