@@ -6,7 +6,9 @@
 
 use rustc_hash::FxHashMap as Map;
 
-use blastmap_model::{AttachedIdentity, Inventory, Key, Membership, PrincipalKind, RoleAssignment, arm, builtin_role};
+use blastmap_model::{
+    AccessPolicy, AttachedIdentity, Inventory, Key, Membership, PrincipalKind, RoleAssignment, arm, builtin_role,
+};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
@@ -195,6 +197,7 @@ impl AccessGraph {
         builder.attachments();
         builder.takeable();
         builder.role_assignments();
+        builder.access_policies();
         builder.memberships();
         builder.takeovers();
         builder.federations();
@@ -386,6 +389,39 @@ impl<'a> Builder<'a> {
             if pending.len() == before {
                 break;
             }
+        }
+    }
+
+    /// Key Vault access policies (vaults not on the RBAC permission model) grant the vault's
+    /// data plane as a data role would, so each is a `HasRole` edge to the vault with the access
+    /// it gives. (Decision: the spec's edge kinds have no other home for them; BloodHound draws
+    /// them as AZGetSecrets and the like.)
+    fn access_policies(&mut self) {
+        for policy in self.inventory.access_policies() {
+            let Some(access) = policy_access(policy) else { continue };
+            let holder = self.principal_node(policy.object_id, None);
+            let vault = match self.graph.index.get(&NodeKey::Arm(policy.vault)) {
+                Some(&at) => at,
+                None => self.arm_node(policy.vault, NodeKind::Target(arm::ScopeLevel::Resource)),
+            };
+            let granted: Vec<String> = [
+                ("keys", &policy.keys),
+                ("secrets", &policy.secrets),
+                ("certificates", &policy.certificates),
+                ("storage", &policy.storage),
+            ]
+            .iter()
+            .filter(|(_, list)| !list.is_empty())
+            .map(|(what, list)| format!("{what}: {}", list.join(", ")))
+            .collect();
+            let reason = format!(
+                "{} has an access policy on {} ({})",
+                self.label(holder),
+                self.label(vault),
+                granted.join("; ")
+            );
+            let edge = Edge { kind: EdgeKind::HasRole, reason, access: Some(access), takes: Takes::NOTHING };
+            self.graph.graph.add_edge(holder, vault, edge);
         }
     }
 
@@ -630,6 +666,40 @@ impl<'a> Builder<'a> {
             let edge = Edge { kind: EdgeKind::HasRole, reason, access: Some(access), takes: Takes::NOTHING };
             self.graph.graph.add_edge(holder, target, edge);
         }
+    }
+}
+
+/// Key Vault access-policy permissions that change what the vault holds; the others (`get`,
+/// `list`, `decrypt`, `sign`, ...) read it or use it.
+const POLICY_WRITES: [&str; 18] = [
+    "all",
+    "set",
+    "delete",
+    "purge",
+    "recover",
+    "restore",
+    "import",
+    "update",
+    "create",
+    "managecontacts",
+    "manageissuers",
+    "setissuers",
+    "deleteissuers",
+    "regeneratekey",
+    "setsas",
+    "deletesas",
+    "rotate",
+    "setrotationpolicy",
+];
+
+/// The access an access policy gives on its vault, if any.
+fn policy_access(policy: &AccessPolicy) -> Option<Access> {
+    let all = [&policy.keys, &policy.secrets, &policy.certificates, &policy.storage];
+    let mut permissions = all.iter().flat_map(|list| list.iter());
+    if permissions.clone().any(|p| POLICY_WRITES.iter().any(|w| p.eq_ignore_ascii_case(w))) {
+        Some(Access::DataWrite)
+    } else {
+        permissions.next().map(|_| Access::DataRead)
     }
 }
 

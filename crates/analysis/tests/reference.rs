@@ -1,9 +1,9 @@
 //! Reach numbers checked against an independent, naive implementation: a plain breadth-first
 //! search over an explicit graph built straight from the inventory, in which every role
-//! assignment is an edge to each resource its scope covers (found by comparing id prefixes) and
-//! every pivot is an edge. It shares no graph, index or walk with the engine; it asks only the
-//! tested `permissions` module whether a role grants an action, and the execution table which
-//! actions run code.
+//! assignment (and Key Vault access policy) is an edge to each resource its scope covers (found
+//! by comparing id prefixes) and every pivot is an edge. It shares no graph, index or walk with
+//! the engine; it asks only the tested `permissions` module whether a role grants an action, and
+//! the execution table which actions run code.
 //!
 //! For every start node of small generated tenants (and the sample), both radii must count the
 //! same resources, whether the engine counts one start at a time or all at once.
@@ -174,6 +174,15 @@ impl Naive {
                 if federate || attach {
                     moves.entry(me).or_default().push((Actor::Arm(identity.id), Move::Pivot));
                 }
+            }
+        }
+        // A Key Vault access policy that grants anything reaches its vault.
+        for policy in inventory.access_policies() {
+            let grants_any =
+                [&policy.keys, &policy.secrets, &policy.certificates, &policy.storage].iter().any(|l| !l.is_empty());
+            let vault = resources.iter().position(|&r| r == inventory.text(policy.vault));
+            if let (true, Some(vault)) = (grants_any, vault) {
+                covered.entry(actor(policy.object_id)).or_default().insert(vault);
             }
         }
         Naive { moves, covers: covered }

@@ -193,3 +193,24 @@ fn a_design_is_analysed_in_its_deployment_context() {
     assert_eq!(code, 2);
     assert!(err.contains("--environment \"someday\" is not dev, test, uat or prod"), "{err}");
 }
+
+#[test]
+fn key_vault_access_policies_reach_their_vault() {
+    let vault = "/subscriptions/p/resourceGroups/rg-secrets/providers/Microsoft.KeyVault/vaults/kv-secrets";
+    let fixture = "crates/analysis/tests/fixtures/pivots.json";
+    let (code, out, err) = blastmap(&["exposure", "--format", "json", "--to", vault, fixture]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let by_name = |name: &str| {
+        let exposers = json["exposure"][0]["exposers"].as_array().unwrap();
+        exposers.iter().find(|e| e["name"] == name).cloned().unwrap_or_else(|| panic!("{name} reaches {vault}"))
+    };
+    assert_eq!(by_name("policy-reader")["access"], "data-read", "get and list read");
+    assert_eq!(by_name("id-shared")["access"], "data-write", "set writes");
+    assert_eq!(
+        by_name("id-shared")["path"][0]["reason"],
+        "id-shared has an access policy on kv-secrets (secrets: Get, Set)"
+    );
+    // Whoever can attach id-shared gets its policy too.
+    assert_eq!(by_name("operator")["direct"], false);
+}
