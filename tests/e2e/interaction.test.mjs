@@ -77,6 +77,11 @@ test("a click on a node lights its blast radius and the side panel explains a pa
   assert.match(path, /app-orders-dev can use id-orders\nwhich holds Key Vault Secrets User on kv-orders-dev/);
   assert.match(await text(page, "#details-facts"), /Identities\s+id-orders/);
   assert.match(await text(page, ".legend"), /selected\s*outside the selection/);
+  // Fit selection frames what is lit: the selected node stays on the canvas.
+  await page.locator("#fit-selection").click();
+  const framed = await at(page, "data-selected-at");
+  const box = await canvas(page).boundingBox();
+  assert.ok(framed.x > 0 && framed.x < box.width && framed.y > 0 && framed.y < box.height, JSON.stringify(framed));
   await screenshot(page, "selected-radius");
   await page.locator("#clear-selection").click();
   await page.locator(".details-empty").waitFor();

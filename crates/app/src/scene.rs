@@ -252,6 +252,26 @@ impl Viewport {
         Viewport { scale, offset_x: ((width - w * scale) / 2.0).max(FIT_MARGIN.min(width / 2.0)), offset_y: FIT_MARGIN }
     }
 
+    /// The viewport that shows the boxes of `nodes` (at most 1:1) in the middle of a
+    /// `width` × `height` pixel area; `None` when there are none.
+    pub fn fit_nodes(scene: &Scene, nodes: &[usize], width: f32, height: f32) -> Option<Viewport> {
+        let boxes = nodes.iter().filter_map(|&i| scene.nodes.get(i));
+        let (mut left, mut top, mut right, mut bottom) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for node in boxes {
+            left = left.min(node.x - NODE_WIDTH / 2.0);
+            right = right.max(node.x + NODE_WIDTH / 2.0);
+            top = top.min(node.y - NODE_HEIGHT / 2.0);
+            bottom = bottom.max(node.y + NODE_HEIGHT / 2.0);
+        }
+        if left > right {
+            return None;
+        }
+        let (w, h) = ((right - left).max(1.0), (bottom - top).max(1.0));
+        let scale = ((width - 2.0 * FIT_MARGIN) / w).min((height - 2.0 * FIT_MARGIN) / h).clamp(MIN_SCALE, 1.0);
+        let (cx, cy) = ((left + right) / 2.0, (top + bottom) / 2.0);
+        Some(Viewport { scale, offset_x: width / 2.0 - cx * scale, offset_y: height / 2.0 - cy * scale })
+    }
+
     /// Screen position of a world point.
     pub fn to_screen(&self, x: f32, y: f32) -> (f32, f32) {
         (x * self.scale + self.offset_x, y * self.scale + self.offset_y)
@@ -312,6 +332,19 @@ mod tests {
         assert_eq!(s.hit(250.0, 50.0, &[]), None);
         assert_eq!(s.hit(100.0, 80.0, &[]), None);
         assert_eq!(s.hit(100.0, 50.0, &[true, false]), None, "hidden nodes cannot be hit");
+    }
+
+    #[test]
+    fn fitting_nodes_shows_just_them() {
+        let s = scene();
+        let v = Viewport::fit_nodes(&s, &[0, 1], 1000.0, 600.0).expect("two nodes");
+        let (left, _) = v.to_screen(100.0 - NODE_WIDTH / 2.0, 50.0);
+        let (right, _) = v.to_screen(400.0 + NODE_WIDTH / 2.0, 50.0);
+        assert!(left >= 0.0 && right <= 1000.0, "{left} {right}");
+        assert!((left + right - 1000.0).abs() < 0.01, "centred");
+        assert_eq!(v.scale, 1.0, "no closer than 1:1");
+        assert_eq!(Viewport::fit_nodes(&s, &[], 1000.0, 600.0), None);
+        assert_eq!(Viewport::fit_nodes(&s, &[7], 1000.0, 600.0), None, "indices outside the scene are ignored");
     }
 
     #[test]

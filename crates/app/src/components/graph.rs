@@ -250,6 +250,18 @@ pub fn GraphView(props: &GraphProps) -> Html {
         let view = view.clone();
         Callback::from(move |_: MouseEvent| view.set(None))
     };
+    let on_fit_selection = {
+        let (view, canvas) = (view.clone(), canvas.clone());
+        let (analysis, selected) = (Rc::clone(&props.analysis), Rc::clone(&props.selected));
+        Callback::from(move |_: MouseEvent| {
+            let highlight = &selected.highlight;
+            let lit: Vec<usize> = (0..highlight.nodes.len()).filter(|&i| highlight.nodes[i]).collect();
+            let (width, height) = canvas_size(&canvas);
+            if let Some(fitted) = Viewport::fit_nodes(&analysis.scene, &lit, width, height) {
+                view.set(Some(fitted));
+            }
+        })
+    };
     let on_sample = {
         let on_sample = props.on_sample.clone();
         Callback::from(move |_: MouseEvent| on_sample.emit(()))
@@ -296,6 +308,10 @@ pub fn GraphView(props: &GraphProps) -> Html {
                 </div>
             } else {
                 <div class="graph-tools">
+                    if props.selected.highlight.is_active() {
+                        <button type="button" class="button" id="fit-selection" onclick={on_fit_selection}
+                            title="Zoom to what the selection lights">{ "Fit selection" }</button>
+                    }
                     <button type="button" class="button" id="fit" onclick={on_fit}>{ "Fit" }</button>
                 </div>
                 <Legend selecting={props.selected.highlight.is_active()} />
