@@ -5,7 +5,7 @@
 //! turns it into pixels.
 
 use blastmap_analysis::{AccessGraph, EdgeKind, Environment, NodeKind};
-use blastmap_layout::{Column, Layout};
+use blastmap_layout::Layout;
 
 use crate::selection::Highlight;
 
@@ -165,11 +165,7 @@ impl Scene {
                 title: b.region.clone().unwrap_or_else(|| "no region".to_owned()),
             })
             .collect();
-        let columns = Column::ALL
-            .iter()
-            .enumerate()
-            .map(|(i, c)| ((i as f32 + 0.5) * blastmap_layout::COLUMN_WIDTH, c.title()))
-            .collect();
+        let columns = layout.columns.iter().map(|span| (span.centre(), span.column.title())).collect();
         let cross_environment_edges = edges.iter().filter(|e| e.style == EdgeStyle::CrossEnvironment).count();
         Scene {
             nodes,

@@ -65,9 +65,24 @@ impl Column {
             Column::Targets => "targets",
         }
     }
+}
 
-    fn x(self) -> f32 {
-        self as usize as f32 * COLUMN_WIDTH
+/// Where a column is drawn: its left edge and width (several sub-columns wide when its cells
+/// are wrapped).
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct ColumnSpan {
+    /// The column.
+    pub column: Column,
+    /// Left edge.
+    pub left: f32,
+    /// Width.
+    pub width: f32,
+}
+
+impl ColumnSpan {
+    /// The centre, where the column's title goes.
+    pub fn centre(&self) -> f32 {
+        self.left + self.width / 2.0
     }
 }
 
@@ -117,6 +132,8 @@ pub struct Layout {
     pub lanes: Vec<Lane>,
     /// Region bands, top to bottom.
     pub bands: Vec<Band>,
+    /// The four columns, left to right.
+    pub columns: Vec<ColumnSpan>,
     /// Total width.
     pub width: f32,
     /// Total height.
@@ -176,18 +193,70 @@ pub fn layout(access: &AccessGraph) -> Layout {
     place(access, &cells, &lanes)
 }
 
+/// How many rows a cell may have before it wraps into another sub-column. Small pictures never
+/// wrap; a tenant's does, at the row count that makes the picture about as wide as a screen
+/// (3:2) instead of a strip thousands of rows high: every band is as tall as its tallest cell
+/// (up to the limit), every column as wide as its widest cell needs.
+fn rows_per_cell(cells: &BTreeMap<Cell, Vec<NodeIndex>>) -> usize {
+    let mut band_rows: BTreeMap<(Environment, Option<String>), usize> = BTreeMap::new();
+    let mut column_rows: BTreeMap<Column, usize> = BTreeMap::new();
+    for ((env, region, column), members) in cells {
+        let band = band_rows.entry((*env, region.clone())).or_default();
+        *band = (*band).max(members.len());
+        let widest = column_rows.entry(*column).or_default();
+        *widest = (*widest).max(members.len());
+    }
+    let tallest = band_rows.values().copied().max().unwrap_or(0);
+    let shape = |limit: usize| {
+        let height: f32 = band_rows.values().map(|&rows| BAND_PADDING + rows.min(limit) as f32 * ROW_HEIGHT).sum();
+        let width: f32 = column_rows.values().map(|&rows| rows.div_ceil(limit).max(1) as f32 * COLUMN_WIDTH).sum();
+        (height * 1.5).max(width)
+    };
+    let mut best = (shape(tallest.max(1)), tallest.max(MIN_ROWS_PER_CELL));
+    let mut limit = MIN_ROWS_PER_CELL;
+    while limit < tallest {
+        let candidate = (shape(limit), limit);
+        if candidate.0 < best.0 {
+            best = candidate;
+        }
+        limit += limit / 8 + 1;
+    }
+    best.1
+}
+
+/// Cells up to this many rows never wrap (the sample, any small design).
+const MIN_ROWS_PER_CELL: usize = 24;
+
 /// Turns ordered cells into coordinates, lanes and bands.
 fn place(access: &AccessGraph, cells: &BTreeMap<Cell, Vec<NodeIndex>>, lanes_of: &[Environment]) -> Layout {
     let g = &access.graph;
+    let limit = rows_per_cell(cells);
+    // Each column is as many sub-columns wide as its tallest cell needs.
+    let mut wide: BTreeMap<Column, usize> = Column::ALL.iter().map(|&c| (c, 1)).collect();
+    for ((_, _, column), members) in cells {
+        let needed = members.len().div_ceil(limit).max(1);
+        wide.entry(*column).and_modify(|w| *w = (*w).max(needed));
+    }
+    let mut left = 0.0;
+    let columns: Vec<ColumnSpan> = Column::ALL
+        .iter()
+        .map(|&column| {
+            let width = wide[&column] as f32 * COLUMN_WIDTH;
+            let span = ColumnSpan { column, left, width };
+            left += width;
+            span
+        })
+        .collect();
     let mut layout = Layout {
         nodes: vec![Placement { x: 0.0, y: 0.0, column: Column::Actors, lane: Environment::Unknown }; g.node_count()],
-        width: Column::Targets.x() + COLUMN_WIDTH,
+        width: left,
+        columns,
         ..Layout::default()
     };
     let mut bands: BTreeMap<(Environment, Option<String>), usize> = BTreeMap::new();
     for ((env, region, _), members) in cells {
         let rows = bands.entry((*env, region.clone())).or_default();
-        *rows = (*rows).max(members.len());
+        *rows = (*rows).max(members.len().min(limit));
     }
     let mut band_top: HashMap<(Environment, Option<String>), f32> = HashMap::new();
     let mut y = 0.0;
@@ -212,9 +281,12 @@ fn place(access: &AccessGraph, cells: &BTreeMap<Cell, Vec<NodeIndex>>, lanes_of:
     layout.height = y;
     for ((env, region, column), members) in cells {
         let top = band_top.get(&(*env, region.clone())).copied().unwrap_or(0.0) + BAND_PADDING;
-        for (row, &n) in members.iter().enumerate() {
+        let left = layout.columns[*column as usize].left;
+        // Down each sub-column in order, then the next: the sweeps' order reads top to bottom.
+        for (at, &n) in members.iter().enumerate() {
+            let (sub, row) = (at / limit, at % limit);
             layout.nodes[n.index()] = Placement {
-                x: column.x() + COLUMN_WIDTH / 2.0,
+                x: left + (sub as f32 + 0.5) * COLUMN_WIDTH,
                 y: top + (row as f32 + 0.5) * ROW_HEIGHT,
                 column: *column,
                 lane: lanes_of[n.index()],

@@ -42,3 +42,26 @@ fn lanes_columns_and_no_overlap() {
 fn the_same_input_gives_the_same_picture() {
     assert_eq!(layout(&sample_graph()), layout(&sample_graph()));
 }
+
+/// A tenant's cells hold hundreds of nodes: they wrap into sub-columns, so the picture stays
+/// about as wide as it is tall, nodes stay in their column's span and lane, and none overlap.
+#[test]
+fn tall_cells_wrap_into_sub_columns() {
+    let tenant = blastmap_synth::generate(&blastmap_synth::TenantSpec { resources: 3000, seed: 4 });
+    let files: Vec<_> =
+        tenant.files.iter().map(|f| blastmap_ingest::SourceFile { name: f.name, bytes: &f.bytes }).collect();
+    let access = AccessGraph::build(&blastmap_ingest::load(&files).inventory);
+    let picture = layout(&access);
+    assert!(access.graph.node_count() > 2000);
+    assert!(picture.width > 4.0 * blastmap_layout::COLUMN_WIDTH, "some column wraps");
+    assert!(picture.height < 4.0 * picture.width, "{} high, {} wide", picture.height, picture.width);
+    let mut spots = std::collections::HashSet::new();
+    for p in &picture.nodes {
+        let span = picture.columns.iter().find(|c| c.column == p.column).unwrap();
+        assert!(p.x > span.left && p.x < span.left + span.width, "{p:?} outside {span:?}");
+        let lane = picture.lanes.iter().find(|l| l.environment == p.lane).unwrap();
+        assert!(p.y > lane.top && p.y < lane.top + lane.height, "{p:?} outside its lane");
+        assert!(spots.insert((p.x as i64, p.y as i64)), "two nodes at {p:?}");
+    }
+    assert_eq!(layout(&access), picture, "deterministic");
+}
