@@ -1,12 +1,14 @@
 //! Blast radius and exposure: what a compromised node reaches, and how.
 //!
 //! The attacker stands on a node and moves along the edges that hand over an identity or a
-//! resource's code: `CanUse`, `Controls`, `CanAttach`, `TakesOver`, `Federates`, and group
-//! membership. Having a role *on* something (`HasRole`, say Managed Identity Operator on an
-//! identity) does not move the attacker there: it is reach, covering the role's scope and every
-//! resource under it, with the role's access class. `GrantsSelf` is both: the holder reaches
-//! everything under the scope with control-plane write, and can take every source and
-//! user-assigned identity there (grant yourself Owner, then act).
+//! resource's code: `CanUse`, `Federates` and group membership lead to their target; the take
+//! edges (`Controls`, `CanAttach`, `TakesOver`, `GrantsSelf`) lead to every source or identity
+//! under their target scope that they take ([`AccessGraph::taken`]). Having a role *on*
+//! something (`HasRole`, say Managed Identity Operator on an identity) does not move the
+//! attacker there: it is reach, covering the role's scope and every resource under it, with the
+//! role's access class. `GrantsSelf` is both: the holder reaches everything under the scope with
+//! control-plane write, and takes every source and user-assigned identity there (grant yourself
+//! Owner, then act).
 //!
 //! The **direct** radius follows no pivot after the start's own identities: only `CanUse`,
 //! `Federates` and membership. The **transitive** radius follows all of them. Each reached
