@@ -10,11 +10,12 @@ use blastmap_analysis::permissions::Permissions;
 use blastmap_analysis::radius::{Coverage, Reach};
 use blastmap_analysis::rules::{self, Context, Finding};
 use blastmap_analysis::{AccessGraph, Environment, Environments, NodeKey};
-use blastmap_ingest::{Diagnostic, FileReport, Severity, SourceFile, load, sample};
+use blastmap_ingest::{Diagnostic, FileReport, Severity, SourceFile, load_with, sample};
 use blastmap_layout::layout;
 use blastmap_model::Inventory;
 
 use crate::scene::Scene;
+use crate::settings::{MAPPING_FILE_NAME, Settings};
 
 /// One opened file.
 #[derive(Clone, Debug, PartialEq)]
@@ -60,6 +61,8 @@ pub struct Summary {
 pub struct Analysis {
     /// Per-file reports, in the order opened.
     pub files: Vec<FileReport>,
+    /// The report on the settings' environment mapping, when it states anything.
+    pub mapping: Option<FileReport>,
     /// Header counts.
     pub summary: Summary,
     /// The merged inventory.
@@ -103,32 +106,44 @@ impl Analysis {
     }
 }
 
-/// The open files and their analysis.
+/// The open files, the settings they are read with, and their analysis.
 #[derive(Clone, PartialEq)]
 pub struct Workspace {
     /// Open files.
     pub files: Vec<OpenFile>,
     /// Whether the files are the built-in sample (replaced by the first files a user opens).
     pub is_sample: bool,
+    /// The deployment context and environment mapping in use.
+    pub settings: Settings,
     /// The analysis of `files`.
     pub analysis: Rc<Analysis>,
 }
 
 impl Workspace {
-    /// The built-in sample, analysed.
+    /// The built-in sample, analysed with no settings.
     pub fn sample() -> Workspace {
+        Workspace::sample_with(Settings::default())
+    }
+
+    /// The built-in sample, analysed with `settings`.
+    pub fn sample_with(settings: Settings) -> Workspace {
         let file = OpenFile::read(sample::NAME.to_owned(), sample::JSON.as_bytes().to_vec());
-        Workspace { is_sample: true, ..Workspace::with_files(vec![file]) }
+        Workspace { is_sample: true, ..Workspace::with_files(vec![file], settings) }
     }
 
     /// No files.
     pub fn empty() -> Workspace {
-        Workspace::with_files(Vec::new())
+        Workspace::with_files(Vec::new(), Settings::default())
     }
 
-    fn with_files(files: Vec<OpenFile>) -> Workspace {
-        let analysis = Rc::new(analyse(&files));
-        Workspace { files, is_sample: false, analysis }
+    fn with_files(files: Vec<OpenFile>, settings: Settings) -> Workspace {
+        let analysis = Rc::new(analyse(&files, &settings));
+        Workspace { files, is_sample: false, settings, analysis }
+    }
+
+    /// The same files, read again with `settings`.
+    pub fn with_settings(&self, settings: Settings) -> Workspace {
+        Workspace { is_sample: self.is_sample, ..Workspace::with_files(self.files.clone(), settings) }
     }
 
     /// Adds files; a file with the same name as an open one replaces it. Opening files
@@ -141,7 +156,7 @@ impl Workspace {
                 None => files.push(file),
             }
         }
-        Workspace::with_files(files)
+        Workspace::with_files(files, self.settings.clone())
     }
 
     /// Closes the file at `index`.
@@ -150,17 +165,24 @@ impl Workspace {
         if index < files.len() {
             files.remove(index);
         }
-        Workspace::with_files(files)
+        Workspace::with_files(files, self.settings.clone())
     }
 }
 
-fn analyse(files: &[OpenFile]) -> Analysis {
-    let readable: Vec<SourceFile<'_>> = files
+fn analyse(files: &[OpenFile], settings: &Settings) -> Analysis {
+    let mut readable: Vec<SourceFile<'_>> = files
         .iter()
         .filter(|f| f.read_error.is_none())
         .map(|f| SourceFile { name: &f.name, bytes: &f.bytes })
         .collect();
-    let mut loaded = load(&readable);
+    // The mapping is read as one more file, as the CLI reads it, so its mistakes are reported
+    // like any file's. Last, so the open files' reports keep their indices.
+    let mapping_file = settings.mapping_file();
+    if let Some(mapping) = &mapping_file {
+        readable.push(SourceFile { name: MAPPING_FILE_NAME, bytes: mapping.as_bytes() });
+    }
+    let mut loaded = load_with(&readable, &settings.context());
+    let mapping = if mapping_file.is_some() { loaded.files.pop() } else { None };
     let mut reports = std::mem::take(&mut loaded.files).into_iter();
     // One report per open file, in the order opened; unreadable files report why.
     loaded.files = files
@@ -196,7 +218,7 @@ fn analyse(files: &[OpenFile]) -> Analysis {
         reach: &reach,
     });
     drop(permissions);
-    let diagnostics = loaded.files.iter().flat_map(|f| &f.diagnostics);
+    let diagnostics = loaded.files.iter().chain(&mapping).flat_map(|f| &f.diagnostics);
     let summary = Summary {
         user_assigned_identities: inventory.identities().len(),
         sources: inventory.sources().len(),
@@ -207,6 +229,7 @@ fn analyse(files: &[OpenFile]) -> Analysis {
     };
     Analysis {
         files: loaded.files,
+        mapping,
         summary,
         scene: Scene::new(&access, &picture),
         graph_size: (access.graph.node_count(), access.graph.edge_count()),
@@ -264,5 +287,28 @@ mod tests {
             "the browser could not read this file: NotReadableError"
         );
         assert_eq!(w.analysis.summary.errors, 1);
+    }
+
+    #[test]
+    fn settings_deploy_designs_and_their_mapping_is_reported_beside_the_files() {
+        let design = include_str!("../../ingest/tests/fixtures/arm/shared-identity-dev-prod.json");
+        let w = Workspace::empty().open(vec![file("design.json", design)]);
+        let rules = |w: &Workspace| w.analysis.findings.iter().map(|f| f.rule).collect::<Vec<_>>();
+        assert!(rules(&w).contains(&"BM001"), "dev and prod apps share an identity");
+        assert_eq!(w.analysis.mapping, None, "no mapping, no report");
+
+        let subscription = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
+        let mut settings = Settings::default();
+        settings.deployment.subscription_id = subscription.to_owned();
+        settings.deployment.environment = Some(Environment::Prod);
+        settings.mapping.words = vec![crate::settings::Row { key: "sbx".to_owned(), environment: Environment::Dev }];
+        let w = w.with_settings(settings);
+        assert!(!rules(&w).contains(&"BM001"), "the whole deployment is prod");
+        let prefix = format!("/subscriptions/{subscription}/");
+        assert!(w.analysis.inventory.identities().iter().all(|i| w.analysis.inventory.text(i.id).starts_with(&prefix)));
+        assert_eq!(w.analysis.files.len(), 1, "the open files keep their reports");
+        let mapping = w.analysis.mapping.as_ref().expect("the mapping is reported");
+        assert_eq!((mapping.name.as_str(), mapping.diagnostics.len()), (MAPPING_FILE_NAME, 0));
+        assert_eq!(w.open(vec![file("more.json", "[]")]).settings, w.settings, "settings outlive opening files");
     }
 }

@@ -14,10 +14,12 @@ use super::files::FilePanel;
 use super::findings::FindingsPanel;
 use super::graph::GraphView;
 use super::header::Header;
+use super::settings::{SettingsPanel, store_settings, stored_settings};
 use super::table::TableView;
 use super::theme::use_theme;
 use super::toolbar::Toolbar;
 use crate::selection::{self, Focus, Highlight, Selected};
+use crate::settings::Settings;
 use crate::text::count;
 use crate::ui::{Ui, UiAction, View};
 use crate::workspace::{OpenFile, Workspace};
@@ -30,6 +32,8 @@ pub enum Action {
     Close(usize),
     /// The built-in sample was asked for.
     Sample,
+    /// New settings were applied: the same files are read again with them.
+    Settings(Settings),
 }
 
 impl Reducible for Workspace {
@@ -39,7 +43,8 @@ impl Reducible for Workspace {
         Rc::new(match action {
             Action::Open(files) => self.open(files),
             Action::Close(index) => self.close(index),
-            Action::Sample => Workspace::sample(),
+            Action::Sample => Workspace::sample_with(self.settings.clone()),
+            Action::Settings(settings) => self.with_settings(settings),
         })
     }
 }
@@ -101,7 +106,8 @@ pub fn dropped_files(event: &DragEvent) -> Vec<File> {
 /// The whole page.
 #[component]
 pub fn App() -> Html {
-    let workspace = use_reducer(Workspace::sample);
+    let workspace = use_reducer(|| Workspace::sample_with(stored_settings()));
+    let settings_open = use_state(|| false);
     let ui = use_reducer(Ui::default);
     let dragging = use_state(|| false);
     let theme = use_theme();
@@ -182,6 +188,21 @@ pub fn App() -> Html {
         let dispatcher = workspace.dispatcher();
         Callback::from(move |index: usize| dispatcher.dispatch(Action::Close(index)))
     };
+    let on_open_settings = {
+        let settings_open = settings_open.clone();
+        Callback::from(move |()| settings_open.set(true))
+    };
+    let on_settings_closed = {
+        let settings_open = settings_open.clone();
+        Callback::from(move |()| settings_open.set(false))
+    };
+    let on_apply_settings = {
+        let dispatcher = workspace.dispatcher();
+        Callback::from(move |settings: Settings| {
+            store_settings(&settings);
+            dispatcher.dispatch(Action::Settings(settings));
+        })
+    };
     let on_ui = {
         let dispatcher = ui.dispatcher();
         Callback::from(move |action: UiAction| dispatcher.dispatch(action))
@@ -207,11 +228,12 @@ pub fn App() -> Html {
             ondragleave={on_drag_leave} ondrop={on_drop} onkeydown={on_key}>
             <Header summary={analysis.summary} file_count={workspace.files.len()} is_sample={workspace.is_sample}
                 analysis={Rc::clone(&analysis)} theme={theme.clone()}
-                on_files={on_files} on_sample={on_sample.clone()} />
+                on_files={on_files} on_sample={on_sample.clone()} on_settings={on_open_settings.clone()} />
             <Toolbar analysis={Rc::clone(&analysis)} ui={(*ui).clone()} hidden={Rc::clone(&hidden)} on_ui={on_ui.clone()} />
             <main class="body">
                 <aside class="sidebar" aria-label="Files and findings">
-                    <FilePanel reports={analysis.files.clone()} is_sample={workspace.is_sample} on_close={on_close} />
+                    <FilePanel reports={analysis.files.clone()} mapping={analysis.mapping.clone()}
+                        is_sample={workspace.is_sample} on_close={on_close} on_settings={on_open_settings} />
                     <FindingsPanel analysis={Rc::clone(&analysis)} filter={ui.filter.clone()} focus={ui.focus}
                         on_ui={on_ui.clone()} />
                 </aside>
@@ -238,6 +260,10 @@ pub fn App() -> Html {
                         <button type="button" class="button small" id="load-cancel" onclick={on_cancel}>{ "Cancel" }</button>
                     }
                 </div>
+            }
+            if *settings_open {
+                <SettingsPanel settings={workspace.settings.clone()} on_apply={on_apply_settings}
+                    on_close={on_settings_closed} />
             }
             <div class="drop-overlay" aria-hidden="true">{ "Drop inventory files to analyse them" }</div>
         </div>

@@ -10,10 +10,14 @@ use crate::text::count;
 pub struct FilePanelProps {
     /// One report per open file.
     pub reports: Vec<FileReport>,
+    /// The report on the settings' environment mapping, when it states anything.
+    pub mapping: Option<FileReport>,
     /// Whether the files are the built-in sample.
     pub is_sample: bool,
     /// Remove the file at this index.
     pub on_close: Callback<usize>,
+    /// Open the settings panel.
+    pub on_settings: Callback<()>,
 }
 
 /// Lists the open files.
@@ -22,11 +26,26 @@ pub fn FilePanel(props: &FilePanelProps) -> Html {
     html! {
         <section class="files" aria-label="Files">
             <h2 class="panel-title">{ "Files" }</h2>
-            if props.reports.is_empty() {
+            if props.reports.is_empty() && props.mapping.is_none() {
                 <p class="muted">{ "No files open." }</p>
             }
             <ul class="file-list" id="file-list">
-                { for props.reports.iter().enumerate().map(|(index, report)| file_item(index, report, props)) }
+                { for props.reports.iter().enumerate().map(|(index, report)| {
+                    let on_close = props.on_close.clone();
+                    let close = Callback::from(move |_: MouseEvent| on_close.emit(index));
+                    file_item(report, html! {
+                        <button type="button" class="icon-button" onclick={close}
+                            aria-label={format!("Remove {}", report.name)}>{ "×" }</button>
+                    })
+                }) }
+                // Listed like a file because it is read like one, and its mistakes belong
+                // somewhere a person looks; it is edited (and emptied) in the settings.
+                if let Some(mapping) = &props.mapping {
+                    { file_item(mapping, html! {
+                        <button type="button" class="button small" id="edit-mapping"
+                            onclick={props.on_settings.reform(|_: MouseEvent| ())}>{ "Edit" }</button>
+                    }) }
+                }
             </ul>
             if props.is_sample {
                 <p class="muted hint">{ "Open or drop your own exports to replace the sample." }</p>
@@ -35,9 +54,8 @@ pub fn FilePanel(props: &FilePanelProps) -> Html {
     }
 }
 
-fn file_item(index: usize, report: &FileReport, props: &FilePanelProps) -> Html {
-    let on_close = props.on_close.clone();
-    let close = Callback::from(move |_: MouseEvent| on_close.emit(index));
+/// One file's report, with `action` (remove, or edit) beside its name.
+fn file_item(report: &FileReport, action: Html) -> Html {
     let c = report.counts;
     let mut held = Vec::new();
     for (n, one, many) in [
@@ -59,8 +77,7 @@ fn file_item(index: usize, report: &FileReport, props: &FilePanelProps) -> Html 
         <li class={classes!("file", has_error.then_some("has-error"))}>
             <div class="file-head">
                 <span class="file-name" title={report.name.clone()}>{ &report.name }</span>
-                <button type="button" class="icon-button" onclick={close}
-                    aria-label={format!("Remove {}", report.name)}>{ "×" }</button>
+                { action }
             </div>
             <div class="file-format">
                 { report.format.map_or("not recognised", |f| f.label()) }

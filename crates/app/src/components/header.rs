@@ -27,6 +27,8 @@ pub struct HeaderProps {
     pub on_files: Callback<Vec<File>>,
     /// The sample asked for.
     pub on_sample: Callback<()>,
+    /// The settings panel asked for.
+    pub on_settings: Callback<()>,
 }
 
 /// The top bar.
@@ -58,6 +60,10 @@ pub fn Header(props: &HeaderProps) -> Html {
         let on_sample = props.on_sample.clone();
         Callback::from(move |_: MouseEvent| on_sample.emit(()))
     };
+    let on_settings = {
+        let on_settings = props.on_settings.clone();
+        Callback::from(move |_: MouseEvent| on_settings.emit(()))
+    };
     let on_theme = {
         let toggle = props.theme.toggle.clone();
         Callback::from(move |_: MouseEvent| toggle.emit(()))
@@ -78,6 +84,8 @@ pub fn Header(props: &HeaderProps) -> Html {
             <input ref={input} id="file-input" class="visually-hidden" type="file" multiple=true
                 accept=".json,application/json" tabindex="-1" aria-hidden="true" onchange={on_change} />
             <button type="button" class="button" id="load-sample" onclick={on_sample}>{ "Load sample" }</button>
+            <button type="button" class="button" id="open-settings" onclick={on_settings}
+                aria-haspopup="dialog">{ "Settings…" }</button>
             <p class="summary" id="summary" aria-live="polite">
                 <span>{ files }</span>
                 if props.file_count > 0 {

@@ -8,6 +8,7 @@ mod graph;
 mod header;
 mod legend;
 mod search;
+mod settings;
 mod table;
 mod theme;
 mod toolbar;
