@@ -139,7 +139,7 @@ test("search by name or id with the keyboard centres the node", async () => {
   await screenshot(page, "search");
 });
 
-test("filters hide environments, kinds, regions and severities", async () => {
+test("filters hide environments, kinds, regions, subscriptions and severities", async () => {
   session = await openApp(browser, site);
   const { page } = session;
   await page.locator("#view-table").click();
@@ -161,6 +161,11 @@ test("filters hide environments, kinds, regions and severities", async () => {
   assert.match(eastus, /vm-report/);
   assert.doesNotMatch(eastus, /app-orders-prod/);
   await page.locator("#filter-region").selectOption({ label: "all regions" });
+  await page.locator("#filter-subscription").selectOption({ label: "subscription 9e3b8c55" });
+  const prodSubscription = await page.locator("#node-table tbody").innerText();
+  assert.match(prodSubscription, /kv-orders-prod/);
+  assert.doesNotMatch(prodSubscription, /kv-orders-dev|alice@contoso\.com/);
+  await page.locator("#filter-subscription").selectOption({ label: "all subscriptions" });
   await page.locator("#node-table td.name", { hasText: /^id-orders$/ }).click();
   await page.locator("#details-name", { hasText: "id-orders" }).waitFor();
   await screenshot(page, "table");

@@ -1,9 +1,11 @@
-//! Finding nodes: search by name or id, filters by environment, region, kind and severity, and
-//! the reading order keyboard navigation follows. Pure Rust, tested natively.
+//! Finding nodes: search by name or id, filters by environment, region, subscription, kind and
+//! severity, and the reading order keyboard navigation follows. Pure Rust, tested natively.
 
 use blastmap_analysis::rules::{Finding, Severity};
-use blastmap_analysis::{Environment, Node};
+use blastmap_analysis::{Environment, Node, NodeKey, scope_label};
 use blastmap_layout::Column;
+use blastmap_model::arm;
+use petgraph::graph::NodeIndex;
 
 use crate::scene::Scene;
 use crate::workspace::Analysis;
@@ -15,6 +17,9 @@ pub struct Filter {
     pub hidden_environments: Vec<Environment>,
     /// The one region shown (`Some("")` for nodes without a region), or every region.
     pub region: Option<String>,
+    /// The one subscription shown, by lower-cased id (`Some("")` for nodes outside any: people,
+    /// groups, the root), or every subscription.
+    pub subscription: Option<String>,
     /// Kinds (columns) hidden.
     pub hidden_columns: Vec<Column>,
     /// Severities of findings hidden.
@@ -32,11 +37,12 @@ pub fn toggle<T: PartialEq>(list: &mut Vec<T>, item: T) {
 }
 
 impl Filter {
-    /// Whether a node drawn in lane `lane` is shown.
-    pub fn admits(&self, node: &Node, lane: Environment) -> bool {
+    /// Whether a node drawn in lane `lane`, in subscription `subscription` (`""` for none), is shown.
+    pub fn admits(&self, node: &Node, lane: Environment, subscription: &str) -> bool {
         !self.hidden_environments.contains(&lane)
             && !self.hidden_columns.contains(&Column::of(node.kind))
             && self.region.as_deref().is_none_or(|region| node.region.as_deref().unwrap_or("") == region)
+            && self.subscription.as_deref().is_none_or(|shown| shown == subscription)
     }
 
     /// Whether a finding is listed.
@@ -55,7 +61,7 @@ impl Filter {
             .access
             .graph
             .node_indices()
-            .map(|n| !self.admits(&analysis.access.graph[n], analysis.lane(n.index())))
+            .map(|n| !self.admits(&analysis.access.graph[n], analysis.lane(n.index()), &subscription_of(analysis, n)))
             .collect();
         if hidden_nodes.iter().any(|&h| h) { hidden_nodes } else { Vec::new() }
     }
@@ -68,6 +74,44 @@ pub fn regions(analysis: &Analysis) -> Vec<String> {
     regions.sort();
     regions.dedup();
     regions
+}
+
+/// The subscription a node lies in, lower-cased (`""` for people, groups and scopes above
+/// subscriptions).
+pub fn subscription_of(analysis: &Analysis, node: NodeIndex) -> String {
+    match analysis.access.graph[node].key {
+        NodeKey::Arm(k) | NodeKey::System(k) | NodeKey::Federated(k) => {
+            arm::subscription_id(analysis.inventory.text(k)).unwrap_or_default().to_ascii_lowercase()
+        }
+        NodeKey::Principal(_) => String::new(),
+    }
+}
+
+/// Every subscription of the analysis's nodes with a name for people (its display name when an
+/// export gives one), sorted by name; `("", "no subscription")` when some node has none.
+pub fn subscriptions(analysis: &Analysis) -> Vec<(String, String)> {
+    let mut ids: Vec<String> = analysis.access.graph.node_indices().map(|n| subscription_of(analysis, n)).collect();
+    ids.sort();
+    ids.dedup();
+    let inventory = &analysis.inventory;
+    let mut named: Vec<(String, String)> = ids
+        .into_iter()
+        .map(|id| {
+            let scope = format!("/subscriptions/{id}");
+            let name = match id.as_str() {
+                "" => "no subscription".to_owned(),
+                _ => inventory
+                    .keys
+                    .get(&scope)
+                    .and_then(|k| inventory.scope(k))
+                    .and_then(|s| s.name.clone())
+                    .unwrap_or_else(|| scope_label(&scope)),
+            };
+            (id, name)
+        })
+        .collect();
+    named.sort_by(|a, b| (a.0.is_empty(), &a.1).cmp(&(b.0.is_empty(), &b.1)));
+    named
 }
 
 /// The environment lanes drawn, in order.
@@ -178,6 +222,18 @@ mod tests {
             a.scene.nodes.iter().enumerate().filter(|(i, _)| !hidden[*i]).map(|(_, n)| n.label.as_str()).collect();
         assert!(shown.contains(&"vm-report") && !shown.contains(&"app-orders-prod"), "{shown:?}");
         assert!(regions(a).contains(&String::new()), "some nodes have no region");
+
+        // The sample's prod subscription: its resources stay, dev's go, people have none.
+        let prod = "9e3b8c55-2a41-4f6e-8b7d-0d6f1e2a3b4c".to_owned();
+        let subscriptions = subscriptions(a);
+        assert!(subscriptions.iter().any(|(id, _)| *id == prod), "{subscriptions:?}");
+        assert_eq!(subscriptions.last().map(|(id, name)| (id.as_str(), name.as_str())), Some(("", "no subscription")));
+        let only_prod = Filter { subscription: Some(prod), ..Filter::default() };
+        let hidden = only_prod.hidden(a);
+        let shown: Vec<&str> =
+            a.scene.nodes.iter().enumerate().filter(|(i, _)| !hidden[*i]).map(|(_, n)| n.label.as_str()).collect();
+        assert!(shown.contains(&"kv-orders-prod") && !shown.contains(&"kv-orders-dev"), "{shown:?}");
+        assert!(!shown.contains(&"alice@contoso.com"), "people are in no subscription");
 
         let no_targets = Filter { hidden_columns: vec![Column::Targets], ..Filter::default() };
         let hidden = no_targets.hidden(a);

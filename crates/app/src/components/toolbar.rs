@@ -8,7 +8,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::search::Search;
-use crate::query::{Filter, environments, regions, severity_counts, toggle};
+use crate::query::{Filter, environments, regions, severity_counts, subscriptions, toggle};
 use crate::ui::{Ui, UiAction, View};
 use crate::workspace::Analysis;
 
@@ -58,6 +58,16 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             on_ui.emit(UiAction::Filter(Filter { region, ..filter.clone() }));
         })
     };
+    let on_subscription = {
+        let on_ui = props.on_ui.clone();
+        let filter = filter.clone();
+        Callback::from(move |event: Event| {
+            let Some(select) = event.target_dyn_into::<HtmlSelectElement>() else { return };
+            // As for regions: "all", or "s:" before the subscription id.
+            let subscription = select.value().strip_prefix("s:").map(str::to_owned);
+            on_ui.emit(UiAction::Filter(Filter { subscription, ..filter.clone() }));
+        })
+    };
     let view = |view: View| {
         let on_ui = props.on_ui.clone();
         Callback::from(move |_: MouseEvent| on_ui.emit(UiAction::View(view)))
@@ -65,9 +75,9 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
     // What the analysis offers to filter by, listed once per analysis, not on every selection.
     let choices = use_memo(Rc::clone(&props.analysis), |analysis| {
         let severities: Vec<Severity> = severity_counts(&analysis.findings).into_iter().map(|(s, _)| s).collect();
-        (environments(analysis), regions(analysis), severities)
+        (environments(analysis), regions(analysis), severities, subscriptions(analysis))
     });
-    let (environments, regions, severities) = (&choices.0, &choices.1, &choices.2);
+    let (environments, regions, severities, subscriptions) = (&choices.0, &choices.1, &choices.2, &choices.3);
     html! {
         <div class="toolbar" role="toolbar" aria-label="Search and filters">
             <Search analysis={Rc::clone(&props.analysis)} hidden={Rc::clone(&props.hidden)} on_ui={props.on_ui.clone()} />
@@ -95,6 +105,16 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                         let selected = filter.region.as_deref() == Some(region.as_str());
                         let label = if region.is_empty() { "no region".to_owned() } else { region.clone() };
                         html! { <option value={format!("r:{region}")} selected={selected}>{ label }</option> }
+                    }) }
+                </select>
+            </label>
+            <label class="filter-group">
+                <span class="filter-label">{ "Subscription" }</span>
+                <select id="filter-subscription" class="select" onchange={on_subscription}>
+                    <option value="all" selected={filter.subscription.is_none()}>{ "all subscriptions" }</option>
+                    { for subscriptions.iter().map(|(id, name)| {
+                        let selected = filter.subscription.as_deref() == Some(id.as_str());
+                        html! { <option value={format!("s:{id}")} selected={selected}>{ name.clone() }</option> }
                     }) }
                 </select>
             </label>
