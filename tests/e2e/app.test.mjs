@@ -1,34 +1,15 @@
 // The app as a person meets it: the built-in sample, dropping files, the file picker,
 // readable errors, and a page that talks to nobody.
-import { after, afterEach, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { corpus, dropFiles, fixture, launch, openApp, screenshot, serveDist } from "./harness.mjs";
+import { appUnderTest, corpus, dropFiles, fixture, screenshot } from "./harness.mjs";
 
-let site;
-let browser;
-let session;
-
-before(async () => {
-  site = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  site?.server.close();
-});
-
-afterEach(async () => {
-  const problems = session?.problems() ?? [];
-  await session?.context.close();
-  session = undefined;
-  assert.deepEqual(problems, [], "the page made a request outside its origin or logged an error");
-});
+const app = appUnderTest();
 
 const text = (page, selector) => page.locator(selector).innerText();
 
 test("opens on the built-in sample, drawn on a canvas", async () => {
-  session = await openApp(browser, site);
+  const session = await app.open();
   const { page } = session;
   assert.match(await text(page, "#summary"), /built-in sample/);
   assert.equal(await text(page, "#count-uami"), "4 user-assigned identities");
@@ -54,7 +35,7 @@ test("opens on the built-in sample, drawn on a canvas", async () => {
 });
 
 test("dropping several files lists each one, with a readable error for invalid JSON", async () => {
-  session = await openApp(browser, site);
+  const session = await app.open();
   const { page } = session;
   await dropFiles(page, [fixture("design-small.json"), fixture("invalid.json")]);
   await page.locator("#file-list .file").nth(1).waitFor();
@@ -81,7 +62,7 @@ test("dropping several files lists each one, with a readable error for invalid J
 });
 
 test("real az CLI exports are recognised by content and drawn", async () => {
-  session = await openApp(browser, site);
+  const session = await app.open();
   const { page } = session;
   await dropFiles(page, [
     corpus("az-cli/nabilshams__az-role-assignment-list-all.json"),
@@ -105,7 +86,7 @@ test("real az CLI exports are recognised by content and drawn", async () => {
 });
 
 test("the file picker is reachable by keyboard, and the sample comes back in one click", async () => {
-  session = await openApp(browser, site);
+  const session = await app.open();
   const { page } = session;
   // Listening first lets Playwright turn on file-chooser interception before any key press.
   const chooser = page.waitForEvent("filechooser");
@@ -123,7 +104,7 @@ test("the file picker is reachable by keyboard, and the sample comes back in one
 });
 
 test("removing every file shows the empty state with the commands that produce exports", async () => {
-  session = await openApp(browser, site);
+  const session = await app.open();
   const { page } = session;
   await page.getByRole("button", { name: /^Remove sample/ }).click();
   const empty = page.locator("#empty-state");

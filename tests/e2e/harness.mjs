@@ -4,6 +4,8 @@
 import { createServer } from "node:http";
 import { readFile, mkdir } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
+import { after, afterEach, before } from "node:test";
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -106,4 +108,35 @@ export async function dropFiles(page, files) {
   for (const type of ["dragenter", "dragover", "drop"]) {
     await page.dispatchEvent(".app", type, { dataTransfer: transfer });
   }
+}
+
+/**
+ * Registers what every end-to-end file needs: one server and one browser for the file, and
+ * after each test its page's context closed and the page's problems asserted to be none.
+ * `open(options)` opens the app as `openApp` does.
+ */
+export function appUnderTest() {
+  let site;
+  let browser;
+  let session;
+  before(async () => {
+    site = await serveDist();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    site?.server.close();
+  });
+  afterEach(async () => {
+    const problems = session?.problems() ?? [];
+    await session?.context.close();
+    session = undefined;
+    assert.deepEqual(problems, [], "the page made a request outside its origin or logged an error");
+  });
+  return {
+    async open(options) {
+      session = await openApp(browser, site, options);
+      return session;
+    },
+  };
 }

@@ -2,33 +2,14 @@
 // exposure, search, filter, open a finding, do it all by keyboard, and switch the theme.
 // Node positions come from the canvas's data-selected-at / data-focused-at hooks (screen
 // coordinates the app computes), never from guessing pixels.
-import { after, afterEach, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { dropFiles, fixture, launch, openApp, screenshot, serveDist } from "./harness.mjs";
+import { appUnderTest, dropFiles, fixture, screenshot } from "./harness.mjs";
 
-let site;
-let browser;
-let session;
-
-before(async () => {
-  site = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  site?.server.close();
-});
-
-afterEach(async () => {
-  const problems = session?.problems() ?? [];
-  await session?.context.close();
-  session = undefined;
-  assert.deepEqual(problems, [], "the page made a request outside its origin or logged an error");
-});
+const app = appUnderTest();
 
 const text = (page, selector) => page.locator(selector).innerText();
 const canvas = (page) => page.locator("#graph-canvas");
@@ -50,7 +31,7 @@ async function at(page, attribute) {
 }
 
 test("a click on a node lights its blast radius and the side panel explains a path", async () => {
-  session = await openApp(browser, site);
+  const session = await app.open();
   const { page } = session;
   // Select from the table (the accessible twin of the canvas), then find where the node is drawn.
   await page.locator("#view-table").click();
@@ -89,7 +70,7 @@ test("a click on a node lights its blast radius and the side panel explains a pa
 });
 
 test("direct and transitive radius, and exposure: who reaches a prod vault", async () => {
-  session = await openApp(browser, site);
+  const session = await app.open();
   const { page } = session;
   await searchAndSelect(page, "alice", "alice@contoso.com");
   assert.match(await text(page, "#reach-summary"), /Reaches 15 resources/);
@@ -111,7 +92,7 @@ test("direct and transitive radius, and exposure: who reaches a prod vault", asy
 });
 
 test("search by name or id with the keyboard centres the node", async () => {
-  session = await openApp(browser, site);
+  const session = await app.open();
   const { page } = session;
   const search = page.locator("#search");
   // "/" jumps to the search box from anywhere.
@@ -140,7 +121,7 @@ test("search by name or id with the keyboard centres the node", async () => {
 });
 
 test("filters hide environments, kinds, regions, subscriptions and severities", async () => {
-  session = await openApp(browser, site);
+  const session = await app.open();
   const { page } = session;
   await page.locator("#view-table").click();
   const rows = page.locator("#node-table tbody tr.node-row");
@@ -181,7 +162,7 @@ test("filters hide environments, kinds, regions, subscriptions and severities", 
 });
 
 test("opening a finding shows it in full and lights its subjects in the graph", async () => {
-  session = await openApp(browser, site);
+  const session = await app.open();
   const { page } = session;
   assert.match(await text(page, "#finding-counts"), /18 findings\s*3 critical\s*7 high\s*7 medium\s*1 low/);
   const first = page.locator(".finding-row").first();
@@ -203,7 +184,7 @@ test("opening a finding shows it in full and lights its subjects in the graph", 
 });
 
 test("everything works from the keyboard", async () => {
-  session = await openApp(browser, site);
+  const session = await app.open();
   const { page } = session;
   // Tab to the canvas.
   for (let i = 0; i < 40; i++) {
@@ -251,7 +232,7 @@ test("everything works from the keyboard", async () => {
 });
 
 test("the dark theme follows a toggle and is remembered", async () => {
-  session = await openApp(browser, site);
+  const session = await app.open();
   const { page } = session;
   const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
   assert.equal(await theme(), "light", "headless Chromium prefers light");
@@ -267,14 +248,14 @@ test("the dark theme follows a toggle and is remembered", async () => {
 });
 
 test("a system that prefers dark gets the dark theme", async () => {
-  session = await openApp(browser, site, { colorScheme: "dark" });
+  const session = await app.open({ colorScheme: "dark" });
   const { page } = session;
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
   await screenshot(page, "dark");
 });
 
 test("a load shows its progress, and Cancel abandons it", async () => {
-  session = await openApp(browser, site);
+  const session = await app.open();
   const { page } = session;
   // Record every status the page shows while it loads.
   await page.evaluate(() => {
@@ -323,7 +304,7 @@ test("long lists render only the rows in sight", async () => {
   });
   const path = join(tmpdir(), "blastmap-e2e-identities.json");
   await writeFile(path, JSON.stringify(identities));
-  session = await openApp(browser, site);
+  const session = await app.open();
   const { page } = session;
   await dropFiles(page, [path]);
   await page.locator("#summary", { hasText: "1 file" }).waitFor();

@@ -1,31 +1,12 @@
 // The settings panel: a deployment context and an environment mapping change what a design
 // means, are remembered across visits, and travel as a file the CLI reads too.
-import { after, afterEach, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ROOT, dropFiles, launch, openApp, screenshot, serveDist } from "./harness.mjs";
+import { ROOT, appUnderTest, dropFiles, screenshot } from "./harness.mjs";
 
-let site;
-let browser;
-let session;
-
-before(async () => {
-  site = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  site?.server.close();
-});
-
-afterEach(async () => {
-  const problems = session?.problems() ?? [];
-  await session?.context.close();
-  session = undefined;
-  assert.deepEqual(problems, [], "the page made a request outside its origin or logged an error");
-});
+const app = appUnderTest();
 
 const DESIGN = join(ROOT, "crates/ingest/tests/fixtures/arm/shared-identity-dev-prod.json");
 const SUBSCRIPTION = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
@@ -42,7 +23,7 @@ async function identityId(page) {
 }
 
 test("a deployment context and a mapping re-read a design, persist, and export as the CLI reads them", async () => {
-  session = await openApp(browser, site);
+  const session = await app.open();
   const { page } = session;
   await dropFiles(page, [DESIGN]);
   await page.locator("#file-list .file", { hasText: "shared-identity-dev-prod.json" }).waitFor();
