@@ -1,10 +1,13 @@
 //! Real files from `shared/corpus` (read in place) and a generated tenant: what each holds.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use blastmap_ingest::{Format, Loaded, Severity, SourceFile, load};
+use blastmap_ingest::{Format, Loaded, SourceFile, load};
 use blastmap_model::{AttachedIdentity, IsolationScope, PrincipalKind};
+use common::errors;
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
@@ -13,16 +16,6 @@ fn corpus() -> PathBuf {
 fn load_corpus(relative: &str) -> Loaded {
     let bytes = std::fs::read(corpus().join(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"));
     load(&[SourceFile { name: relative, bytes: &bytes }])
-}
-
-fn errors(loaded: &Loaded) -> Vec<String> {
-    loaded
-        .files
-        .iter()
-        .flat_map(|f| &f.diagnostics)
-        .filter(|d| d.severity == Severity::Error)
-        .map(ToString::to_string)
-        .collect()
 }
 
 #[test]

@@ -3,10 +3,13 @@
 //! design holds are the ones read, linked by the placeholder principal ids.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use blastmap_ingest::{DeploymentContext, Format, Loaded, Severity, SourceFile, load, load_with};
+use blastmap_ingest::{DeploymentContext, Format, Loaded, SourceFile, load, load_with};
 use blastmap_model::{AttachedIdentity, Environment, Inventory, Key};
+use common::errors;
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/arm")
@@ -26,16 +29,6 @@ fn load_template(name: &str) -> Loaded {
     assert_eq!(errors(&loaded), Vec::<String>::new(), "{name}");
     assert_eq!(loaded.files[0].format, Some(Format::ArmTemplate), "{name}");
     loaded
-}
-
-fn errors(loaded: &Loaded) -> Vec<String> {
-    loaded
-        .files
-        .iter()
-        .flat_map(|f| &f.diagnostics)
-        .filter(|d| d.severity == Severity::Error)
-        .map(ToString::to_string)
-        .collect()
 }
 
 /// The principal ids the inventory's identities have (user-assigned and system-assigned).
