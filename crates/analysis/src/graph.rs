@@ -14,7 +14,7 @@ use petgraph::visit::EdgeRef;
 
 use crate::environment::{Environment, Environments};
 use crate::execution::{CODE_EXECUTION, write_action};
-use crate::permissions::{Access, Permissions, Plane, role_permissions};
+use crate::permissions::{Access, Permissions, Plane, role_permissions, scopes_above};
 
 const ROLE_ASSIGNMENTS_WRITE: &str = "Microsoft.Authorization/roleAssignments/write";
 const ASSIGN_IDENTITY: &str = "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action";
@@ -183,12 +183,16 @@ pub struct AccessGraph {
 impl AccessGraph {
     /// Builds the graph of an inventory.
     pub fn build(inventory: &Inventory) -> Self {
-        let environments = Environments::new(inventory);
-        let permissions = Permissions::new(inventory);
+        Self::build_with(inventory, &Environments::new(inventory), &Permissions::new(inventory))
+    }
+
+    /// Builds the graph from indexes the caller keeps for other uses too (the rules read them),
+    /// so that they are made once.
+    pub fn build_with(inventory: &Inventory, environments: &Environments, permissions: &Permissions<'_>) -> Self {
         let mut builder = Builder {
             inventory,
-            environments: &environments,
-            permissions: &permissions,
+            environments,
+            permissions,
             graph: AccessGraph::default(),
             compute_under: Map::default(),
             present_under: Map::default(),
@@ -216,7 +220,7 @@ impl AccessGraph {
     }
 
     /// The take edges that hand over `node`: those into the scopes above it (`above`, as
-    /// [`Permissions::scopes_above`] gives them) that take what it counts as.
+    /// [`scopes_above`] gives them) that take what it counts as.
     pub fn takers<'s>(&'s self, node: NodeIndex, above: &'s [Key]) -> impl Iterator<Item = EdgeIndex> + 's {
         let counts_as = self.counts_as(node);
         above
@@ -440,7 +444,7 @@ impl<'a> Builder<'a> {
             let row = CODE_EXECUTION.iter().position(|r| r.resource_type.eq_ignore_ascii_case(&resource.resource_type));
             if let Some(row) = row {
                 // Compute, with or without an identity, is where an identity can be attached.
-                for scope in self.permissions.scopes_above(inventory.text(resource.id)) {
+                for scope in scopes_above(inventory, inventory.text(resource.id)) {
                     let compute = self.compute_under.entry(scope).or_default();
                     *compute = compute.with(Takes::code_on(row));
                 }
@@ -452,7 +456,7 @@ impl<'a> Builder<'a> {
                 _ => continue,
             };
             self.graph.counts_as.insert(node, counts_as);
-            for scope in self.permissions.scopes_above(inventory.text(resource.id)) {
+            for scope in scopes_above(inventory, inventory.text(resource.id)) {
                 self.graph.under.entry(scope).or_default().push(node);
                 let present = self.present_under.entry(scope).or_default();
                 *present = present.with(counts_as);
@@ -494,23 +498,24 @@ impl<'a> Builder<'a> {
             scopes.dedup();
             // For each scope the holder holds a role on: what its roles there and above grant,
             // and which of its other scopes lie above it; the highest scopes first.
-            let mut at: Vec<(Key, u128, Vec<Key>)> = scopes
+            let mut at: Vec<HeldAt> = scopes
                 .iter()
                 .map(|&scope| {
-                    let above = self.permissions.scopes_above(self.inventory.text(scope));
+                    let above = scopes_above(self.inventory, self.inventory.text(scope));
                     let granted =
                         held.iter().zip(&bits).filter(|(a, _)| above.contains(&a.scope)).fold(0, |all, (_, b)| all | b);
                     let parents = scopes.iter().copied().filter(|s| *s != scope && above.contains(s)).collect();
-                    (scope, granted, parents)
+                    HeldAt { scope, granted, above, parents }
                 })
                 .collect();
-            at.sort_by_key(|(scope, _, parents)| (parents.len(), *scope));
-            let writes_compute = at.iter().any(|&(scope, granted, _)| {
-                let compute = self.compute_under.get(&scope).copied().unwrap_or_default();
-                actions.compute_written(granted).meets(compute)
+            at.sort_by_key(|h| (h.parents.len(), h.scope));
+            let writes_compute = at.iter().any(|h| {
+                let compute = self.compute_under.get(&h.scope).copied().unwrap_or_default();
+                actions.compute_written(h.granted).meets(compute)
             });
             let mut given: Map<(Key, EdgeKind), Takes> = Map::default();
-            for (scope, granted, parents) in &at {
+            for here in &at {
+                let HeldAt { scope, granted, parents, .. } = here;
                 let abilities = [
                     (
                         EdgeKind::GrantsSelf,
@@ -538,7 +543,7 @@ impl<'a> Builder<'a> {
                     // so they name only what lies under the scope.
                     let new = if kind == EdgeKind::GrantsSelf { new } else { new.and(self.present_under(*scope)) };
                     if !new.is_empty() {
-                        self.take_edge(holder, held, &bits, *scope, kind, new, &actions);
+                        self.take_edge(holder, held, &bits, here, kind, new, &actions);
                     }
                 }
             }
@@ -552,13 +557,12 @@ impl<'a> Builder<'a> {
         holder: Key,
         held: &[&'a RoleAssignment],
         bits: &[u128],
-        scope: Key,
+        here: &HeldAt,
         kind: EdgeKind,
         takes: Takes,
         actions: &Actions,
     ) {
-        let above = self.permissions.scopes_above(self.inventory.text(scope));
-        let granted = held.iter().zip(bits).filter(|(a, _)| above.contains(&a.scope)).fold(0, |all, (_, b)| all | b);
+        let HeldAt { scope, granted, ref above, .. } = *here;
         let needed: Vec<&str> = match kind {
             EdgeKind::GrantsSelf => vec![ROLE_ASSIGNMENTS_WRITE],
             EdgeKind::TakesOver => vec![WRITE_FEDERATED_CREDENTIALS],
@@ -703,6 +707,17 @@ fn policy_access(policy: &AccessPolicy) -> Option<Access> {
     }
 }
 
+/// A scope a holder holds a role on, as the take edges see it.
+struct HeldAt {
+    scope: Key,
+    /// What the holder's roles here and above grant, as [`Actions`] bits.
+    granted: u128,
+    /// The scopes whose assignments apply here (`scopes_above`).
+    above: Vec<Key>,
+    /// The holder's other scopes among `above`.
+    parents: Vec<Key>,
+}
+
 /// The actions that hand things over, numbered, so that what a role grants of them is a set
 /// of bits, decided once per role: tenants hold many assignments of few roles. Each way to run
 /// code, and each compute type's write action, is a mask of those bits.
@@ -800,6 +815,7 @@ mod tests {
     #[test]
     fn the_actions_that_hand_things_over_fit_one_mask() {
         assert!(Actions::new().list.len() <= 128, "masks are u128");
+        assert!(crate::execution::CODE_EXECUTION.len() <= 30, "`Takes` is a u32 with two bits taken");
     }
 
     #[test]

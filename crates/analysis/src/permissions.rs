@@ -198,6 +198,32 @@ pub struct Grant<'a> {
     pub conditional: bool,
 }
 
+/// Every scope whose assignments apply at `target` (an ARM id or scope, any case): the
+/// root, the management groups above its subscription, and every scope in its own id. It needs
+/// only the inventory (ids and the management groups' parents), no index.
+pub fn scopes_above(inventory: &Inventory, target: &str) -> Vec<Key> {
+    let mut out: Vec<Key> = inventory.keys.get("/").into_iter().collect();
+    let own: Vec<&str> = if arm::level(target) == Some(arm::ScopeLevel::ManagementGroup) {
+        vec![target]
+    } else {
+        arm::scopes_of(target)
+    };
+    // Management groups: from the first scope that names its parent, up to the top.
+    let mut groups = Vec::new();
+    let mut next =
+        own.first().and_then(|s| inventory.keys.get(s)).and_then(|k| inventory.scope(k)).and_then(|s| s.parent);
+    while let Some(group) = next {
+        if groups.contains(&group) {
+            break;
+        }
+        groups.push(group);
+        next = inventory.scope(group).and_then(|s| s.parent);
+    }
+    out.extend(groups.into_iter().rev());
+    out.extend(own.into_iter().filter_map(|s| inventory.keys.get(s)));
+    out
+}
+
 /// Whether each role grants each action asked about, by role and plane.
 type Decisions = HashMap<(Key, Plane), HashMap<Box<str>, bool>>;
 
@@ -253,36 +279,10 @@ impl<'a> Permissions<'a> {
         self.groups.get(&principal).map_or(&[], Vec::as_slice)
     }
 
-    /// Every scope whose assignments apply at `target` (an ARM id or scope, any case): the
-    /// root, the management groups above its subscription, and every scope in its own id.
-    pub fn scopes_above(&self, target: &str) -> Vec<Key> {
-        let inventory = self.inventory;
-        let mut out: Vec<Key> = inventory.keys.get("/").into_iter().collect();
-        let own: Vec<&str> = if arm::level(target) == Some(arm::ScopeLevel::ManagementGroup) {
-            vec![target]
-        } else {
-            arm::scopes_of(target)
-        };
-        // Management groups: from the first scope that names its parent, up to the top.
-        let mut groups = Vec::new();
-        let mut next =
-            own.first().and_then(|s| inventory.keys.get(s)).and_then(|k| inventory.scope(k)).and_then(|s| s.parent);
-        while let Some(group) = next {
-            if groups.contains(&group) {
-                break;
-            }
-            groups.push(group);
-            next = inventory.scope(group).and_then(|s| s.parent);
-        }
-        out.extend(groups.into_iter().rev());
-        out.extend(own.into_iter().filter_map(|s| inventory.keys.get(s)));
-        out
-    }
-
     /// The assignments that let `principal` perform `action` on `target`, directly or through
     /// its groups.
     pub fn grants(&self, principal: Key, action: &str, plane: Plane, target: &str) -> Vec<Grant<'a>> {
-        let above: HashSet<Key> = self.scopes_above(target).into_iter().collect();
+        let above: HashSet<Key> = scopes_above(self.inventory, target).into_iter().collect();
         let holders = std::iter::once((principal, None)).chain(self.groups_of(principal).iter().map(|&g| (g, Some(g))));
         holders.flat_map(|(holder, via)| self.held(holder, via, action, plane, &above)).collect()
     }
@@ -322,7 +322,10 @@ impl<'a> Permissions<'a> {
 
     /// The assignments held at `target` or any scope above it.
     pub fn assignments_above(&self, target: &str) -> Vec<&'a RoleAssignment> {
-        self.scopes_above(target).iter().flat_map(|s| self.by_scope.get(s).into_iter().flatten().copied()).collect()
+        scopes_above(self.inventory, target)
+            .iter()
+            .flat_map(|s| self.by_scope.get(s).into_iter().flatten().copied())
+            .collect()
     }
 
     /// Every principal (object id) that holds an assignment itself.

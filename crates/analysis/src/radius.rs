@@ -26,7 +26,7 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use crate::graph::{AccessGraph, EdgeKind, NodeKey, Takes};
-use crate::permissions::{Access, Permissions};
+use crate::permissions::{Access, scopes_above};
 
 /// A resource reached, how strongly, and why.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,7 +62,7 @@ pub struct Coverage {
 
 impl Coverage {
     /// Indexes which resources every scope covers (management groups included).
-    pub fn new(inventory: &Inventory, permissions: &Permissions<'_>) -> Self {
+    pub fn new(inventory: &Inventory) -> Self {
         let mut order: Vec<Key> = inventory.resources().iter().map(|r| r.id).collect();
         order.sort_by(|&a, &b| inventory.text(a).cmp(inventory.text(b)));
         let position: HashMap<Key, u32> =
@@ -71,7 +71,7 @@ impl Coverage {
         let mut under: HashMap<Key, Vec<u32>> = HashMap::default();
         for (at, &resource) in order.iter().enumerate() {
             let at = u32::try_from(at).unwrap_or(u32::MAX);
-            for scope in permissions.scopes_above(inventory.text(resource)) {
+            for scope in scopes_above(inventory, inventory.text(resource)) {
                 under.entry(scope).or_default().push(at);
             }
         }
@@ -476,16 +476,9 @@ pub struct Exposer {
 /// One breadth-first search backwards per access class, strongest first, from the grants
 /// covering the target: the first class to reach a node is its strongest, and the search's
 /// distance its shortest path, exactly as the forward walk would find them.
-pub fn exposure(
-    inventory: &Inventory,
-    access: &AccessGraph,
-    permissions: &Permissions<'_>,
-    target: Key,
-    mode: Mode,
-) -> Vec<Exposer> {
+pub fn exposure(inventory: &Inventory, access: &AccessGraph, target: Key, mode: Mode) -> Vec<Exposer> {
     let g = &access.graph;
-    let mut grants: Vec<(Access, EdgeIndex)> = permissions
-        .scopes_above(inventory.text(target))
+    let mut grants: Vec<(Access, EdgeIndex)> = scopes_above(inventory, inventory.text(target))
         .into_iter()
         .filter_map(|scope| access.node(NodeKey::Arm(scope)))
         .flat_map(|scope| g.edges_directed(scope, petgraph::Direction::Incoming))
@@ -495,7 +488,7 @@ pub fn exposure(
     let mut found: HashMap<NodeIndex, Exposer> = HashMap::default();
     for class in grants.chunk_by(|a, b| a.0 == b.0) {
         let seeds = class.iter().map(|&(_, grant)| grant);
-        backwards(inventory, access, permissions, seeds, mode, |node, path| {
+        backwards(inventory, access, seeds, mode, |node, path| {
             found.entry(node).or_insert_with(|| Exposer { node, access: class[0].0, path: path() });
         });
     }
@@ -519,7 +512,6 @@ enum Phase {
 fn backwards(
     inventory: &Inventory,
     access: &AccessGraph,
-    permissions: &Permissions<'_>,
     grants: impl Iterator<Item = EdgeIndex>,
     mode: Mode,
     mut on_reach: impl FnMut(NodeIndex, &dyn Fn() -> Vec<EdgeIndex>),
@@ -566,7 +558,7 @@ fn backwards(
         }
         // Whoever takes it: the take edges into the scopes above it.
         if let (Mode::Transitive, false, NodeKey::Arm(id)) = (mode, access.counts_as(node).is_empty(), g[node].key) {
-            let above = permissions.scopes_above(inventory.text(id));
+            let above = scopes_above(inventory, inventory.text(id));
             for edge in access.takers(node, &above) {
                 if let Some((taker, _)) = g.edge_endpoints(edge) {
                     arrive(taker, edge, Phase::Walking);

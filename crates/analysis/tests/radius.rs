@@ -1,6 +1,6 @@
 //! Blast radius on the built-in sample (seed 001), checked against figures worked out by hand.
 
-use blastmap_analysis::permissions::{Access, Permissions};
+use blastmap_analysis::permissions::Access;
 use blastmap_analysis::radius::{Coverage, Mode, exposure, radius};
 use blastmap_analysis::{AccessGraph, NodeKey};
 use blastmap_ingest::sample::load_sample;
@@ -10,7 +10,7 @@ fn seed_001_a_compromised_dev_app_reaches_prod() {
     let loaded = load_sample();
     let inventory = &loaded.inventory;
     let access = AccessGraph::build(inventory);
-    let coverage = Coverage::new(inventory, &Permissions::new(inventory));
+    let coverage = Coverage::new(inventory);
     let node = |id: &str| access.node(NodeKey::Arm(inventory.keys.get(id).unwrap())).unwrap();
     let app_dev = node(
         "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg-orders-dev/providers/Microsoft.Web/sites/app-orders-dev",
@@ -39,7 +39,7 @@ fn people_who_run_code_inherit_identities() {
     let loaded = load_sample();
     let inventory = &loaded.inventory;
     let access = AccessGraph::build(inventory);
-    let coverage = Coverage::new(inventory, &Permissions::new(inventory));
+    let coverage = Coverage::new(inventory);
     let alice = access.node_of_principal(inventory.keys.get("4f0c8a1e-6b2d-4e3f-9a8b-7c6d5e4f3a2b").unwrap()).unwrap();
     // Website Contributor on rg-orders-dev: its four resources.
     assert_eq!(radius(&access, &coverage, alice, Mode::Direct).len(), 4);
@@ -93,7 +93,7 @@ fn counting_by_runs_agrees_with_the_exhaustive_walk() {
     for loaded in &inventories {
         let inventory = &loaded.inventory;
         let access = AccessGraph::build(inventory);
-        let coverage = Coverage::new(inventory, &Permissions::new(inventory));
+        let coverage = Coverage::new(inventory);
         let all = blastmap_analysis::radius::Reach::new(&access, &coverage);
         let mut nonzero = 0;
         for node in access.graph.node_indices() {
@@ -122,8 +122,7 @@ fn exposure_is_the_radius_read_backwards() {
     for loaded in [load_sample(), blastmap_ingest::load(&[pivots]), blastmap_ingest::load(&files)] {
         let inventory = &loaded.inventory;
         let access = AccessGraph::build(inventory);
-        let permissions = Permissions::new(inventory);
-        let coverage = Coverage::new(inventory, &permissions);
+        let coverage = Coverage::new(inventory);
         for mode in [Mode::Direct, Mode::Transitive] {
             let mut forward = std::collections::BTreeSet::new();
             for node in access.graph.node_indices() {
@@ -133,7 +132,7 @@ fn exposure_is_the_radius_read_backwards() {
             }
             let mut backward = std::collections::BTreeSet::new();
             for resource in inventory.resources() {
-                for e in exposure(inventory, &access, &permissions, resource.id, mode) {
+                for e in exposure(inventory, &access, resource.id, mode) {
                     let path_ends_at_grant = e.path.last().is_some_and(|&g| access.graph[g].access.is_some());
                     assert!(path_ends_at_grant, "{mode:?} path of {} ends at a grant", access.graph[e.node].label);
                     backward.insert((resource.id, e.node.index(), e.access, e.path.len()));

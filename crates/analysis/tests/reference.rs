@@ -227,7 +227,7 @@ fn every_reach_count_equals_a_naive_breadth_first_search() {
         let inventory = &loaded.inventory;
         let naive = Naive::build(inventory);
         let access = AccessGraph::build(inventory);
-        let coverage = Coverage::new(inventory, &Permissions::new(inventory));
+        let coverage = Coverage::new(inventory);
         let all = Reach::new(&access, &coverage);
         let (mut starts, mut pivoting) = (0, 0);
         for node in access.graph.node_indices() {

@@ -5,7 +5,7 @@
 //! them. The result is a [`Highlight`] over the scene's nodes and edges (whose indices are the
 //! access graph's) and, for a node, the rows of the side panel. Pure Rust, tested natively.
 
-use blastmap_analysis::permissions::{Access, Permissions};
+use blastmap_analysis::permissions::Access;
 use blastmap_analysis::radius::{self, Mode};
 use blastmap_analysis::rules::Finding;
 use blastmap_analysis::{AccessGraph, Environment, NodeKey};
@@ -212,8 +212,7 @@ pub fn exposure(analysis: &Analysis, node: usize, mode: Mode) -> Selected {
             };
         }
     };
-    let permissions = Permissions::new(&analysis.inventory);
-    let exposers = radius::exposure(&analysis.inventory, access, &permissions, target, mode);
+    let exposers = radius::exposure(&analysis.inventory, access, target, mode);
     let mut rows: Vec<Row> = exposers
         .into_iter()
         .map(|exposer| {

@@ -203,11 +203,11 @@ fn analyse(files: &[OpenFile], settings: &Settings) -> Analysis {
         })
         .collect();
     let inventory = loaded.inventory;
-    let access = AccessGraph::build(&inventory);
-    let picture = layout(&access);
     let environments = Environments::new(&inventory);
     let permissions = Permissions::new(&inventory);
-    let coverage = Coverage::new(&inventory, &permissions);
+    let access = AccessGraph::build_with(&inventory, &environments, &permissions);
+    let picture = layout(&access);
+    let coverage = Coverage::new(&inventory);
     let reach = Reach::new(&access, &coverage);
     let findings = rules::run(&Context {
         inventory: &inventory,

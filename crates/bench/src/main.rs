@@ -107,9 +107,9 @@ fn analysis(inventory: &blastmap_ingest::Inventory, floor: Duration, ingest: Dur
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     let before = HEAP.current_usage();
     HEAP.reset_peak_usage();
-    let (graph, access) = fastest(|| AccessGraph::build(inventory));
     let (index, (permissions, environments)) = fastest(|| (Permissions::new(inventory), Environments::new(inventory)));
-    let (coverage_time, coverage) = fastest(|| Coverage::new(inventory, &permissions));
+    let (graph, access) = fastest(|| AccessGraph::build_with(inventory, &environments, &permissions));
+    let (coverage_time, coverage) = fastest(|| Coverage::new(inventory));
     let (radii, reach) = fastest(|| Reach::new(&access, &coverage));
     let context = Context {
         inventory,

@@ -3,7 +3,6 @@
 
 use std::fmt::Write;
 
-use blastmap_analysis::permissions::Permissions;
 use blastmap_analysis::radius::{Coverage, Exposer, Mode, Reach, Reached, exposure, radius, reach};
 use blastmap_analysis::{AccessGraph, NodeKey, NodeKind};
 use blastmap_model::{AttachedIdentity, Inventory, Key};
@@ -120,7 +119,7 @@ fn resolve(inventory: &Inventory, access: &AccessGraph, id: &str) -> Option<Node
 /// Computes and formats the radius; `Err` names an id that is not in the inputs.
 pub fn run(inventory: &Inventory, starts: Starts, list: bool, json: bool) -> Result<String, String> {
     let access = AccessGraph::build(inventory);
-    let coverage = Coverage::new(inventory, &Permissions::new(inventory));
+    let coverage = Coverage::new(inventory);
     let names = Names::new(inventory, &access);
     let (nodes, list) = match starts {
         Starts::Ids(ids) => {
@@ -224,7 +223,6 @@ struct ExposerJson {
 /// Computes and formats who reaches each target; `Err` names an id that is not in the inputs.
 pub fn run_exposure(inventory: &Inventory, targets: &[String], json: bool) -> Result<String, String> {
     let access = AccessGraph::build(inventory);
-    let permissions = Permissions::new(inventory);
     let names = Names::new(inventory, &access);
     let mut entries = Vec::new();
     for id in targets {
@@ -232,8 +230,8 @@ pub fn run_exposure(inventory: &Inventory, targets: &[String], json: bool) -> Re
             .filter(|&k| inventory.resource(k).is_some() || access.node(NodeKey::Arm(k)).is_some())
             .ok_or_else(|| format!("{id} is not a resource or scope of the inputs"))?;
         let direct: Vec<NodeIndex> =
-            exposure(inventory, &access, &permissions, target, Mode::Direct).iter().map(|e| e.node).collect();
-        let exposers: Vec<Exposer> = exposure(inventory, &access, &permissions, target, Mode::Transitive);
+            exposure(inventory, &access, target, Mode::Direct).iter().map(|e| e.node).collect();
+        let exposers: Vec<Exposer> = exposure(inventory, &access, target, Mode::Transitive);
         let name = match access.node(NodeKey::Arm(target)) {
             Some(node) => access.graph[node].label.clone(),
             None => inventory.resource(target).map(|r| r.name.clone()).unwrap_or_default(),

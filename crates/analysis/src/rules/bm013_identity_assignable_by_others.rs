@@ -16,6 +16,7 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 
 use super::{Context, Finding, SUBJECTS_SHOWN, Severity, evidence_of, subject_id};
 use crate::graph::{EdgeKind, NodeKey, NodeKind};
+use crate::permissions::scopes_above;
 use crate::radius::Mode;
 
 /// Rule id.
@@ -29,7 +30,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
     for identity in g.node_indices().filter(|&n| g[n].kind == NodeKind::UserAssignedIdentity) {
         let NodeKey::Arm(id) = g[identity].key else { continue };
-        let above = ctx.permissions.scopes_above(ctx.inventory.text(id));
+        let above = scopes_above(ctx.inventory, ctx.inventory.text(id));
         // Each holder once, with its first attach edge over the identity, which says why.
         let mut holders: BTreeMap<NodeIndex, EdgeIndex> = BTreeMap::new();
         for edge in ctx.access.takers(identity, &above) {

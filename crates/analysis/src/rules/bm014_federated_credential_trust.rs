@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use super::{Context, Finding, Severity, subject_id};
 use crate::graph::{EdgeKind, NodeKey};
-use crate::permissions::Access;
+use crate::permissions::{Access, scopes_above};
 use crate::radius::Mode;
 
 /// Rule id.
@@ -37,7 +37,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             let node = ctx.access.node(NodeKey::Arm(identity))?;
             let name = &g[node].label;
             let privileged = g.edges(node).any(|e| e.weight().access == Some(Access::ControlWrite));
-            let above = ctx.permissions.scopes_above(inventory.text(identity));
+            let above = scopes_above(inventory, inventory.text(identity));
             let mut takers: Vec<String> = ctx
                 .access
                 .takers(node, &above)

@@ -245,10 +245,10 @@ pub fn run(context: &Context<'_>) -> Vec<Finding> {
 
 /// Runs the rules over an inventory, building what they need.
 pub fn analyze(inventory: &Inventory) -> Vec<Finding> {
-    let access = AccessGraph::build(inventory);
     let environments = Environments::new(inventory);
     let permissions = Permissions::new(inventory);
-    let coverage = Coverage::new(inventory, &permissions);
+    let access = AccessGraph::build_with(inventory, &environments, &permissions);
+    let coverage = Coverage::new(inventory);
     let reach = Reach::new(&access, &coverage);
     run(&Context {
         inventory,
