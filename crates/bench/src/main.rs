@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use blastmap_analysis::permissions::Permissions;
 use blastmap_analysis::radius::{Coverage, Mode, Reach};
-use blastmap_analysis::rules::{Context, run};
+use blastmap_analysis::rules::{Context, RULES, ranked};
 use blastmap_analysis::{AccessGraph, Environments};
 use blastmap_ingest::{SourceFile, load};
 use peak_alloc::PeakAlloc;
@@ -119,7 +119,18 @@ fn analysis(inventory: &blastmap_ingest::Inventory, floor: Duration, ingest: Dur
         coverage: &coverage,
         reach: &reach,
     };
-    let (rules, findings) = fastest(|| run(&context));
+    let mut per_rule: Vec<(&str, Duration)> = Vec::new();
+    let mut found = Vec::new();
+    for rule in RULES {
+        let (time, findings) = fastest(|| (rule.check)(&context));
+        per_rule.push((rule.id, time));
+        found.extend(findings);
+    }
+    let started = Instant::now();
+    let findings = ranked(found);
+    let ranking = started.elapsed();
+    let rules = per_rule.iter().map(|(_, time)| *time).sum::<Duration>() + ranking;
+    per_rule.sort_by_key(|(_, time)| std::cmp::Reverse(*time));
     let peak = HEAP.peak_usage().saturating_sub(before);
     println!(
         "graph  {} nodes, {} edges; {} findings; {} starts reach something",
@@ -139,6 +150,8 @@ fn analysis(inventory: &blastmap_ingest::Inventory, floor: Duration, ingest: Dur
     println!("phase  coverage of scopes          {:>8.0} ms", ms(coverage_time));
     println!("phase  radius of every node        {:>8.0} ms", ms(radii));
     println!("phase  rules BM001–BM019           {:>8.0} ms", ms(rules));
+    let slowest: Vec<String> = per_rule.iter().take(5).map(|(id, time)| format!("{id} {:.0} ms", ms(*time))).collect();
+    println!("         slowest: {}; ranking {:.0} ms", slowest.join(", "), ms(ranking));
     println!("memory peak heap during analysis  {:>8.1} MB", mb(peak));
     let shared = ingest + graph + index + coverage_time;
     for (command, total) in [("analyze", shared + rules), ("radius --all", shared + radii)] {

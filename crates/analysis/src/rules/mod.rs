@@ -210,28 +210,41 @@ pub fn subject_id(inventory: &Inventory, access: &AccessGraph, node: petgraph::g
     }
 }
 
-/// Runs every rule; findings sorted by severity, then reach, then rule and subjects.
-pub fn run(context: &Context<'_>) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    findings.extend(bm001_identity_shared_across_environments::check(context));
-    findings.extend(bm002_broad_scope_assignment::check(context));
-    findings.extend(bm003_privileged_identity_role::check(context));
-    findings.extend(bm004_cross_environment_reach::check(context));
-    findings.extend(bm005_isolation_scope_could_be_regional::check(context));
-    findings.extend(bm006_identity_used_across_regions::check(context));
-    findings.extend(bm007_isolation_scope_violation::check(context));
-    findings.extend(bm008_orphaned_role_assignment::check(context));
-    findings.extend(bm009_unused_user_assigned_identity::check(context));
-    findings.extend(bm010_imds_default_identity_ambiguity::check(context));
-    findings.extend(bm011_group_granted_identity_permission::check(context));
-    findings.extend(bm012_code_execution_inherits_identity::check(context));
-    findings.extend(bm013_identity_assignable_by_others::check(context));
-    findings.extend(bm014_federated_credential_trust::check(context));
-    findings.extend(bm015_lateral_movement_chain::check(context));
-    findings.extend(bm016_ownership_ambiguity::check(context));
-    findings.extend(bm017_system_assigned_duplication::check(context));
-    findings.extend(bm018_cross_tenant_reference::check(context));
-    findings.extend(bm019_identity_region_mismatch::check(context));
+/// A rule of the catalog: its stable id and its check.
+#[derive(Copy, Clone)]
+pub struct Rule {
+    /// Stable rule id (`BM001`).
+    pub id: &'static str,
+    /// Finds the rule's findings.
+    pub check: fn(&Context<'_>) -> Vec<Finding>,
+}
+
+/// Every rule, in id order.
+pub const RULES: [Rule; 19] = [
+    Rule { id: bm001_identity_shared_across_environments::ID, check: bm001_identity_shared_across_environments::check },
+    Rule { id: bm002_broad_scope_assignment::ID, check: bm002_broad_scope_assignment::check },
+    Rule { id: bm003_privileged_identity_role::ID, check: bm003_privileged_identity_role::check },
+    Rule { id: bm004_cross_environment_reach::ID, check: bm004_cross_environment_reach::check },
+    Rule { id: bm005_isolation_scope_could_be_regional::ID, check: bm005_isolation_scope_could_be_regional::check },
+    Rule { id: bm006_identity_used_across_regions::ID, check: bm006_identity_used_across_regions::check },
+    Rule { id: bm007_isolation_scope_violation::ID, check: bm007_isolation_scope_violation::check },
+    Rule { id: bm008_orphaned_role_assignment::ID, check: bm008_orphaned_role_assignment::check },
+    Rule { id: bm009_unused_user_assigned_identity::ID, check: bm009_unused_user_assigned_identity::check },
+    Rule { id: bm010_imds_default_identity_ambiguity::ID, check: bm010_imds_default_identity_ambiguity::check },
+    Rule { id: bm011_group_granted_identity_permission::ID, check: bm011_group_granted_identity_permission::check },
+    Rule { id: bm012_code_execution_inherits_identity::ID, check: bm012_code_execution_inherits_identity::check },
+    Rule { id: bm013_identity_assignable_by_others::ID, check: bm013_identity_assignable_by_others::check },
+    Rule { id: bm014_federated_credential_trust::ID, check: bm014_federated_credential_trust::check },
+    Rule { id: bm015_lateral_movement_chain::ID, check: bm015_lateral_movement_chain::check },
+    Rule { id: bm016_ownership_ambiguity::ID, check: bm016_ownership_ambiguity::check },
+    Rule { id: bm017_system_assigned_duplication::ID, check: bm017_system_assigned_duplication::check },
+    Rule { id: bm018_cross_tenant_reference::ID, check: bm018_cross_tenant_reference::check },
+    Rule { id: bm019_identity_region_mismatch::ID, check: bm019_identity_region_mismatch::check },
+];
+
+/// Sorts findings so that what matters most comes first: by severity, then reach, then rule and
+/// subjects; subjects and evidence are capped first (see [`SUBJECTS_SHOWN`]).
+pub fn ranked(findings: Vec<Finding>) -> Vec<Finding> {
     let mut findings: Vec<Finding> = findings.into_iter().map(trimmed).collect();
     findings.sort_by(|a, b| {
         b.severity
@@ -241,6 +254,11 @@ pub fn run(context: &Context<'_>) -> Vec<Finding> {
             .then_with(|| a.subjects.cmp(&b.subjects))
     });
     findings
+}
+
+/// Runs every rule; findings [`ranked`].
+pub fn run(context: &Context<'_>) -> Vec<Finding> {
+    ranked(RULES.iter().flat_map(|rule| (rule.check)(context)).collect())
 }
 
 /// Runs the rules over an inventory, building what they need.
