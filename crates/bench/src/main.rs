@@ -153,6 +153,13 @@ fn analysis(inventory: &blastmap_ingest::Inventory, floor: Duration, ingest: Dur
     let slowest: Vec<String> = per_rule.iter().take(5).map(|(id, time)| format!("{id} {:.0} ms", ms(*time))).collect();
     println!("         slowest: {}; ranking {:.0} ms", slowest.join(", "), ms(ranking));
     println!("memory peak heap during analysis  {:>8.1} MB", mb(peak));
+    let (placing, picture) = fastest(|| blastmap_layout::layout(&access));
+    println!(
+        "phase  layout (the app's picture)  {:>8.0} ms   {} nodes placed in {} bands",
+        ms(placing),
+        picture.nodes.len(),
+        picture.bands.len()
+    );
     let shared = ingest + graph + index + coverage_time;
     for (command, total) in [("analyze", shared + rules), ("radius --all", shared + radii)] {
         println!(
