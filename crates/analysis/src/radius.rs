@@ -26,7 +26,7 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use crate::graph::{AccessGraph, EdgeKind, NodeKey, Takes};
-use crate::permissions::{Access, scopes_above};
+use crate::permissions::{Access, ScopeChains, scopes_above};
 
 /// A resource reached, how strongly, and why.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,38 +57,49 @@ pub enum Mode {
 pub struct Coverage {
     order: Vec<Key>,
     position: HashMap<Key, u32>,
-    runs: HashMap<Key, Vec<(u32, u32)>>,
+    /// Where each scope's runs are in `runs`.
+    slot: HashMap<Key, u32>,
+    runs: Vec<Vec<(u32, u32)>>,
 }
 
 impl Coverage {
     /// Indexes which resources every scope covers (management groups included).
     pub fn new(inventory: &Inventory) -> Self {
-        let mut order: Vec<Key> = inventory.resources().iter().map(|r| r.id).collect();
-        order.sort_by(|&a, &b| inventory.text(a).cmp(inventory.text(b)));
+        let mut by_text: Vec<(&str, Key)> =
+            inventory.resources().iter().map(|r| (inventory.text(r.id), r.id)).collect();
+        by_text.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let order: Vec<Key> = by_text.into_iter().map(|(_, key)| key).collect();
         let position: HashMap<Key, u32> =
             order.iter().enumerate().map(|(at, &k)| (k, u32::try_from(at).unwrap_or(u32::MAX))).collect();
-        // Numbers come in increasing order, so each scope's list is sorted as it is built.
-        let mut under: HashMap<Key, Vec<u32>> = HashMap::default();
+        let mut chains = ScopeChains::new(inventory);
+        let mut slot: HashMap<Key, u32> = HashMap::default();
+        let mut runs: Vec<Vec<(u32, u32)>> = Vec::new();
+        // Neighbours in id order mostly share their scopes: those the previous resource had at
+        // the same depth are found without hashing.
+        let mut previous: Vec<(Key, u32)> = Vec::new();
+        let mut current: Vec<(Key, u32)> = Vec::new();
         for (at, &resource) in order.iter().enumerate() {
             let at = u32::try_from(at).unwrap_or(u32::MAX);
-            for scope in scopes_above(inventory, inventory.text(resource)) {
-                under.entry(scope).or_default().push(at);
-            }
-        }
-        let runs = under
-            .into_iter()
-            .map(|(scope, at)| {
-                let mut runs: Vec<(u32, u32)> = Vec::new();
-                for p in at {
-                    match runs.last_mut() {
-                        Some(run) if run.1 == p => run.1 = p + 1,
-                        _ => runs.push((p, p + 1)),
-                    }
+            current.clear();
+            for (depth, &scope) in chains.above_key(resource).iter().enumerate() {
+                let index = match previous.get(depth) {
+                    Some(&(known, index)) if known == scope => index,
+                    _ => *slot.entry(scope).or_insert_with(|| {
+                        runs.push(Vec::new());
+                        u32::try_from(runs.len() - 1).unwrap_or(u32::MAX)
+                    }),
+                };
+                current.push((scope, index));
+                // Numbers come in increasing order, so each scope's runs are sorted as they grow.
+                let Some(runs) = runs.get_mut(index as usize) else { continue };
+                match runs.last_mut() {
+                    Some(run) if run.1 == at => run.1 = at + 1,
+                    _ => runs.push((at, at + 1)),
                 }
-                (scope, runs)
-            })
-            .collect();
-        Coverage { order, position, runs }
+            }
+            std::mem::swap(&mut previous, &mut current);
+        }
+        Coverage { order, position, slot, runs }
     }
 
     /// The resource numbered `at` (resources are numbered in id order).
@@ -117,7 +128,7 @@ impl Coverage {
     }
 
     fn runs(&self, scope: Key) -> &[(u32, u32)] {
-        self.runs.get(&scope).map_or(&[], Vec::as_slice)
+        self.slot.get(&scope).and_then(|&at| self.runs.get(at as usize)).map_or(&[], Vec::as_slice)
     }
 }
 
