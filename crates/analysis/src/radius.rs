@@ -56,10 +56,42 @@ pub enum Mode {
 /// of a few runs, however many resources they hold.
 pub struct Coverage {
     order: Vec<Key>,
-    position: HashMap<Key, u32>,
-    /// Where each scope's runs are in `runs`.
-    slot: HashMap<Key, u32>,
-    runs: Vec<Vec<(u32, u32)>>,
+    /// Per key (by [`Key::index`]), one more than its resource number; 0 for none. Tables by key
+    /// rather than hash maps: every resource is a scope, so both have an entry per resource.
+    position: Vec<u32>,
+    /// Per key, one more than where its runs are in `runs`; 0 for none.
+    slot: Vec<u32>,
+    runs: Vec<Runs>,
+}
+
+/// A scope's runs: most scopes are resources without children, one run of one resource.
+enum Runs {
+    One((u32, u32)),
+    Many(Vec<(u32, u32)>),
+}
+
+impl Runs {
+    fn as_slice(&self) -> &[(u32, u32)] {
+        match self {
+            Runs::One(run) => std::slice::from_ref(run),
+            Runs::Many(runs) => runs,
+        }
+    }
+
+    /// Adds resource number `at`, the highest yet.
+    fn add(&mut self, at: u32) {
+        match self {
+            Runs::One(run) if run.1 == at => run.1 = at + 1,
+            Runs::One(run) => {
+                let first = *run;
+                *self = Runs::Many(vec![first, (at, at + 1)]);
+            }
+            Runs::Many(runs) => match runs.last_mut() {
+                Some(run) if run.1 == at => run.1 = at + 1,
+                _ => runs.push((at, at + 1)),
+            },
+        }
+    }
 }
 
 impl Coverage {
@@ -67,37 +99,30 @@ impl Coverage {
     pub fn new(inventory: &Inventory) -> Self {
         let mut by_text: Vec<(&str, Key)> =
             inventory.resources().iter().map(|r| (inventory.text(r.id), r.id)).collect();
-        by_text.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        // Stable: exports list resources mostly grouped, and a stable sort merges such runs.
+        by_text.sort_by(|a, b| a.0.cmp(b.0));
         let order: Vec<Key> = by_text.into_iter().map(|(_, key)| key).collect();
-        let position: HashMap<Key, u32> =
-            order.iter().enumerate().map(|(at, &k)| (k, u32::try_from(at).unwrap_or(u32::MAX))).collect();
+        let keys = inventory.keys.len();
+        let mut position = vec![0u32; keys];
+        let mut slot = vec![0u32; keys];
+        let mut runs: Vec<Runs> = Vec::new();
         let mut chains = ScopeChains::new(inventory);
-        let mut slot: HashMap<Key, u32> = HashMap::default();
-        let mut runs: Vec<Vec<(u32, u32)>> = Vec::new();
-        // Neighbours in id order mostly share their scopes: those the previous resource had at
-        // the same depth are found without hashing.
-        let mut previous: Vec<(Key, u32)> = Vec::new();
-        let mut current: Vec<(Key, u32)> = Vec::new();
         for (at, &resource) in order.iter().enumerate() {
             let at = u32::try_from(at).unwrap_or(u32::MAX);
-            current.clear();
-            for (depth, &scope) in chains.above_key(resource).iter().enumerate() {
-                let index = match previous.get(depth) {
-                    Some(&(known, index)) if known == scope => index,
-                    _ => *slot.entry(scope).or_insert_with(|| {
-                        runs.push(Vec::new());
-                        u32::try_from(runs.len() - 1).unwrap_or(u32::MAX)
-                    }),
-                };
-                current.push((scope, index));
-                // Numbers come in increasing order, so each scope's runs are sorted as they grow.
-                let Some(runs) = runs.get_mut(index as usize) else { continue };
-                match runs.last_mut() {
-                    Some(run) if run.1 == at => run.1 = at + 1,
-                    _ => runs.push((at, at + 1)),
+            if let Some(entry) = position.get_mut(resource.index()) {
+                *entry = at.saturating_add(1);
+            }
+            // Numbers come in increasing order, so each scope's runs are sorted as they grow.
+            for &scope in chains.above_key(resource) {
+                let Some(entry) = slot.get_mut(scope.index()) else { continue };
+                match entry.checked_sub(1).and_then(|index| runs.get_mut(index as usize)) {
+                    Some(runs) => runs.add(at),
+                    None => {
+                        runs.push(Runs::One((at, at + 1)));
+                        *entry = u32::try_from(runs.len()).unwrap_or(u32::MAX);
+                    }
                 }
             }
-            std::mem::swap(&mut previous, &mut current);
         }
         Coverage { order, position, slot, runs }
     }
@@ -109,7 +134,7 @@ impl Coverage {
 
     /// The number of a resource.
     fn position(&self, resource: Key) -> Option<u32> {
-        self.position.get(&resource).copied()
+        self.position.get(resource.index()).and_then(|at| at.checked_sub(1))
     }
 
     /// How many resources are numbered.
@@ -128,7 +153,8 @@ impl Coverage {
     }
 
     fn runs(&self, scope: Key) -> &[(u32, u32)] {
-        self.slot.get(&scope).and_then(|&at| self.runs.get(at as usize)).map_or(&[], Vec::as_slice)
+        let slot = self.slot.get(scope.index()).and_then(|at| at.checked_sub(1));
+        slot.and_then(|at| self.runs.get(at as usize)).map_or(&[], Runs::as_slice)
     }
 }
 
