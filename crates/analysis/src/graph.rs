@@ -198,12 +198,20 @@ impl AccessGraph {
             + inventory.memberships().len()
             + inventory.access_policies().len()
             + inventory.federated_credentials().len();
-        let nodes = inventory.identities().len() + inventory.attachments().len() + inventory.principals().len();
+        let nodes = inventory.resources().len() + inventory.attachments().len() + inventory.principals().len();
         let mut builder = Builder {
             inventory,
             environments,
             permissions,
-            graph: AccessGraph { graph: DiGraph::with_capacity(nodes, edges), ..AccessGraph::default() },
+            graph: AccessGraph {
+                graph: DiGraph::with_capacity(nodes, edges),
+                index: Map::with_capacity_and_hasher(nodes, Default::default()),
+                by_principal_id: Map::with_capacity_and_hasher(
+                    inventory.identities().len() + inventory.attachments().len(),
+                    Default::default(),
+                ),
+                ..AccessGraph::default()
+            },
             chains: ScopeChains::new(inventory),
             role_names: Map::default(),
             compute_under: Map::default(),
