@@ -174,6 +174,10 @@ impl Takes {
 pub struct AccessGraph {
     /// Nodes and edges.
     pub graph: DiGraph<Node, Edge>,
+    /// The nodes of ARM ids, by [`Key::index`]: one more than the node's index, 0 for none.
+    /// A table rather than a hash map: most nodes are ARM ids, looked up once per assignment.
+    arm: Vec<u32>,
+    /// The other nodes.
     index: Map<NodeKey, NodeIndex>,
     by_principal_id: Map<Key, NodeIndex>,
     /// For every scope, the sources and user-assigned identities of the inventory at or under it.
@@ -205,7 +209,7 @@ impl AccessGraph {
             permissions,
             graph: AccessGraph {
                 graph: DiGraph::with_capacity(nodes, edges),
-                index: Map::with_capacity_and_hasher(nodes, Default::default()),
+                arm: vec![0; inventory.keys.len()],
                 by_principal_id: Map::with_capacity_and_hasher(
                     inventory.identities().len() + inventory.attachments().len(),
                     Default::default(),
@@ -264,7 +268,13 @@ impl AccessGraph {
 
     /// The node with this key.
     pub fn node(&self, key: NodeKey) -> Option<NodeIndex> {
-        self.index.get(&key).copied()
+        match key {
+            NodeKey::Arm(id) => {
+                let at = self.arm.get(id.index()).and_then(|at| at.checked_sub(1))?;
+                Some(NodeIndex::new(at as usize))
+            }
+            _ => self.index.get(&key).copied(),
+        }
     }
 
     /// The node that acts for this principal (object) id: a user-assigned identity, a
@@ -320,12 +330,21 @@ impl<'a> Builder<'a> {
     }
 
     fn add(&mut self, key: NodeKey, make: impl FnOnce(&Self) -> Node) -> NodeIndex {
-        if let Some(&at) = self.graph.index.get(&key) {
+        if let Some(at) = self.graph.node(key) {
             return at;
         }
         let node = make(self);
         let at = self.graph.graph.add_node(node);
-        self.graph.index.insert(key, at);
+        match key {
+            NodeKey::Arm(id) => {
+                if let Some(slot) = self.graph.arm.get_mut(id.index()) {
+                    *slot = u32::try_from(at.index() + 1).unwrap_or(0);
+                }
+            }
+            _ => {
+                self.graph.index.insert(key, at);
+            }
+        }
         at
     }
 
@@ -446,8 +465,8 @@ impl<'a> Builder<'a> {
         for policy in self.inventory.access_policies() {
             let Some(access) = policy_access(policy) else { continue };
             let holder = self.principal_node(policy.object_id, None);
-            let vault = match self.graph.index.get(&NodeKey::Arm(policy.vault)) {
-                Some(&at) => at,
+            let vault = match self.graph.node(NodeKey::Arm(policy.vault)) {
+                Some(at) => at,
                 None => self.arm_node(policy.vault, NodeKind::Target(arm::ScopeLevel::Resource)),
             };
             let granted: Vec<String> = [
@@ -478,7 +497,7 @@ impl<'a> Builder<'a> {
         self.graph.counts_as = vec![Takes::NOTHING; self.graph.graph.node_count()];
         for resource in inventory.resources() {
             let row = CODE_EXECUTION.iter().position(|r| r.resource_type.eq_ignore_ascii_case(&resource.resource_type));
-            let node = self.graph.index.get(&NodeKey::Arm(resource.id)).copied();
+            let node = self.graph.node(NodeKey::Arm(resource.id));
             let counts_as = match node.map(|node| self.graph.graph[node].kind) {
                 Some(NodeKind::UserAssignedIdentity) => Takes::IDENTITIES,
                 Some(NodeKind::Source) => row.map_or(Takes::SOURCES, |row| Takes::SOURCES.with(Takes::code_on(row))),
@@ -665,8 +684,8 @@ impl<'a> Builder<'a> {
             }
             because.push_str(&self.role_name(assignment));
             because.push_str(" on ");
-            match self.graph.index.get(&NodeKey::Arm(assignment.scope)) {
-                Some(&node) => because.push_str(self.label(node)),
+            match self.graph.node(NodeKey::Arm(assignment.scope)) {
+                Some(node) => because.push_str(self.label(node)),
                 None => because.push_str(&scope_label(self.inventory.text(assignment.scope))),
             }
             because.push_str(" grants ");
@@ -677,8 +696,8 @@ impl<'a> Builder<'a> {
             Some(h) => self.principal_node(h.holder, assignments.get(h.at as usize)),
             None => return,
         };
-        let scope_node = match self.graph.index.get(&NodeKey::Arm(scope)) {
-            Some(&at) => at,
+        let scope_node = match self.graph.node(NodeKey::Arm(scope)) {
+            Some(at) => at,
             None => self.arm_node(
                 scope,
                 NodeKind::Target(arm::level(self.inventory.text(scope)).unwrap_or(arm::ScopeLevel::Resource)),
@@ -723,7 +742,7 @@ impl<'a> Builder<'a> {
     /// Federates: each federated credential trusts an external subject to sign in as its identity.
     fn federations(&mut self) {
         for credential in self.inventory.federated_credentials() {
-            let Some(&identity_node) = self.graph.index.get(&NodeKey::Arm(credential.identity)) else { continue };
+            let Some(identity_node) = self.graph.node(NodeKey::Arm(credential.identity)) else { continue };
             let subject = credential
                 .subject
                 .clone()
@@ -749,8 +768,8 @@ impl<'a> Builder<'a> {
         let mut roles: Map<Key, (String, Access)> = Map::default();
         for assignment in self.inventory.role_assignments() {
             let holder = self.principal_node(assignment.principal, Some(assignment));
-            let target = match self.graph.index.get(&NodeKey::Arm(assignment.scope)) {
-                Some(&at) => at,
+            let target = match self.graph.node(NodeKey::Arm(assignment.scope)) {
+                Some(at) => at,
                 None => {
                     let level = arm::level(self.inventory.text(assignment.scope)).unwrap_or(arm::ScopeLevel::Resource);
                     self.arm_node(assignment.scope, NodeKind::Target(level))
