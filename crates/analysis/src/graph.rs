@@ -180,8 +180,11 @@ pub struct AccessGraph {
     /// The other nodes.
     index: Map<NodeKey, NodeIndex>,
     by_principal_id: Map<Key, NodeIndex>,
-    /// For every scope, the sources and user-assigned identities of the inventory at or under it.
-    under: Map<Key, Vec<NodeIndex>>,
+    /// For every scope (by [`Key::index`]), one more than where its entry is in `under`; 0 for
+    /// a scope with nothing under it.
+    under_slot: Vec<u32>,
+    /// The sources and user-assigned identities of the inventory at or under a scope.
+    under: Vec<Vec<NodeIndex>>,
     /// What each node counts as when handed over, by node index (nothing past the end).
     counts_as: Vec<Takes>,
 }
@@ -218,8 +221,8 @@ impl AccessGraph {
             },
             chains: ScopeChains::new(inventory),
             role_names: Map::default(),
-            compute_under: Map::default(),
-            present_under: Map::default(),
+            compute_under: vec![Takes::NOTHING; inventory.keys.len()],
+            present_under: vec![Takes::NOTHING; inventory.keys.len()],
         };
         builder.identities();
         builder.attachments();
@@ -258,7 +261,8 @@ impl AccessGraph {
 
     /// The sources and user-assigned identities at or under `scope`.
     pub fn under_scope(&self, scope: Key) -> &[NodeIndex] {
-        self.under.get(&scope).map_or(&[], Vec::as_slice)
+        let slot = self.under_slot.get(scope.index()).and_then(|at| at.checked_sub(1));
+        slot.and_then(|at| self.under.get(at as usize)).map_or(&[], Vec::as_slice)
     }
 
     /// What a node counts as when handed over (nothing for nodes that are not taken).
@@ -292,10 +296,12 @@ struct Builder<'a> {
     chains: ScopeChains<'a>,
     /// Each role's name as its GUID decides it, once per role (`None`: the GUID does not).
     role_names: Map<Key, Option<&'a str>>,
-    /// For every scope, the types of compute (rows of the execution table) at or under it.
-    compute_under: Map<Key, Takes>,
-    /// For every scope, what the sources and identities at or under it count as.
-    present_under: Map<Key, Takes>,
+    /// For every scope (by [`Key::index`]), the types of compute (rows of the execution table)
+    /// at or under it.
+    compute_under: Vec<Takes>,
+    /// For every scope (by [`Key::index`]), what the sources and identities at or under it
+    /// count as.
+    present_under: Vec<Takes>,
 }
 
 /// The name of an assignment's role for people: the GUID decides (the inventory's definition,
@@ -495,6 +501,7 @@ impl<'a> Builder<'a> {
     fn takeable(&mut self) {
         let inventory = self.inventory;
         self.graph.counts_as = vec![Takes::NOTHING; self.graph.graph.node_count()];
+        self.graph.under_slot = vec![0; inventory.keys.len()];
         for resource in inventory.resources() {
             let row = CODE_EXECUTION.iter().position(|r| r.resource_type.eq_ignore_ascii_case(&resource.resource_type));
             let node = self.graph.node(NodeKey::Arm(resource.id));
@@ -510,23 +517,32 @@ impl<'a> Builder<'a> {
             if let Some(row) = row {
                 // Compute, with or without an identity, is where an identity can be attached.
                 for &scope in above {
-                    let compute = self.compute_under.entry(scope).or_default();
-                    *compute = compute.with(Takes::code_on(row));
+                    if let Some(compute) = self.compute_under.get_mut(scope.index()) {
+                        *compute = compute.with(Takes::code_on(row));
+                    }
                 }
             }
             let Some(node) = node.filter(|_| !counts_as.is_empty()) else { continue };
             self.graph.counts_as[node.index()] = counts_as;
             for &scope in above {
-                self.graph.under.entry(scope).or_default().push(node);
-                let present = self.present_under.entry(scope).or_default();
-                *present = present.with(counts_as);
+                let Some(slot) = self.graph.under_slot.get_mut(scope.index()) else { continue };
+                match slot.checked_sub(1).and_then(|at| self.graph.under.get_mut(at as usize)) {
+                    Some(under) => under.push(node),
+                    None => {
+                        self.graph.under.push(vec![node]);
+                        *slot = u32::try_from(self.graph.under.len()).unwrap_or(0);
+                    }
+                }
+                if let Some(present) = self.present_under.get_mut(scope.index()) {
+                    *present = present.with(counts_as);
+                }
             }
         }
     }
 
     /// What lies at or under `scope`, by what it counts as.
     fn present_under(&self, scope: Key) -> Takes {
-        self.present_under.get(&scope).copied().unwrap_or_default()
+        self.present_under.get(scope.index()).copied().unwrap_or_default()
     }
 
     /// The take edges: for each holder and each scope it holds roles on, what the roles held
@@ -556,7 +572,7 @@ impl<'a> Builder<'a> {
                 scopes.push(ScopeFacts {
                     key: a.scope,
                     chain: (chains.len() - chain.len(), chains.len()),
-                    compute: self.compute_under.get(&a.scope).copied().unwrap_or_default(),
+                    compute: self.compute_under.get(a.scope.index()).copied().unwrap_or_default(),
                     present: self.present_under(a.scope),
                 });
                 u32::try_from(scopes.len() - 1).unwrap_or(u32::MAX)
