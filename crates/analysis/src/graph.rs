@@ -585,6 +585,7 @@ impl<'a> Builder<'a> {
         let above_of = |slot: u32| facts(slot).and_then(|f| chains.get(f.chain.0..f.chain.1)).unwrap_or(&[]);
         let mut at: Vec<HeldAt> = Vec::new();
         let mut parents: Vec<usize> = Vec::new();
+        let mut mine: Vec<usize> = Vec::new();
         let mut given: Vec<[Takes; 4]> = Vec::new();
         for held in held.chunk_by(|a, b| a.holder == b.holder) {
             if held.iter().all(|h| h.bits == 0) {
@@ -594,8 +595,8 @@ impl<'a> Builder<'a> {
                 held.iter().enumerate().filter_map(|(at, h)| Some((facts(h.slot)?.key, at))).collect();
             by_scope.sort_unstable();
             let holding = Holding { held, by_scope };
-            // Each scope the holder holds a role on, what its roles grant there, and where it
-            // is in `at`.
+            // Each scope the holder holds a role on, what its roles grant there, and the number
+            // of its facts.
             let mut held_scopes: Vec<(Key, u128, u32)> = Vec::new();
             for &(scope, place) in &holding.by_scope {
                 let h = &held[place];
@@ -612,18 +613,13 @@ impl<'a> Builder<'a> {
             for (index, &(scope, _, slot)) in held_scopes.iter().enumerate() {
                 let above = above_of(slot);
                 let granted = above.iter().filter_map(|&s| held_at(s)).fold(0, |all, i| all | held_scopes[i].1);
+                mine.clear();
+                mine.extend(above.iter().filter_map(|&s| held_at(s)).filter(|&i| i != index));
+                mine.sort_unstable();
+                mine.dedup();
                 let from = parents.len();
-                parents.extend(above.iter().filter_map(|&s| held_at(s)).filter(|&i| i != index));
-                parents[from..].sort_unstable();
-                let mut end = from;
-                for i in from..parents.len() {
-                    if end == from || parents[end - 1] != parents[i] {
-                        parents[end] = parents[i];
-                        end += 1;
-                    }
-                }
-                parents.truncate(end);
-                at.push(HeldAt { index, scope, slot, granted, above, parents: (from, end) });
+                parents.extend_from_slice(&mine);
+                at.push(HeldAt { index, scope, slot, granted, above, parents: (from, parents.len()) });
             }
             // Parents first: a scope's parents are its parents' parents and more.
             at.sort_by_key(|h| (h.parents.1 - h.parents.0, h.scope));
