@@ -45,8 +45,19 @@ const ENVIRONMENT_TAGS: [&str; 4] = ["env", "environment", "stage", "environment
 pub struct Environments {
     mapping: EnvironmentMapping,
     by_subscription: HashMap<String, Environment>,
-    /// Every resource's, decided once: rules and the graph ask again and again.
-    by_resource: HashMap<Key, Environment>,
+    /// Every resource's, decided once (rules and the graph ask again and again), by
+    /// [`Key::index`].
+    by_resource: Vec<Option<Environment>>,
+}
+
+/// What a resource's group and subscription say of it, as [`Environments::own`] asks them:
+/// the same for every resource of a group, so read once per group.
+#[derive(Clone, Copy)]
+struct Around {
+    group_tags: Option<Environment>,
+    subscription_tags: Option<Environment>,
+    group_name: Option<Environment>,
+    subscription_name: Option<Environment>,
 }
 
 impl Environments {
@@ -55,16 +66,28 @@ impl Environments {
         let mut environments = Environments {
             mapping: inventory.environment_mapping().clone(),
             by_subscription: HashMap::default(),
-            by_resource: HashMap::default(),
+            by_resource: Vec::new(),
         };
-        let own: Vec<Option<Environment>> =
-            inventory.resources().iter().map(|r| environments.own(inventory, r)).collect();
-        let mut votes: HashMap<String, Option<Environment>> = HashMap::default();
+        let mut groups: HashMap<&str, Around> = HashMap::default();
+        let own: Vec<Option<Environment>> = inventory
+            .resources()
+            .iter()
+            .map(|r| {
+                let id = inventory.text(r.id);
+                let around = match arm::resource_group_scope(id) {
+                    Some(group) => *groups.entry(group).or_insert_with(|| environments.around(inventory, id)),
+                    None => environments.around(inventory, id),
+                };
+                environments.own_around(inventory, r, around)
+            })
+            .collect();
+        // Ids are lower-cased text already, so a subscription's GUID is its key here.
+        let mut votes: HashMap<&str, Option<Environment>> = HashMap::default();
         for (resource, env) in inventory.resources().iter().zip(&own) {
             let Some(env) = *env else { continue };
             let Some(sub) = arm::subscription_id(inventory.text(resource.id)) else { continue };
             votes
-                .entry(sub.to_ascii_lowercase())
+                .entry(sub)
                 .and_modify(|vote| {
                     if *vote != Some(env) {
                         *vote = None;
@@ -72,13 +95,15 @@ impl Environments {
                 })
                 .or_insert(Some(env));
         }
-        environments.by_subscription = votes.into_iter().filter_map(|(sub, vote)| Some((sub, vote?))).collect();
-        let by_resource = inventory
-            .resources()
-            .iter()
-            .zip(own)
-            .map(|(r, own)| (r.id, own.unwrap_or_else(|| environments.of_scope_text(inventory, inventory.text(r.id)))))
-            .collect();
+        environments.by_subscription =
+            votes.into_iter().filter_map(|(sub, vote)| Some((sub.to_ascii_lowercase(), vote?))).collect();
+        let mut by_resource = vec![None; inventory.keys.len()];
+        for (r, own) in inventory.resources().iter().zip(own) {
+            let env = own.unwrap_or_else(|| environments.of_scope_text(inventory, inventory.text(r.id)));
+            if let Some(slot) = by_resource.get_mut(r.id.index()) {
+                *slot = Some(env);
+            }
+        }
         environments.by_resource = by_resource;
         environments
     }
@@ -117,22 +142,36 @@ impl Environments {
 
     /// What a resource and its scopes say of it, by the rules above (without the consensus).
     fn own(&self, inventory: &Inventory, resource: &Resource) -> Option<Environment> {
-        let id = inventory.text(resource.id);
+        self.own_around(inventory, resource, self.around(inventory, inventory.text(resource.id)))
+    }
+
+    /// [`Environments::own`], with what the resource's group and subscription say read already.
+    fn own_around(&self, inventory: &Inventory, resource: &Resource, around: Around) -> Option<Environment> {
+        self.stated(inventory, inventory.text(resource.id))
+            .or_else(|| self.in_tags(&resource.tags))
+            .or(around.group_tags)
+            .or(around.subscription_tags)
+            .or(around.group_name)
+            .or_else(|| self.in_name(&resource.name))
+            .or(around.subscription_name)
+    }
+
+    /// What the group and subscription of `id` say.
+    fn around(&self, inventory: &Inventory, id: &str) -> Around {
         let group = scope(inventory, arm::resource_group_scope(id));
         let subscription = scope(inventory, arm::subscription_scope(id));
-        self.stated(inventory, id)
-            .or_else(|| self.in_tags(&resource.tags))
-            .or_else(|| group.and_then(|g| self.in_tags(&g.tags)))
-            .or_else(|| subscription.and_then(|s| self.in_tags(&s.tags)))
-            .or_else(|| arm::resource_group(id).and_then(|name| self.in_name(name)))
-            .or_else(|| self.in_name(&resource.name))
-            .or_else(|| subscription.and_then(|s| s.name.as_deref()).and_then(|name| self.in_name(name)))
+        Around {
+            group_tags: group.and_then(|g| self.in_tags(&g.tags)),
+            subscription_tags: subscription.and_then(|s| self.in_tags(&s.tags)),
+            group_name: arm::resource_group(id).and_then(|name| self.in_name(name)),
+            subscription_name: subscription.and_then(|s| s.name.as_deref()).and_then(|name| self.in_name(name)),
+        }
     }
 
     /// The environment of a resource.
     pub fn of_resource(&self, inventory: &Inventory, resource: &Resource) -> Environment {
-        match self.by_resource.get(&resource.id) {
-            Some(&env) => env,
+        match self.by_resource.get(resource.id.index()).copied().flatten() {
+            Some(env) => env,
             None => self
                 .own(inventory, resource)
                 .unwrap_or_else(|| self.of_scope_text(inventory, inventory.text(resource.id))),

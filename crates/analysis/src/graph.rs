@@ -4,6 +4,8 @@
 //! identities) and the scopes roles are held on. Edges are the seven ways access flows
 //! (`shared/reference/attack-semantics.md` §3); each carries a reason a person can read.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap as Map;
 
 use blastmap_model::{
@@ -14,7 +16,7 @@ use petgraph::visit::EdgeRef;
 
 use crate::environment::{Environment, Environments};
 use crate::execution::{CODE_EXECUTION, write_action};
-use crate::permissions::{Access, Permissions, Plane, role_permissions, scopes_above};
+use crate::permissions::{Access, Permissions, Plane, ScopeChains, role_permissions};
 
 const ROLE_ASSIGNMENTS_WRITE: &str = "Microsoft.Authorization/roleAssignments/write";
 const ASSIGN_IDENTITY: &str = "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action";
@@ -172,12 +174,19 @@ impl Takes {
 pub struct AccessGraph {
     /// Nodes and edges.
     pub graph: DiGraph<Node, Edge>,
+    /// The nodes of ARM ids, by [`Key::index`]: one more than the node's index, 0 for none.
+    /// A table rather than a hash map: most nodes are ARM ids, looked up once per assignment.
+    arm: Vec<u32>,
+    /// The other nodes.
     index: Map<NodeKey, NodeIndex>,
     by_principal_id: Map<Key, NodeIndex>,
-    /// For every scope, the sources and user-assigned identities of the inventory at or under it.
-    under: Map<Key, Vec<NodeIndex>>,
-    /// What each source and user-assigned identity counts as when handed over.
-    counts_as: Map<NodeIndex, Takes>,
+    /// For every scope (by [`Key::index`]), one more than where its entry is in `under`; 0 for
+    /// a scope with nothing under it.
+    under_slot: Vec<u32>,
+    /// The sources and user-assigned identities of the inventory at or under a scope.
+    under: Vec<Vec<NodeIndex>>,
+    /// What each node counts as when handed over, by node index (nothing past the end).
+    counts_as: Vec<Takes>,
 }
 
 impl AccessGraph {
@@ -189,13 +198,31 @@ impl AccessGraph {
     /// Builds the graph from indexes the caller keeps for other uses too (the rules read them),
     /// so that they are made once.
     pub fn build_with(inventory: &Inventory, environments: &Environments, permissions: &Permissions<'_>) -> Self {
+        // Every assignment and attachment is an edge, and most nodes are sources, identities
+        // and the scopes roles are held on: reserved once rather than grown by copying.
+        let edges = inventory.role_assignments().len()
+            + inventory.attachments().len()
+            + inventory.memberships().len()
+            + inventory.access_policies().len()
+            + inventory.federated_credentials().len();
+        let nodes = inventory.resources().len() + inventory.attachments().len() + inventory.principals().len();
         let mut builder = Builder {
             inventory,
             environments,
             permissions,
-            graph: AccessGraph::default(),
-            compute_under: Map::default(),
-            present_under: Map::default(),
+            graph: AccessGraph {
+                graph: DiGraph::with_capacity(nodes, edges),
+                arm: vec![0; inventory.keys.len()],
+                by_principal_id: Map::with_capacity_and_hasher(
+                    inventory.identities().len() + inventory.attachments().len(),
+                    Default::default(),
+                ),
+                ..AccessGraph::default()
+            },
+            chains: ScopeChains::new(inventory),
+            role_names: Map::default(),
+            compute_under: vec![Takes::NOTHING; inventory.keys.len()],
+            present_under: vec![Takes::NOTHING; inventory.keys.len()],
         };
         builder.identities();
         builder.attachments();
@@ -234,17 +261,24 @@ impl AccessGraph {
 
     /// The sources and user-assigned identities at or under `scope`.
     pub fn under_scope(&self, scope: Key) -> &[NodeIndex] {
-        self.under.get(&scope).map_or(&[], Vec::as_slice)
+        let slot = self.under_slot.get(scope.index()).and_then(|at| at.checked_sub(1));
+        slot.and_then(|at| self.under.get(at as usize)).map_or(&[], Vec::as_slice)
     }
 
     /// What a node counts as when handed over (nothing for nodes that are not taken).
     pub fn counts_as(&self, node: NodeIndex) -> Takes {
-        self.counts_as.get(&node).copied().unwrap_or_default()
+        self.counts_as.get(node.index()).copied().unwrap_or_default()
     }
 
     /// The node with this key.
     pub fn node(&self, key: NodeKey) -> Option<NodeIndex> {
-        self.index.get(&key).copied()
+        match key {
+            NodeKey::Arm(id) => {
+                let at = self.arm.get(id.index()).and_then(|at| at.checked_sub(1))?;
+                Some(NodeIndex::new(at as usize))
+            }
+            _ => self.index.get(&key).copied(),
+        }
     }
 
     /// The node that acts for this principal (object) id: a user-assigned identity, a
@@ -259,10 +293,15 @@ struct Builder<'a> {
     environments: &'a Environments,
     permissions: &'a Permissions<'a>,
     graph: AccessGraph,
-    /// For every scope, the types of compute (rows of the execution table) at or under it.
-    compute_under: Map<Key, Takes>,
-    /// For every scope, what the sources and identities at or under it count as.
-    present_under: Map<Key, Takes>,
+    chains: ScopeChains<'a>,
+    /// Each role's name as its GUID decides it, once per role (`None`: the GUID does not).
+    role_names: Map<Key, Option<&'a str>>,
+    /// For every scope (by [`Key::index`]), the types of compute (rows of the execution table)
+    /// at or under it.
+    compute_under: Vec<Takes>,
+    /// For every scope (by [`Key::index`]), what the sources and identities at or under it
+    /// count as.
+    present_under: Vec<Takes>,
 }
 
 /// The name of an assignment's role for people: the GUID decides (the inventory's definition,
@@ -279,19 +318,44 @@ pub fn role_name(inventory: &Inventory, assignment: &RoleAssignment) -> String {
 }
 
 impl<'a> Builder<'a> {
+    /// [`role_name`], each role's name looked up once.
+    fn role_name(&mut self, assignment: &'a RoleAssignment) -> Cow<'a, str> {
+        let inventory = self.inventory;
+        let role = assignment.role_definition;
+        let known = *self.role_names.entry(role).or_insert_with(|| {
+            inventory
+                .role_definition(role)
+                .map(|d| d.name.as_str())
+                .filter(|n| !n.is_empty())
+                .or_else(|| builtin_role(inventory.text(role)).map(|r| r.name))
+        });
+        match known.or(assignment.role_name.as_deref()) {
+            Some(name) => Cow::Borrowed(name),
+            None => Cow::Owned(format!("role {}", inventory.text(role))),
+        }
+    }
+
     fn add(&mut self, key: NodeKey, make: impl FnOnce(&Self) -> Node) -> NodeIndex {
-        if let Some(&at) = self.graph.index.get(&key) {
+        if let Some(at) = self.graph.node(key) {
             return at;
         }
         let node = make(self);
         let at = self.graph.graph.add_node(node);
-        self.graph.index.insert(key, at);
+        match key {
+            NodeKey::Arm(id) => {
+                if let Some(slot) = self.graph.arm.get_mut(id.index()) {
+                    *slot = u32::try_from(at.index() + 1).unwrap_or(0);
+                }
+            }
+            _ => {
+                self.graph.index.insert(key, at);
+            }
+        }
         at
     }
 
     fn arm_node(&mut self, id: Key, kind: NodeKind) -> NodeIndex {
         self.add(NodeKey::Arm(id), |b| {
-            let text = b.inventory.text(id);
             let resource = b.inventory.resource(id);
             Node {
                 key: NodeKey::Arm(id),
@@ -299,8 +363,11 @@ impl<'a> Builder<'a> {
                 label: resource
                     .map(|r| r.name.clone())
                     .or_else(|| b.inventory.scope(id).and_then(|s| s.name.clone()))
-                    .unwrap_or_else(|| scope_label(text)),
-                environment: b.environments.of_scope(b.inventory, id),
+                    .unwrap_or_else(|| scope_label(b.inventory.text(id))),
+                environment: match resource {
+                    Some(resource) => b.environments.of_resource(b.inventory, resource),
+                    None => b.environments.of_scope(b.inventory, id),
+                },
                 region: resource.and_then(|r| r.region.clone()),
             }
         })
@@ -337,7 +404,7 @@ impl<'a> Builder<'a> {
                     at
                 }
             };
-            let reason = format!("{} can use {}", self.graph.graph[source].label, self.graph.graph[identity].label);
+            let reason = [self.label(source), " can use ", self.label(identity)].concat();
             let edge = Edge { kind: EdgeKind::CanUse, reason, access: None, takes: Takes::NOTHING };
             self.graph.graph.update_edge(source, identity, edge);
         }
@@ -386,7 +453,7 @@ impl<'a> Builder<'a> {
             pending.retain(|membership| {
                 let Some(&group) = self.graph.by_principal_id.get(&membership.group) else { return true };
                 let member = self.principal_node(membership.member, None);
-                let reason = format!("{} is a member of {}", self.label(member), self.label(group));
+                let reason = [self.label(member), " is a member of ", self.label(group)].concat();
                 self.edge(member, group, EdgeKind::HasRole, reason, Takes::NOTHING);
                 false
             });
@@ -404,8 +471,8 @@ impl<'a> Builder<'a> {
         for policy in self.inventory.access_policies() {
             let Some(access) = policy_access(policy) else { continue };
             let holder = self.principal_node(policy.object_id, None);
-            let vault = match self.graph.index.get(&NodeKey::Arm(policy.vault)) {
-                Some(&at) => at,
+            let vault = match self.graph.node(NodeKey::Arm(policy.vault)) {
+                Some(at) => at,
                 None => self.arm_node(policy.vault, NodeKind::Target(arm::ScopeLevel::Resource)),
             };
             let granted: Vec<String> = [
@@ -429,44 +496,53 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn scope_name(&self, scope: Key) -> String {
-        match self.graph.index.get(&NodeKey::Arm(scope)) {
-            Some(&at) => self.label(at).to_owned(),
-            None => scope_label(self.inventory.text(scope)),
-        }
-    }
-
     /// Indexes what can be handed over: every source and user-assigned identity of the
     /// inventory, what it counts as, and the scopes it lies under.
     fn takeable(&mut self) {
         let inventory = self.inventory;
+        self.graph.counts_as = vec![Takes::NOTHING; self.graph.graph.node_count()];
+        self.graph.under_slot = vec![0; inventory.keys.len()];
         for resource in inventory.resources() {
             let row = CODE_EXECUTION.iter().position(|r| r.resource_type.eq_ignore_ascii_case(&resource.resource_type));
+            let node = self.graph.node(NodeKey::Arm(resource.id));
+            let counts_as = match node.map(|node| self.graph.graph[node].kind) {
+                Some(NodeKind::UserAssignedIdentity) => Takes::IDENTITIES,
+                Some(NodeKind::Source) => row.map_or(Takes::SOURCES, |row| Takes::SOURCES.with(Takes::code_on(row))),
+                _ => Takes::NOTHING,
+            };
+            if row.is_none() && counts_as.is_empty() {
+                continue;
+            }
+            let above = self.chains.above_key(resource.id);
             if let Some(row) = row {
                 // Compute, with or without an identity, is where an identity can be attached.
-                for scope in scopes_above(inventory, inventory.text(resource.id)) {
-                    let compute = self.compute_under.entry(scope).or_default();
-                    *compute = compute.with(Takes::code_on(row));
+                for &scope in above {
+                    if let Some(compute) = self.compute_under.get_mut(scope.index()) {
+                        *compute = compute.with(Takes::code_on(row));
+                    }
                 }
             }
-            let Some(&node) = self.graph.index.get(&NodeKey::Arm(resource.id)) else { continue };
-            let counts_as = match self.graph.graph[node].kind {
-                NodeKind::UserAssignedIdentity => Takes::IDENTITIES,
-                NodeKind::Source => row.map_or(Takes::SOURCES, |row| Takes::SOURCES.with(Takes::code_on(row))),
-                _ => continue,
-            };
-            self.graph.counts_as.insert(node, counts_as);
-            for scope in scopes_above(inventory, inventory.text(resource.id)) {
-                self.graph.under.entry(scope).or_default().push(node);
-                let present = self.present_under.entry(scope).or_default();
-                *present = present.with(counts_as);
+            let Some(node) = node.filter(|_| !counts_as.is_empty()) else { continue };
+            self.graph.counts_as[node.index()] = counts_as;
+            for &scope in above {
+                let Some(slot) = self.graph.under_slot.get_mut(scope.index()) else { continue };
+                match slot.checked_sub(1).and_then(|at| self.graph.under.get_mut(at as usize)) {
+                    Some(under) => under.push(node),
+                    None => {
+                        self.graph.under.push(vec![node]);
+                        *slot = u32::try_from(self.graph.under.len()).unwrap_or(0);
+                    }
+                }
+                if let Some(present) = self.present_under.get_mut(scope.index()) {
+                    *present = present.with(counts_as);
+                }
             }
         }
     }
 
     /// What lies at or under `scope`, by what it counts as.
     fn present_under(&self, scope: Key) -> Takes {
-        self.present_under.get(&scope).copied().unwrap_or_default()
+        self.present_under.get(scope.index()).copied().unwrap_or_default()
     }
 
     /// The take edges: for each holder and each scope it holds roles on, what the roles held
@@ -478,72 +554,112 @@ impl<'a> Builder<'a> {
     /// same holder's roles already gives, and only for what lies under it.
     fn takeovers(&mut self) {
         let actions = Actions::new();
+        let assignments = self.inventory.role_assignments();
+        // One read of the assignments, in order, into what the take edges need of them: who
+        // holds what where, each role's grants decided once, each scope's facts looked up once.
         let mut of_role: Map<Key, u128> = Map::default();
-        let mut holders: Vec<(Key, &'a [&'a RoleAssignment])> = self.permissions.holders().collect();
-        holders.sort_unstable_by_key(|(holder, _)| *holder);
-        for (holder, held) in holders {
-            let bits: Vec<u128> = held
-                .iter()
-                .map(|a| {
-                    *of_role
-                        .entry(a.role_definition)
-                        .or_insert_with(|| actions.granted_by(self.permissions, a.role_definition))
-                })
-                .collect();
-            if bits.iter().all(|&b| b == 0) {
+        let mut slot_of: Map<Key, u32> = Map::default();
+        let mut scopes: Vec<ScopeFacts> = Vec::new();
+        let mut chains: Vec<Key> = Vec::new();
+        let mut held: Vec<Held> = Vec::with_capacity(assignments.len());
+        for (at, a) in assignments.iter().enumerate() {
+            let bits = *of_role
+                .entry(a.role_definition)
+                .or_insert_with(|| actions.granted_by(self.permissions, a.role_definition));
+            let slot = *slot_of.entry(a.scope).or_insert_with(|| {
+                let chain = self.chains.above_key(a.scope);
+                chains.extend_from_slice(chain);
+                scopes.push(ScopeFacts {
+                    key: a.scope,
+                    chain: (chains.len() - chain.len(), chains.len()),
+                    compute: self.compute_under.get(a.scope.index()).copied().unwrap_or_default(),
+                    present: self.present_under(a.scope),
+                });
+                u32::try_from(scopes.len() - 1).unwrap_or(u32::MAX)
+            });
+            held.push(Held { holder: a.principal, at: u32::try_from(at).unwrap_or(u32::MAX), slot, bits });
+        }
+        // By holder, each holder's in the order of the inventory.
+        held.sort_unstable_by_key(|h| (h.holder, h.at));
+        let facts = |slot: u32| scopes.get(slot as usize);
+        let above_of = |slot: u32| facts(slot).and_then(|f| chains.get(f.chain.0..f.chain.1)).unwrap_or(&[]);
+        let mut at: Vec<HeldAt> = Vec::new();
+        let mut parents: Vec<usize> = Vec::new();
+        let mut mine: Vec<usize> = Vec::new();
+        let mut given: Vec<[Takes; 4]> = Vec::new();
+        for held in held.chunk_by(|a, b| a.holder == b.holder) {
+            if held.iter().all(|h| h.bits == 0) {
                 continue;
             }
-            let mut scopes: Vec<Key> = held.iter().map(|a| a.scope).collect();
-            scopes.sort_unstable();
-            scopes.dedup();
+            let mut by_scope: Vec<(Key, usize)> =
+                held.iter().enumerate().filter_map(|(at, h)| Some((facts(h.slot)?.key, at))).collect();
+            by_scope.sort_unstable();
+            let holding = Holding { held, by_scope };
+            // Each scope the holder holds a role on, what its roles grant there, and the number
+            // of its facts.
+            let mut held_scopes: Vec<(Key, u128, u32)> = Vec::new();
+            for &(scope, place) in &holding.by_scope {
+                let h = &held[place];
+                match held_scopes.last_mut() {
+                    Some((last, granted, _)) if *last == scope => *granted |= h.bits,
+                    _ => held_scopes.push((scope, h.bits, h.slot)),
+                }
+            }
+            let held_at = |scope: Key| held_scopes.binary_search_by_key(&scope, |&(s, ..)| s).ok();
             // For each scope the holder holds a role on: what its roles there and above grant,
             // and which of its other scopes lie above it; the highest scopes first.
-            let mut at: Vec<HeldAt> = scopes
-                .iter()
-                .map(|&scope| {
-                    let above = scopes_above(self.inventory, self.inventory.text(scope));
-                    let granted =
-                        held.iter().zip(&bits).filter(|(a, _)| above.contains(&a.scope)).fold(0, |all, (_, b)| all | b);
-                    let parents = scopes.iter().copied().filter(|s| *s != scope && above.contains(s)).collect();
-                    HeldAt { scope, granted, above, parents }
-                })
-                .collect();
-            at.sort_by_key(|h| (h.parents.len(), h.scope));
+            at.clear();
+            parents.clear();
+            for (index, &(scope, _, slot)) in held_scopes.iter().enumerate() {
+                let above = above_of(slot);
+                let granted = above.iter().filter_map(|&s| held_at(s)).fold(0, |all, i| all | held_scopes[i].1);
+                mine.clear();
+                mine.extend(above.iter().filter_map(|&s| held_at(s)).filter(|&i| i != index));
+                mine.sort_unstable();
+                mine.dedup();
+                let from = parents.len();
+                parents.extend_from_slice(&mine);
+                at.push(HeldAt { index, scope, slot, granted, above, parents: (from, parents.len()) });
+            }
+            // Parents first: a scope's parents are its parents' parents and more.
+            at.sort_by_key(|h| (h.parents.1 - h.parents.0, h.scope));
             let writes_compute = at.iter().any(|h| {
-                let compute = self.compute_under.get(&h.scope).copied().unwrap_or_default();
+                let compute = facts(h.slot).map_or(Takes::NOTHING, |f| f.compute);
                 actions.compute_written(h.granted).meets(compute)
             });
-            let mut given: Map<(Key, EdgeKind), Takes> = Map::default();
+            // What each held scope gives, by kind of take edge.
+            given.clear();
+            given.resize(held_scopes.len(), [Takes::NOTHING; 4]);
             for here in &at {
-                let HeldAt { scope, granted, parents, .. } = here;
+                let granted = here.granted;
                 let abilities = [
                     (
                         EdgeKind::GrantsSelf,
-                        actions.may(*granted, ROLE_ASSIGNMENTS_WRITE).then_some(Takes::IDENTITIES.with(Takes::SOURCES)),
+                        actions.may(granted, ROLE_ASSIGNMENTS_WRITE).then_some(Takes::IDENTITIES.with(Takes::SOURCES)),
                     ),
-                    (EdgeKind::Controls, Some(actions.code_runs(*granted))),
+                    (EdgeKind::Controls, Some(actions.code_runs(granted))),
                     (
                         EdgeKind::TakesOver,
-                        actions.may(*granted, WRITE_FEDERATED_CREDENTIALS).then_some(Takes::IDENTITIES),
+                        actions.may(granted, WRITE_FEDERATED_CREDENTIALS).then_some(Takes::IDENTITIES),
                     ),
                     (
                         EdgeKind::CanAttach,
-                        (writes_compute && actions.may(*granted, ASSIGN_IDENTITY)).then_some(Takes::IDENTITIES),
+                        (writes_compute && actions.may(granted, ASSIGN_IDENTITY)).then_some(Takes::IDENTITIES),
                     ),
                 ];
-                for (kind, takes) in abilities {
+                for (way, (kind, takes)) in abilities.into_iter().enumerate() {
                     let Some(takes) = takes.filter(|t| !t.is_empty()) else { continue };
-                    given.insert((*scope, kind), takes);
-                    let from_above = parents
+                    given[here.index][way] = takes;
+                    let from_above = parents[here.parents.0..here.parents.1]
                         .iter()
-                        .filter_map(|p| given.get(&(*p, kind)))
-                        .fold(Takes::NOTHING, |all, t| all.with(*t));
+                        .fold(Takes::NOTHING, |all, &p| all.with(given[p][way]));
                     let new = takes.without(from_above);
                     // A self-grant also grants (everything under its scope); the others only take,
                     // so they name only what lies under the scope.
-                    let new = if kind == EdgeKind::GrantsSelf { new } else { new.and(self.present_under(*scope)) };
+                    let present = facts(here.slot).map_or(Takes::NOTHING, |f| f.present);
+                    let new = if kind == EdgeKind::GrantsSelf { new } else { new.and(present) };
                     if !new.is_empty() {
-                        self.take_edge(holder, held, &bits, here, kind, new, &actions);
+                        self.take_edge(&holding, here, kind, new, &actions);
                     }
                 }
             }
@@ -551,18 +667,9 @@ impl<'a> Builder<'a> {
     }
 
     /// Adds one take edge, with the roles that make it in its reason.
-    #[allow(clippy::too_many_arguments)]
-    fn take_edge(
-        &mut self,
-        holder: Key,
-        held: &[&'a RoleAssignment],
-        bits: &[u128],
-        here: &HeldAt,
-        kind: EdgeKind,
-        takes: Takes,
-        actions: &Actions,
-    ) {
-        let HeldAt { scope, granted, ref above, .. } = *here;
+    fn take_edge(&mut self, holding: &Holding<'_>, here: &HeldAt<'_>, kind: EdgeKind, takes: Takes, actions: &Actions) {
+        let HeldAt { scope, granted, above, .. } = *here;
+        let assignments = self.inventory.role_assignments();
         let needed: Vec<&str> = match kind {
             EdgeKind::GrantsSelf => vec![ROLE_ASSIGNMENTS_WRITE],
             EdgeKind::TakesOver => vec![WRITE_FEDERATED_CREDENTIALS],
@@ -574,60 +681,80 @@ impl<'a> Builder<'a> {
         let mut why: Vec<(&RoleAssignment, Vec<&str>)> = Vec::new();
         for action in needed {
             let Some(index) = actions.index(action) else { continue };
-            let grant = held.iter().zip(bits).find(|(a, b)| above.contains(&a.scope) && *b & (1 << index) != 0);
-            let Some((assignment, _)) = grant else { continue };
-            match why.iter_mut().find(|(a, _)| std::ptr::eq(*a, *assignment)) {
+            let Some(assignment) = holding.first_granting(above, index).and_then(|at| assignments.get(at)) else {
+                continue;
+            };
+            match why.iter_mut().find(|(a, _)| std::ptr::eq(*a, assignment)) {
                 Some((_, granted)) => granted.push(action),
                 None => why.push((assignment, vec![action])),
             }
         }
-        let why: Vec<String> = why
-            .iter()
-            .map(|(a, granted)| {
-                format!(
-                    "{} on {} grants {}",
-                    role_name(self.inventory, a),
-                    self.scope_name(a.scope),
-                    granted.join(", ")
-                )
-            })
-            .collect();
-        let holder_node = self.principal_node(holder, held.first().copied());
-        let scope_node = match self.graph.index.get(&NodeKey::Arm(scope)) {
-            Some(&at) => at,
+        let mut because = String::new();
+        for (at, (assignment, granted)) in why.iter().enumerate() {
+            if at > 0 {
+                because.push_str("; ");
+            }
+            because.push_str(&self.role_name(assignment));
+            because.push_str(" on ");
+            match self.graph.node(NodeKey::Arm(assignment.scope)) {
+                Some(node) => because.push_str(self.label(node)),
+                None => because.push_str(&scope_label(self.inventory.text(assignment.scope))),
+            }
+            because.push_str(" grants ");
+            because.push_str(&granted.join(", "));
+        }
+        let holder = holding.held.first();
+        let holder_node = match holder {
+            Some(h) => self.principal_node(h.holder, assignments.get(h.at as usize)),
+            None => return,
+        };
+        let scope_node = match self.graph.node(NodeKey::Arm(scope)) {
+            Some(at) => at,
             None => self.arm_node(
                 scope,
                 NodeKind::Target(arm::level(self.inventory.text(scope)).unwrap_or(arm::ScopeLevel::Resource)),
             ),
         };
-        let target = self.label(scope_node).to_owned();
+        let mut reason = String::new();
+        reason.push_str(self.label(holder_node));
+        reason.push(' ');
+        let target = self.label(scope_node);
         let only_itself = self.graph.under_scope(scope) == [scope_node];
-        let what = match kind {
-            EdgeKind::GrantsSelf => format!("can grant itself any role on {target}"),
-            EdgeKind::TakesOver if only_itself => {
-                format!("can add a federated credential to {target} and sign in as it")
-            }
-            EdgeKind::TakesOver => format!(
-                "can add a federated credential to the user-assigned identities under {target} and sign in as them"
-            ),
-            EdgeKind::CanAttach if only_itself => format!("can attach {target} to compute it may write and use it"),
+        let what: [&str; 3] = match kind {
+            EdgeKind::GrantsSelf => ["can grant itself any role on ", target, ""],
+            EdgeKind::TakesOver if only_itself => ["can add a federated credential to ", target, " and sign in as it"],
+            EdgeKind::TakesOver => [
+                "can add a federated credential to the user-assigned identities under ",
+                target,
+                " and sign in as them",
+            ],
+            EdgeKind::CanAttach if only_itself => ["can attach ", target, " to compute it may write and use it"],
             EdgeKind::CanAttach => {
-                format!("can attach the user-assigned identities under {target} to compute it may write and use them")
+                ["can attach the user-assigned identities under ", target, " to compute it may write and use them"]
             }
-            _ if only_itself => format!("can run code on {target}"),
+            _ if only_itself => ["can run code on ", target, ""],
             _ => {
-                let nouns: Vec<&str> = takes.rows().map(|row| CODE_EXECUTION[row].noun).collect();
-                format!("can run code on the {} under {target}", nouns.join(", "))
+                reason.push_str("can run code on the ");
+                for (at, row) in takes.rows().enumerate() {
+                    if at > 0 {
+                        reason.push_str(", ");
+                    }
+                    reason.push_str(CODE_EXECUTION[row].noun);
+                }
+                [" under ", target, ""]
             }
         };
-        let reason = format!("{} {what} ({})", self.label(holder_node), why.join("; "));
+        what.iter().for_each(|part| reason.push_str(part));
+        reason.push_str(" (");
+        reason.push_str(&because);
+        reason.push(')');
         self.edge(holder_node, scope_node, kind, reason, takes);
     }
 
     /// Federates: each federated credential trusts an external subject to sign in as its identity.
     fn federations(&mut self) {
         for credential in self.inventory.federated_credentials() {
-            let Some(&identity_node) = self.graph.index.get(&NodeKey::Arm(credential.identity)) else { continue };
+            let Some(identity_node) = self.graph.node(NodeKey::Arm(credential.identity)) else { continue };
             let subject = credential
                 .subject
                 .clone()
@@ -653,10 +780,12 @@ impl<'a> Builder<'a> {
         let mut roles: Map<Key, (String, Access)> = Map::default();
         for assignment in self.inventory.role_assignments() {
             let holder = self.principal_node(assignment.principal, Some(assignment));
-            let level = arm::level(self.inventory.text(assignment.scope)).unwrap_or(arm::ScopeLevel::Resource);
-            let target = match self.graph.index.get(&NodeKey::Arm(assignment.scope)) {
-                Some(&at) => at,
-                None => self.arm_node(assignment.scope, NodeKind::Target(level)),
+            let target = match self.graph.node(NodeKey::Arm(assignment.scope)) {
+                Some(at) => at,
+                None => {
+                    let level = arm::level(self.inventory.text(assignment.scope)).unwrap_or(arm::ScopeLevel::Resource);
+                    self.arm_node(assignment.scope, NodeKind::Target(level))
+                }
             };
             let (role, access) = roles.entry(assignment.role_definition).or_insert_with(|| {
                 // A role nobody can look up still counts as reach: access is access.
@@ -664,8 +793,8 @@ impl<'a> Builder<'a> {
                     role_permissions(self.inventory, assignment.role_definition).map_or(Access::Read, Access::of);
                 (role_name(self.inventory, assignment), access)
             });
-            let reason =
-                format!("{} holds {role} on {}", self.graph.graph[holder].label, self.graph.graph[target].label);
+            // Built by `concat` (one exact allocation): there is one per assignment.
+            let reason = [self.label(holder), " holds ", role, " on ", self.label(target)].concat();
             let access = *access;
             let edge = Edge { kind: EdgeKind::HasRole, reason, access: Some(access), takes: Takes::NOTHING };
             self.graph.graph.add_edge(holder, target, edge);
@@ -707,15 +836,66 @@ fn policy_access(policy: &AccessPolicy) -> Option<Access> {
     }
 }
 
+/// What the take edges need to know of a scope roles are held on.
+struct ScopeFacts {
+    key: Key,
+    /// Where its `scopes_above` are in the list of them all.
+    chain: (usize, usize),
+    /// The types of compute at or under it.
+    compute: Takes,
+    /// What the sources and identities at or under it count as.
+    present: Takes,
+}
+
+/// A role assignment as the take edges read it.
+struct Held {
+    holder: Key,
+    /// Its place in the inventory's assignments.
+    at: u32,
+    /// Its scope, as the number of its [`ScopeFacts`].
+    slot: u32,
+    /// What its role grants, as [`Actions`] bits.
+    bits: u128,
+}
+
 /// A scope a holder holds a role on, as the take edges see it.
-struct HeldAt {
+#[derive(Clone, Copy)]
+struct HeldAt<'c> {
+    /// Its place among the holder's scopes, in key order.
+    index: usize,
     scope: Key,
+    slot: u32,
     /// What the holder's roles here and above grant, as [`Actions`] bits.
     granted: u128,
     /// The scopes whose assignments apply here (`scopes_above`).
-    above: Vec<Key>,
-    /// The holder's other scopes among `above`.
-    parents: Vec<Key>,
+    above: &'c [Key],
+    /// Where the holder's other scopes among `above` (by `index`) are in the list of them all.
+    parents: (usize, usize),
+}
+
+/// One holder's assignments, as the take edges read them.
+struct Holding<'h> {
+    /// In the order of the inventory.
+    held: &'h [Held],
+    /// Each assignment's scope and place in `held`, sorted: a scope's assignments are one run,
+    /// in the order held.
+    by_scope: Vec<(Key, usize)>,
+}
+
+impl Holding<'_> {
+    /// The place in the inventory of the first assignment, in the order held, at one of the
+    /// scopes `above` whose role grants action number `index`.
+    fn first_granting(&self, above: &[Key], index: usize) -> Option<usize> {
+        let first_at = |scope: Key| {
+            let from = self.by_scope.partition_point(|&(s, _)| s < scope);
+            self.by_scope[from..]
+                .iter()
+                .take_while(|&&(s, _)| s == scope)
+                .map(|&(_, at)| at)
+                .find(|&at| self.held[at].bits & (1 << index) != 0)
+        };
+        above.iter().filter_map(|&scope| first_at(scope)).min().and_then(|at| self.held.get(at)).map(|h| h.at as usize)
+    }
 }
 
 /// The actions that hand things over, numbered, so that what a role grants of them is a set
@@ -723,6 +903,8 @@ struct HeldAt {
 /// code, and each compute type's write action, is a mask of those bits.
 struct Actions {
     list: Vec<(Plane, String)>,
+    /// Each action's number (the first, were one listed for both planes).
+    number: Map<String, usize>,
     /// Per execution-table row, the mask of each way.
     ways: Vec<Vec<u128>>,
     /// Per execution-table row, its type's write action.
@@ -749,11 +931,15 @@ impl Actions {
             .map(|row| row.ways.iter().map(|way| way.iter().fold(0, |mask, (_, action)| mask | bit(action))).collect())
             .collect();
         let writes = CODE_EXECUTION.iter().map(|row| bit(&write_action(row.resource_type))).collect();
-        Actions { list, ways, writes }
+        let mut number = Map::default();
+        for (at, (_, action)) in list.iter().enumerate() {
+            number.entry(action.clone()).or_insert(at);
+        }
+        Actions { list, number, ways, writes }
     }
 
     fn index(&self, action: &str) -> Option<usize> {
-        self.list.iter().position(|(_, a)| a == action)
+        self.number.get(action).copied()
     }
 
     /// Which of the actions the role grants.

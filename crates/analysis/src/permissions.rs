@@ -202,16 +202,23 @@ pub struct Grant<'a> {
 /// root, the management groups above its subscription, and every scope in its own id. It needs
 /// only the inventory (ids and the management groups' parents), no index.
 pub fn scopes_above(inventory: &Inventory, target: &str) -> Vec<Key> {
-    let mut out: Vec<Key> = inventory.keys.get("/").into_iter().collect();
     let own: Vec<&str> = if arm::level(target) == Some(arm::ScopeLevel::ManagementGroup) {
         vec![target]
     } else {
         arm::scopes_of(target)
     };
-    // Management groups: from the first scope that names its parent, up to the top.
+    let mut out = scopes_outside(inventory, own.first().copied());
+    out.extend(own.into_iter().filter_map(|s| inventory.keys.get(s)));
+    out
+}
+
+/// The scopes above the outermost scope of an id (`first`, as [`arm::scopes_of`] gives it):
+/// the root, then the management groups from the first that `first` names as its parent, up to
+/// the top.
+fn scopes_outside(inventory: &Inventory, first: Option<&str>) -> Vec<Key> {
+    let mut out: Vec<Key> = inventory.keys.get("/").into_iter().collect();
     let mut groups = Vec::new();
-    let mut next =
-        own.first().and_then(|s| inventory.keys.get(s)).and_then(|k| inventory.scope(k)).and_then(|s| s.parent);
+    let mut next = first.and_then(|s| inventory.keys.get(s)).and_then(|k| inventory.scope(k)).and_then(|s| s.parent);
     while let Some(group) = next {
         if groups.contains(&group) {
             break;
@@ -220,8 +227,67 @@ pub fn scopes_above(inventory: &Inventory, target: &str) -> Vec<Key> {
         next = inventory.scope(group).and_then(|s| s.parent);
     }
     out.extend(groups.into_iter().rev());
-    out.extend(own.into_iter().filter_map(|s| inventory.keys.get(s)));
     out
+}
+
+/// [`scopes_above`] for many ids: an id's scopes are its parent scope's and its own, so the ids
+/// under one parent (a resource group's resources) read the parent's once, and an id costs one
+/// parse and a lookup or two instead of a lookup per scope.
+pub struct ScopeChains<'i> {
+    inventory: &'i Inventory,
+    /// `scopes_above` of every parent scope met so far, by its text.
+    parents: HashMap<&'i str, Vec<Key>>,
+    /// The answer to the last question.
+    last: Vec<Key>,
+}
+
+impl<'i> ScopeChains<'i> {
+    /// No scope read yet.
+    pub fn new(inventory: &'i Inventory) -> Self {
+        ScopeChains { inventory, parents: HashMap::default(), last: Vec::new() }
+    }
+
+    /// `scopes_above(inventory, inventory.text(id))`.
+    pub fn above_key(&mut self, id: Key) -> &[Key] {
+        self.chain(self.inventory.text(id), Some(id))
+    }
+
+    /// `scopes_above(inventory, id)`.
+    pub fn above(&mut self, id: &'i str) -> &[Key] {
+        self.chain(id, None)
+    }
+
+    /// `key` is the key of `id` when the caller knows it.
+    fn chain(&mut self, id: &'i str, key: Option<Key>) -> &[Key] {
+        let inventory = self.inventory;
+        let own = arm::scopes_of(id);
+        // An id of one scope or none (a subscription, a management group, whose own scope is its
+        // id as given, or an id outside the ARM tree) has no parent to share.
+        let Some((&last, parents)) = own.split_last().filter(|(_, parents)| !parents.is_empty()) else {
+            self.last = scopes_above(inventory, id);
+            return &self.last;
+        };
+        // The nearest parent already known, then each one below it: scopes_of(parent) is a
+        // prefix of scopes_of(id), so its chain is a prefix of this one.
+        let known = parents.iter().rposition(|p| self.parents.contains_key(p));
+        let mut chain = std::mem::take(&mut self.last);
+        chain.clear();
+        match known.and_then(|at| self.parents.get(parents[at])) {
+            Some(known) => chain.extend_from_slice(known),
+            None => chain.extend(scopes_outside(inventory, own.first().copied())),
+        }
+        for &parent in &parents[known.map_or(0, |at| at + 1)..] {
+            chain.extend(inventory.keys.get(parent));
+            self.parents.insert(parent, chain.clone());
+        }
+        let own_key = match key {
+            Some(key) if last.len() == id.len() => Some(key),
+            _ => inventory.keys.get(last),
+        };
+        chain.extend(own_key);
+        self.last = chain;
+        &self.last
+    }
 }
 
 /// Whether each role grants each action asked about, by role and plane.
@@ -359,6 +425,51 @@ mod tests {
         assert!(!action_matches("a/*/b/*/c", "a/c") && action_matches("a/*/b/*/c", "a/b/c"));
         assert!(action_matches("Microsoft.Authorization/*/Write", "Microsoft.Authorization/roleAssignments/write"));
         assert!(action_matches("a*b*c", "aXXbYYc") && !action_matches("a*b*c", "aXXbYY"));
+    }
+
+    #[test]
+    fn scope_chains_are_scopes_above() {
+        let mut inventory = Inventory::new();
+        let group = |inventory: &mut Inventory, id: &str, parent: Option<&str>| {
+            let id = inventory.key(id);
+            let parent = parent.map(|p| inventory.key(p));
+            let level = arm::level(inventory.text(id)).unwrap_or(arm::ScopeLevel::Resource);
+            inventory.add_scope(blastmap_model::Scope { id, level, name: None, parent, tags: Default::default() });
+        };
+        let (top, platform) = (
+            "/providers/Microsoft.Management/managementGroups/top",
+            "/providers/Microsoft.Management/managementGroups/mg",
+        );
+        group(&mut inventory, "/", None);
+        group(&mut inventory, top, None);
+        group(&mut inventory, platform, Some(top));
+        group(&mut inventory, "/subscriptions/S1", Some(platform));
+        let rg = "/subscriptions/s1/resourceGroups/RG";
+        let server = format!("{rg}/providers/Microsoft.Sql/servers/a");
+        let ids = [
+            format!("{server}/databases/b"),
+            format!("{server}/databases/c/"),
+            server.clone(),
+            format!("{rg}/providers/Microsoft.Web/sites/w/slots/s"),
+            format!("{rg}/providers/Microsoft.Web/sites/w"),
+            rg.to_owned(),
+            "/subscriptions/S1".to_owned(),
+            "/subscriptions/s2/resourceGroups/rg".to_owned(),
+            platform.to_owned(),
+            format!("{platform}/"),
+            format!("{platform}/providers/Microsoft.Authorization/roleAssignments/x"),
+            "/".to_owned(),
+            "not an id".to_owned(),
+            String::new(),
+        ];
+        let keys: Vec<Key> = ids.iter().map(|id| inventory.key(id)).collect();
+        inventory.key(&server);
+        let mut chains = ScopeChains::new(&inventory);
+        for (id, &key) in ids.iter().zip(&keys).chain(ids.iter().zip(&keys).rev()) {
+            let expected = scopes_above(&inventory, id);
+            assert_eq!(chains.above(id), expected, "{id}");
+            assert_eq!(chains.above_key(key), scopes_above(&inventory, inventory.text(key)), "{id}");
+        }
     }
 
     fn block(actions: &[&str], not_actions: &[&str]) -> Permission {

@@ -26,7 +26,7 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use crate::graph::{AccessGraph, EdgeKind, NodeKey, Takes};
-use crate::permissions::{Access, scopes_above};
+use crate::permissions::{Access, ScopeChains, scopes_above};
 
 /// A resource reached, how strongly, and why.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,39 +56,75 @@ pub enum Mode {
 /// of a few runs, however many resources they hold.
 pub struct Coverage {
     order: Vec<Key>,
-    position: HashMap<Key, u32>,
-    runs: HashMap<Key, Vec<(u32, u32)>>,
+    /// Per key (by [`Key::index`]), one more than its resource number; 0 for none. Tables by key
+    /// rather than hash maps: every resource is a scope, so both have an entry per resource.
+    position: Vec<u32>,
+    /// Per key, one more than where its runs are in `runs`; 0 for none.
+    slot: Vec<u32>,
+    runs: Vec<Runs>,
+}
+
+/// A scope's runs: most scopes are resources without children, one run of one resource.
+enum Runs {
+    One((u32, u32)),
+    Many(Vec<(u32, u32)>),
+}
+
+impl Runs {
+    fn as_slice(&self) -> &[(u32, u32)] {
+        match self {
+            Runs::One(run) => std::slice::from_ref(run),
+            Runs::Many(runs) => runs,
+        }
+    }
+
+    /// Adds resource number `at`, the highest yet.
+    fn add(&mut self, at: u32) {
+        match self {
+            Runs::One(run) if run.1 == at => run.1 = at + 1,
+            Runs::One(run) => {
+                let first = *run;
+                *self = Runs::Many(vec![first, (at, at + 1)]);
+            }
+            Runs::Many(runs) => match runs.last_mut() {
+                Some(run) if run.1 == at => run.1 = at + 1,
+                _ => runs.push((at, at + 1)),
+            },
+        }
+    }
 }
 
 impl Coverage {
     /// Indexes which resources every scope covers (management groups included).
     pub fn new(inventory: &Inventory) -> Self {
-        let mut order: Vec<Key> = inventory.resources().iter().map(|r| r.id).collect();
-        order.sort_by(|&a, &b| inventory.text(a).cmp(inventory.text(b)));
-        let position: HashMap<Key, u32> =
-            order.iter().enumerate().map(|(at, &k)| (k, u32::try_from(at).unwrap_or(u32::MAX))).collect();
-        // Numbers come in increasing order, so each scope's list is sorted as it is built.
-        let mut under: HashMap<Key, Vec<u32>> = HashMap::default();
+        let mut by_text: Vec<(&str, Key)> =
+            inventory.resources().iter().map(|r| (inventory.text(r.id), r.id)).collect();
+        // Stable: exports list resources mostly grouped, and a stable sort merges such runs.
+        by_text.sort_by(|a, b| a.0.cmp(b.0));
+        let order: Vec<Key> = by_text.into_iter().map(|(_, key)| key).collect();
+        let keys = inventory.keys.len();
+        let mut position = vec![0u32; keys];
+        let mut slot = vec![0u32; keys];
+        let mut runs: Vec<Runs> = Vec::new();
+        let mut chains = ScopeChains::new(inventory);
         for (at, &resource) in order.iter().enumerate() {
             let at = u32::try_from(at).unwrap_or(u32::MAX);
-            for scope in scopes_above(inventory, inventory.text(resource)) {
-                under.entry(scope).or_default().push(at);
+            if let Some(entry) = position.get_mut(resource.index()) {
+                *entry = at.saturating_add(1);
             }
-        }
-        let runs = under
-            .into_iter()
-            .map(|(scope, at)| {
-                let mut runs: Vec<(u32, u32)> = Vec::new();
-                for p in at {
-                    match runs.last_mut() {
-                        Some(run) if run.1 == p => run.1 = p + 1,
-                        _ => runs.push((p, p + 1)),
+            // Numbers come in increasing order, so each scope's runs are sorted as they grow.
+            for &scope in chains.above_key(resource) {
+                let Some(entry) = slot.get_mut(scope.index()) else { continue };
+                match entry.checked_sub(1).and_then(|index| runs.get_mut(index as usize)) {
+                    Some(runs) => runs.add(at),
+                    None => {
+                        runs.push(Runs::One((at, at + 1)));
+                        *entry = u32::try_from(runs.len()).unwrap_or(u32::MAX);
                     }
                 }
-                (scope, runs)
-            })
-            .collect();
-        Coverage { order, position, runs }
+            }
+        }
+        Coverage { order, position, slot, runs }
     }
 
     /// The resource numbered `at` (resources are numbered in id order).
@@ -98,7 +134,7 @@ impl Coverage {
 
     /// The number of a resource.
     fn position(&self, resource: Key) -> Option<u32> {
-        self.position.get(&resource).copied()
+        self.position.get(resource.index()).and_then(|at| at.checked_sub(1))
     }
 
     /// How many resources are numbered.
@@ -117,7 +153,8 @@ impl Coverage {
     }
 
     fn runs(&self, scope: Key) -> &[(u32, u32)] {
-        self.runs.get(&scope).map_or(&[], Vec::as_slice)
+        let slot = self.slot.get(scope.index()).and_then(|at| at.checked_sub(1));
+        slot.and_then(|at| self.runs.get(at as usize)).map_or(&[], Runs::as_slice)
     }
 }
 
@@ -162,28 +199,60 @@ pub fn reach(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode: 
     count
 }
 
-/// Sorts runs and merges those that overlap or touch.
+/// Sorts runs and merges those that overlap or touch, in place.
 fn merged(mut runs: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
     runs.sort_unstable();
-    let mut out: Vec<(u32, u32)> = Vec::with_capacity(runs.len());
-    for (lo, hi) in runs {
-        match out.last_mut() {
+    let mut kept = 0usize;
+    for at in 0..runs.len() {
+        let (lo, hi) = runs[at];
+        match kept.checked_sub(1).and_then(|last| runs.get_mut(last)) {
             Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
-            _ => out.push((lo, hi)),
+            _ => {
+                runs[kept] = (lo, hi);
+                kept += 1;
+            }
         }
     }
-    out.shrink_to_fit();
-    out
+    runs.truncate(kept);
+    runs.shrink_to_fit();
+    runs
 }
 
 fn size(runs: &[(u32, u32)]) -> usize {
     runs.iter().map(|&(lo, hi)| (hi - lo) as usize).sum()
 }
 
+/// Unions of runs, some of them shared: what a node reaches is often exactly what one other
+/// node reaches (a source and its one identity), and is then kept once.
+#[derive(Default)]
+struct Unions {
+    /// Per member (component or node), where its union is in `kept`.
+    of: Vec<u32>,
+    kept: Vec<Vec<(u32, u32)>>,
+}
+
+impl Unions {
+    fn get(&self, member: usize) -> &[(u32, u32)] {
+        self.of.get(member).and_then(|&at| self.kept.get(at as usize)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Gives the next member `runs`, merged.
+    fn push(&mut self, runs: Vec<(u32, u32)>) {
+        self.of.push(u32::try_from(self.kept.len()).unwrap_or(u32::MAX));
+        self.kept.push(merged(runs));
+    }
+
+    /// Gives the next member the union of member `other`.
+    fn push_same_as(&mut self, other: usize) {
+        let at = self.of.get(other).copied().unwrap_or(u32::MAX);
+        self.of.push(at);
+    }
+}
+
 /// The union of runs each node reaches along `moves` (plus its own), for every node: strongly
 /// connected components first (everyone in a cycle of pivots reaches the same), then each
 /// component once, from the sinks up, as its own runs and its successors' unions.
-fn unions(moves: &DiGraph<(), ()>, own: impl Fn(usize) -> Vec<(u32, u32)>) -> (Vec<usize>, Vec<Vec<(u32, u32)>>) {
+fn unions<'o>(moves: &DiGraph<(), ()>, own: impl Fn(usize) -> &'o [(u32, u32)]) -> (Vec<usize>, Unions) {
     let components = petgraph::algo::tarjan_scc(moves);
     let mut component_of = vec![0usize; moves.node_count()];
     for (at, component) in components.iter().enumerate() {
@@ -192,21 +261,35 @@ fn unions(moves: &DiGraph<(), ()>, own: impl Fn(usize) -> Vec<(u32, u32)>) -> (V
         }
     }
     // Tarjan's order is reverse topological: every successor's union is ready.
-    let mut union: Vec<Vec<(u32, u32)>> = Vec::with_capacity(components.len());
+    let mut union = Unions { of: Vec::with_capacity(components.len()), kept: Vec::new() };
     let mut merged_in = vec![usize::MAX; components.len()];
+    let mut successors: Vec<usize> = Vec::new();
     for (at, component) in components.iter().enumerate() {
-        let mut runs = Vec::new();
+        successors.clear();
+        let mut own_runs = 0;
         for &node in component {
-            runs.extend(own(node.index()));
+            own_runs += own(node.index()).len();
             for next in moves.neighbors(node) {
                 let other = component_of[next.index()];
                 if other != at && merged_in[other] != at {
                     merged_in[other] = at;
-                    runs.extend_from_slice(&union[other]);
+                    successors.push(other);
                 }
             }
         }
-        union.push(merged(runs));
+        match (own_runs, successors.as_slice()) {
+            (0, &[only]) => union.push_same_as(only),
+            _ => {
+                let mut runs = Vec::with_capacity(own_runs);
+                for &node in component {
+                    runs.extend_from_slice(own(node.index()));
+                }
+                for &other in &successors {
+                    runs.extend_from_slice(union.get(other));
+                }
+                union.push(runs);
+            }
+        }
     }
     (component_of, union)
 }
@@ -218,11 +301,11 @@ fn unions(moves: &DiGraph<(), ()>, own: impl Fn(usize) -> Vec<(u32, u32)>) -> (V
 /// node.
 pub struct Reach {
     /// Per node, the direct radius.
-    direct: Vec<Vec<(u32, u32)>>,
+    direct: Unions,
     /// Per node, its component of the transitive move graph.
     component: Vec<usize>,
     /// Per component, the transitive radius of its nodes.
-    union: Vec<Vec<(u32, u32)>>,
+    union: Unions,
 }
 
 impl Reach {
@@ -230,66 +313,85 @@ impl Reach {
     pub fn new(access: &AccessGraph, coverage: &Coverage) -> Self {
         let g = &access.graph;
         let nodes = g.node_count();
-        let own: Vec<Vec<(u32, u32)>> = g
-            .node_indices()
-            .map(|node| {
-                let scopes = g.edges(node).filter_map(|edge| match (edge.weight().access, g[edge.target()].key) {
-                    (Some(_), NodeKey::Arm(scope)) => Some(scope),
-                    _ => None,
-                });
-                merged(scopes.flat_map(|scope| coverage.runs(scope).iter().copied()).collect())
-            })
-            .collect();
-        let own_runs = |node: usize| own.get(node).cloned().unwrap_or_default();
-
-        // Direct: a node holds its own grants and its groups' (membership moves always); a start
-        // also holds what its identities and federations hold with their groups.
+        // One pass over the edges: each node's own grants (what each scope covers looked up
+        // once per scope node), and the moves, by kind.
+        let mut covers: Vec<Option<&[(u32, u32)]>> = vec![None; nodes];
+        let mut own: Vec<Vec<(u32, u32)>> = vec![Vec::new(); nodes];
         let mut members: DiGraph<(), ()> = DiGraph::with_capacity(nodes, 0);
         for _ in 0..nodes {
             members.add_node(());
         }
-        for edge in g.edge_references() {
-            if step(edge.weight()) == Step::Always {
-                members.add_edge(edge.source(), edge.target(), ());
+        let mut from_start: Vec<(NodeIndex, NodeIndex)> = Vec::new();
+        let mut takes: Vec<EdgeIndex> = Vec::new();
+        for (at, edge) in g.raw_edges().iter().enumerate() {
+            let (from, to) = (edge.source(), edge.target());
+            if edge.weight.access.is_some() {
+                let runs = covers.get_mut(to.index()).map(|covers| {
+                    *covers.get_or_insert_with(|| match g[to].key {
+                        NodeKey::Arm(scope) => coverage.runs(scope),
+                        _ => &[],
+                    })
+                });
+                if let (Some(runs), Some(own)) = (runs, own.get_mut(from.index())) {
+                    own.extend_from_slice(runs);
+                }
+            }
+            match step(&edge.weight) {
+                Step::Always => {
+                    members.add_edge(from, to, ());
+                }
+                Step::FromStart => from_start.push((from, to)),
+                Step::Take => takes.push(EdgeIndex::new(at)),
+                Step::Never => {}
             }
         }
+        let own: Vec<Vec<(u32, u32)>> = own.into_iter().map(merged).collect();
+        let own_runs = |node: usize| own.get(node).map_or(&[][..], Vec::as_slice);
+
+        // Direct: a node holds its own grants and its groups' (membership moves always); a start
+        // also holds what its identities and federations hold with their groups.
         let (group_component, group_union) = unions(&members, own_runs);
-        let held = |node: NodeIndex| &group_union[group_component[node.index()]];
-        let direct = g
-            .node_indices()
-            .map(|node| {
-                let mut direct = held(node).clone();
-                for edge in g.edges(node) {
-                    if step(edge.weight()) == Step::FromStart {
-                        direct.extend_from_slice(held(edge.target()));
-                    }
-                }
-                merged(direct)
-            })
-            .collect();
+        // A node without identities holds what its groups hold: the same union, kept once.
+        let held = |node: NodeIndex| {
+            let component = group_component.get(node.index()).copied().unwrap_or(usize::MAX);
+            group_union.of.get(component).copied().unwrap_or(u32::MAX)
+        };
+        let held: Vec<u32> = g.node_indices().map(held).collect();
+        let mut direct = Unions { of: Vec::with_capacity(nodes), kept: group_union.kept };
+        from_start.sort_unstable();
+        let mut next = from_start.iter().peekable();
+        for node in g.node_indices() {
+            let runs_of = |node: NodeIndex| {
+                held.get(node.index()).and_then(|&at| direct.kept.get(at as usize)).map_or(&[][..], Vec::as_slice)
+            };
+            let mut runs: Option<Vec<(u32, u32)>> = None;
+            while let Some(&(_, to)) = next.next_if(|(from, _)| *from == node) {
+                runs.get_or_insert_with(|| runs_of(node).to_vec()).extend_from_slice(runs_of(to));
+            }
+            match runs {
+                Some(runs) => direct.push(runs),
+                None => direct.of.push(held.get(node.index()).copied().unwrap_or(u32::MAX)),
+            }
+        }
 
         // Transitive: every move; a take edge reaches what it takes under its scope through one
         // shared node per scope and kind of take.
         let mut moves = members;
+        for (from, to) in from_start {
+            moves.add_edge(from, to, ());
+        }
         let mut taken_through: HashMap<(NodeIndex, Takes), NodeIndex> = HashMap::default();
-        for edge in g.edge_references() {
-            let weight = edge.weight();
-            match step(weight) {
-                Step::FromStart => {
-                    moves.add_edge(edge.source(), edge.target(), ());
+        for edge in takes {
+            let Some((from, to)) = g.edge_endpoints(edge) else { continue };
+            let takes = g[edge].takes;
+            let through = *taken_through.entry((to, takes)).or_insert_with(|| {
+                let through = moves.add_node(());
+                for taken in access.taken(edge) {
+                    moves.add_edge(through, taken, ());
                 }
-                Step::Take => {
-                    let through = *taken_through.entry((edge.target(), weight.takes)).or_insert_with(|| {
-                        let through = moves.add_node(());
-                        for taken in access.taken(edge.id()) {
-                            moves.add_edge(through, taken, ());
-                        }
-                        through
-                    });
-                    moves.add_edge(edge.source(), through, ());
-                }
-                Step::Always | Step::Never => {}
-            }
+                through
+            });
+            moves.add_edge(from, through, ());
         }
         let (mut component, union) = unions(&moves, own_runs);
         component.truncate(nodes);
@@ -298,11 +400,10 @@ impl Reach {
 
     /// The resources `node` reaches, as sorted, disjoint runs of resource numbers.
     pub fn runs(&self, node: NodeIndex, mode: Mode) -> &[(u32, u32)] {
-        let runs = match mode {
+        match mode {
             Mode::Direct => self.direct.get(node.index()),
-            Mode::Transitive => self.component.get(node.index()).and_then(|&c| self.union.get(c)),
-        };
-        runs.map_or(&[], Vec::as_slice)
+            Mode::Transitive => self.component.get(node.index()).map_or(&[], |&c| self.union.get(c)),
+        }
     }
 
     /// How many resources `node` reaches.
