@@ -24,6 +24,7 @@ use blastmap_analysis::{AccessGraph, Environment, Node, NodeKey, NodeKind};
 use blastmap_model::{Inventory, PrincipalKind, arm};
 use petgraph::Direction;
 use petgraph::graph::NodeIndex;
+use rustc_hash::FxHashMap;
 
 /// Horizontal distance between columns.
 pub const COLUMN_WIDTH: f32 = 260.0;
@@ -205,7 +206,10 @@ pub struct Layout {
     pub height: f32,
 }
 
-type Cell = (Environment, Option<String>, Column);
+/// A (lane, region, column) cell; the region borrowed from its nodes.
+type Cell<'g> = (Environment, Option<&'g str>, Column);
+/// A region band of a lane.
+type BandKey<'g> = (Environment, Option<&'g str>);
 
 /// One row of a cell: a node, or a folded group (an index into the layout's folds).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -226,15 +230,15 @@ pub fn layout(inventory: &Inventory, access: &AccessGraph, folding: &Folding) ->
     let g = &access.graph;
     let lanes = lanes(access);
     // Group nodes into (lane, region, column) cells, each sorted by label first.
-    let mut cells: BTreeMap<Cell, Vec<NodeIndex>> = BTreeMap::new();
+    let mut cells: BTreeMap<Cell<'_>, Vec<NodeIndex>> = BTreeMap::new();
     for n in g.node_indices() {
         let node = &g[n];
-        cells.entry((lanes[n.index()], node.region.clone(), Column::of(node.kind))).or_default().push(n);
+        cells.entry((lanes[n.index()], node.region.as_deref(), Column::of(node.kind))).or_default().push(n);
     }
     let expanded: HashSet<(Column, &str)> =
         folding.expanded.iter().map(|group| (group.column, group.container.as_str())).collect();
     let mut folds: Vec<Fold> = Vec::new();
-    let mut cells: BTreeMap<Cell, Vec<Row>> = cells
+    let mut cells: BTreeMap<Cell<'_>, Vec<Row>> = cells
         .into_iter()
         .map(|(cell, mut members)| {
             members.sort_by(|&a, &b| g[a].label.cmp(&g[b].label).then(a.cmp(&b)));
@@ -251,13 +255,14 @@ pub fn layout(inventory: &Inventory, access: &AccessGraph, folding: &Folding) ->
     }
     // Rows within each cell: barycenter sweeps over the neighbours' global row positions. A
     // folded node sits on its group's row.
+    let neighbours = Neighbours::of(access);
     let mut row_of: Vec<f32> = vec![0.0; g.node_count()];
-    let assign_rows = |cells: &BTreeMap<Cell, Vec<Row>>, row_of: &mut Vec<f32>| {
+    let assign_rows = |cells: &BTreeMap<Cell<'_>, Vec<Row>>, row_of: &mut Vec<f32>| {
         let mut base = 0.0;
-        let mut last_band: Option<(Environment, Option<String>)> = None;
+        let mut last_band: Option<BandKey<'_>> = None;
         let mut band_rows = 0usize;
         for ((env, region, _), rows) in cells {
-            let band = (*env, region.clone());
+            let band = (*env, *region);
             if last_band.as_ref() != Some(&band) {
                 base += band_rows as f32 + 1.0;
                 band_rows = 0;
@@ -277,10 +282,8 @@ pub fn layout(inventory: &Inventory, access: &AccessGraph, folding: &Folding) ->
             let barycenter = |row: &Row| {
                 let (sum, count) = members(row, &folds)
                     .iter()
-                    .flat_map(|&n| {
-                        g.neighbors_directed(n, Direction::Outgoing).chain(g.neighbors_directed(n, Direction::Incoming))
-                    })
-                    .fold((0.0, 0usize), |(s, c), m| (s + row_of[m.index()], c + 1));
+                    .flat_map(|&n| neighbours.of_node(n))
+                    .fold((0.0, 0usize), |(s, c), &m| (s + row_of[m as usize], c + 1));
                 if count == 0 { row_of[members(row, &folds)[0].index()] } else { sum / count as f32 }
             };
             let mut keyed: Vec<(f32, Row)> = rows.iter().map(|row| (barycenter(row), *row)).collect();
@@ -290,6 +293,32 @@ pub fn layout(inventory: &Inventory, access: &AccessGraph, folding: &Folding) ->
         assign_rows(&cells, &mut row_of);
     }
     place(g.node_count(), &cells, folds)
+}
+
+/// Every node's neighbours (both directions) back to back: the sweeps read them many times,
+/// and petgraph's per-node edge lists are a cache miss per edge.
+struct Neighbours {
+    starts: Vec<u32>,
+    nodes: Vec<u32>,
+}
+
+impl Neighbours {
+    fn of(access: &AccessGraph) -> Neighbours {
+        let g = &access.graph;
+        let mut starts = Vec::with_capacity(g.node_count() + 1);
+        let mut nodes = Vec::with_capacity(2 * g.edge_count());
+        for n in g.node_indices() {
+            starts.push(u32::try_from(nodes.len()).unwrap_or(u32::MAX));
+            let both = g.neighbors_directed(n, Direction::Outgoing).chain(g.neighbors_directed(n, Direction::Incoming));
+            nodes.extend(both.map(|m| u32::try_from(m.index()).unwrap_or(u32::MAX)));
+        }
+        starts.push(u32::try_from(nodes.len()).unwrap_or(u32::MAX));
+        Neighbours { starts, nodes }
+    }
+
+    fn of_node(&self, n: NodeIndex) -> &[u32] {
+        &self.nodes[self.starts[n.index()] as usize..self.starts[n.index() + 1] as usize]
+    }
 }
 
 /// The nodes a row stands for.
@@ -363,7 +392,7 @@ fn fold_cell<'a>(
     }
     let chains: Vec<[Option<&'a str>; 2]> = members.iter().map(|&n| containers(inventory, &access.graph[n])).collect();
     let grouped_at = |level: usize, expanded: &HashSet<(Column, &str)>| {
-        let mut groups: BTreeMap<&'a str, Vec<NodeIndex>> = BTreeMap::new();
+        let mut groups: FxHashMap<&'a str, Vec<NodeIndex>> = FxHashMap::default();
         let mut single = Vec::new();
         for (&n, chain) in members.iter().zip(&chains) {
             let group = chain[..=level].iter().rev().flatten().find(|&&c| !expanded.contains(&(column, c)));
@@ -381,13 +410,15 @@ fn fold_cell<'a>(
         });
         (groups, single)
     };
-    let rows = |(groups, single): &(BTreeMap<&str, Vec<NodeIndex>>, Vec<NodeIndex>)| groups.len() + single.len();
+    let rows = |(groups, single): &(FxHashMap<&str, Vec<NodeIndex>>, Vec<NodeIndex>)| groups.len() + single.len();
     // The level is chosen as if nothing were expanded, so that opening one group never
     // refolds the others.
     let nothing = HashSet::new();
     let (finest, coarser) = (rows(&grouped_at(0, &nothing)), rows(&grouped_at(1, &nothing)));
     let level = usize::from(finest > above && coarser < finest);
     let (groups, single) = grouped_at(level, expanded);
+    let mut groups: Vec<(&str, Vec<NodeIndex>)> = groups.into_iter().collect();
+    groups.sort_unstable_by_key(|&(container, _)| container);
     let mut out: Vec<Row> = single.into_iter().map(Row::Node).collect();
     for (container, members) in groups {
         out.push(Row::Fold(folds.len()));
@@ -404,11 +435,11 @@ fn fold_cell<'a>(
 /// wrap; a tenant's does, at the row count that makes the picture about as wide as a screen
 /// (3:2) instead of a strip thousands of rows high: every band is as tall as its tallest cell
 /// (up to the limit), every column as wide as its widest cell needs.
-fn rows_per_cell(cells: &BTreeMap<Cell, Vec<Row>>) -> usize {
-    let mut band_rows: BTreeMap<(Environment, Option<String>), usize> = BTreeMap::new();
+fn rows_per_cell(cells: &BTreeMap<Cell<'_>, Vec<Row>>) -> usize {
+    let mut band_rows: BTreeMap<BandKey<'_>, usize> = BTreeMap::new();
     let mut column_rows: BTreeMap<Column, usize> = BTreeMap::new();
     for ((env, region, column), rows) in cells {
-        let band = band_rows.entry((*env, region.clone())).or_default();
+        let band = band_rows.entry((*env, *region)).or_default();
         *band = (*band).max(rows.len());
         let widest = column_rows.entry(*column).or_default();
         *widest = (*widest).max(rows.len());
@@ -435,7 +466,7 @@ fn rows_per_cell(cells: &BTreeMap<Cell, Vec<Row>>) -> usize {
 const MIN_ROWS_PER_CELL: usize = 24;
 
 /// Turns ordered cells into coordinates, lanes and bands.
-fn place(node_count: usize, cells: &BTreeMap<Cell, Vec<Row>>, folds: Vec<Fold>) -> Layout {
+fn place(node_count: usize, cells: &BTreeMap<Cell<'_>, Vec<Row>>, folds: Vec<Fold>) -> Layout {
     let mut folds: Vec<Option<Fold>> = folds.into_iter().map(Some).collect();
     let limit = rows_per_cell(cells);
     // Each column is as many sub-columns wide as its tallest cell needs.
@@ -461,12 +492,12 @@ fn place(node_count: usize, cells: &BTreeMap<Cell, Vec<Row>>, folds: Vec<Fold>) 
         columns,
         ..Layout::default()
     };
-    let mut bands: BTreeMap<(Environment, Option<String>), usize> = BTreeMap::new();
+    let mut bands: BTreeMap<BandKey<'_>, usize> = BTreeMap::new();
     for ((env, region, _), rows) in cells {
-        let band = bands.entry((*env, region.clone())).or_default();
+        let band = bands.entry((*env, *region)).or_default();
         *band = (*band).max(rows.len().min(limit));
     }
-    let mut band_top: HashMap<(Environment, Option<String>), f32> = HashMap::new();
+    let mut band_top: HashMap<BandKey<'_>, f32> = HashMap::new();
     let mut y = 0.0;
     let mut current_lane: Option<Environment> = None;
     for ((env, region), rows) in &bands {
@@ -479,8 +510,8 @@ fn place(node_count: usize, cells: &BTreeMap<Cell, Vec<Row>>, folds: Vec<Fold>) 
             current_lane = Some(*env);
         }
         let height = BAND_PADDING + *rows as f32 * ROW_HEIGHT;
-        layout.bands.push(Band { environment: *env, region: region.clone(), top: y, height });
-        band_top.insert((*env, region.clone()), y);
+        layout.bands.push(Band { environment: *env, region: region.map(str::to_owned), top: y, height });
+        band_top.insert((*env, *region), y);
         y += height;
     }
     if let Some(lane) = layout.lanes.last_mut() {
@@ -488,7 +519,7 @@ fn place(node_count: usize, cells: &BTreeMap<Cell, Vec<Row>>, folds: Vec<Fold>) 
     }
     layout.height = y;
     for ((env, region, column), rows) in cells {
-        let top = band_top.get(&(*env, region.clone())).copied().unwrap_or(0.0) + BAND_PADDING;
+        let top = band_top.get(&(*env, *region)).copied().unwrap_or(0.0) + BAND_PADDING;
         let left = layout.columns[*column as usize].left;
         // Down each sub-column in order, then the next: the sweeps' order reads top to bottom.
         for (at, row) in rows.iter().enumerate() {
