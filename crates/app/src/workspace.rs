@@ -11,7 +11,7 @@ use blastmap_analysis::radius::{Coverage, Reach};
 use blastmap_analysis::rules::{self, Context, Finding};
 use blastmap_analysis::{AccessGraph, Environment, Environments, NodeKey};
 use blastmap_ingest::{Diagnostic, FileReport, Severity, SourceFile, load_with, sample};
-use blastmap_layout::layout;
+use blastmap_layout::{Folding, layout};
 use blastmap_model::Inventory;
 
 use crate::scene::Scene;
@@ -206,7 +206,7 @@ fn analyse(files: &[OpenFile], settings: &Settings) -> Analysis {
     let environments = Environments::new(&inventory);
     let permissions = Permissions::new(&inventory);
     let access = AccessGraph::build_with(&inventory, &environments, &permissions);
-    let picture = layout(&access);
+    let picture = layout(&inventory, &access, &Folding::none());
     let coverage = Coverage::new(&inventory);
     let reach = Reach::new(&access, &coverage);
     let findings = rules::run(&Context {

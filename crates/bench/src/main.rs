@@ -17,6 +17,7 @@ use blastmap_analysis::radius::{Coverage, Mode, Reach};
 use blastmap_analysis::rules::{Context, RULES, ranked};
 use blastmap_analysis::{AccessGraph, Environments};
 use blastmap_ingest::{SourceFile, load};
+use blastmap_layout::{Folding, layout};
 use peak_alloc::PeakAlloc;
 use serde::de::IgnoredAny;
 
@@ -153,13 +154,17 @@ fn analysis(inventory: &blastmap_ingest::Inventory, floor: Duration, ingest: Dur
     let slowest: Vec<String> = per_rule.iter().take(5).map(|(id, time)| format!("{id} {:.0} ms", ms(*time))).collect();
     println!("         slowest: {}; ranking {:.0} ms", slowest.join(", "), ms(ranking));
     println!("memory peak heap during analysis  {:>8.1} MB", mb(peak));
-    let (placing, picture) = fastest(|| blastmap_layout::layout(&access));
-    println!(
-        "phase  layout (the app's picture)  {:>8.0} ms   {} nodes placed in {} bands",
-        ms(placing),
-        picture.nodes.len(),
-        picture.bands.len()
-    );
+    for (how, folding) in [("folded", Folding::default()), ("unfolded", Folding::none())] {
+        let (placing, picture) = fastest(|| layout(inventory, &access, &folding));
+        let rows = picture.folded.iter().filter(|f| f.is_none()).count() + picture.aggregates.len();
+        println!(
+            "phase  layout, {how:<8}            {:>8.0} ms   {} nodes in {rows} rows ({} aggregates), {} bands",
+            ms(placing),
+            picture.nodes.len(),
+            picture.aggregates.len(),
+            picture.bands.len()
+        );
+    }
     let shared = ingest + graph + index + coverage_time;
     for (command, total) in [("analyze", shared + rules), ("radius --all", shared + radii)] {
         println!(

@@ -10,13 +10,21 @@
 //! the order inside each (lane, region, column) cell, found by a few barycenter sweeps
 //! (Sugiyama's third phase). That is O(E) per sweep and deterministic: ties break on labels.
 //!
+//! A tenant's cells hold thousands of nodes. A cell with more rows than [`Folding::above`]
+//! folds each large group of its members (a resource group, else a subscription, for
+//! resources; a principal kind for actors) into one [`Aggregate`] row, at the finest level
+//! that brings the cell under the limit; the user unfolds a group by naming it in
+//! [`Folding::expanded`]. What stays too tall wraps into sub-columns.
+//!
 //! Pure: no I/O, no browser. Units are abstract "world" units the renderer scales.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use blastmap_analysis::{AccessGraph, Environment, NodeKind};
+use blastmap_analysis::{AccessGraph, Environment, Node, NodeKey, NodeKind};
+use blastmap_model::{Inventory, PrincipalKind, arm};
 use petgraph::Direction;
 use petgraph::graph::NodeIndex;
+use rustc_hash::FxHashMap;
 
 /// Horizontal distance between columns.
 pub const COLUMN_WIDTH: f32 = 260.0;
@@ -123,11 +131,69 @@ pub struct Band {
     pub height: f32,
 }
 
+/// A group of nodes that can fold into one row: the members of one column under one container
+/// (a resource group or subscription, by its lower-cased id; for actors, a principal kind).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GroupKey {
+    /// The column the group lies in.
+    pub column: Column,
+    /// The container's lower-cased scope id, or the plural name of a principal kind.
+    pub container: String,
+}
+
+/// What folds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Folding {
+    /// A cell with more rows than this folds its groups (`usize::MAX`: nothing folds).
+    pub above: usize,
+    /// Groups the user unfolded: their members show one by one (or, for a subscription, by
+    /// resource group).
+    pub expanded: BTreeSet<GroupKey>,
+}
+
+impl Default for Folding {
+    fn default() -> Self {
+        Folding { above: FOLD_ABOVE, expanded: BTreeSet::new() }
+    }
+}
+
+impl Folding {
+    /// Every node on its own row.
+    pub fn none() -> Self {
+        Folding { above: usize::MAX, expanded: BTreeSet::new() }
+    }
+}
+
+/// Cells up to this many rows show every node; larger ones fold their groups. About a screen
+/// of rows: past that, a column of names is no longer read, only scrolled.
+pub const FOLD_ABOVE: usize = 40;
+/// A group folds only when it has at least this many members: folding two nodes hides more
+/// than it saves.
+const FOLD_AT_LEAST: usize = 3;
+
+/// Several nodes drawn as one row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Aggregate {
+    /// The group it folds.
+    pub group: GroupKey,
+    /// The container's name for people (`rg-orders-prod`, a subscription's display name, `people`).
+    pub label: String,
+    /// The nodes it stands for, in label order.
+    pub members: Vec<NodeIndex>,
+    /// Where it is drawn.
+    pub placement: Placement,
+}
+
 /// The whole picture.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Layout {
-    /// One placement per graph node, indexed by `NodeIndex::index()`.
+    /// One placement per graph node, indexed by `NodeIndex::index()`; a folded node is placed
+    /// where its aggregate is.
     pub nodes: Vec<Placement>,
+    /// The aggregate each node is folded into (an index into `aggregates`), if any.
+    pub folded: Vec<Option<u32>>,
+    /// Folded groups, in placement order.
+    pub aggregates: Vec<Aggregate>,
     /// Lanes, top to bottom.
     pub lanes: Vec<Lane>,
     /// Region bands, top to bottom.
@@ -140,71 +206,243 @@ pub struct Layout {
     pub height: f32,
 }
 
-type Cell = (Environment, Option<String>, Column);
+/// A (lane, region, column) cell; the region borrowed from its nodes.
+type Cell<'g> = (Environment, Option<&'g str>, Column);
+/// A region band of a lane.
+type BandKey<'g> = (Environment, Option<&'g str>);
 
-/// Lays out the whole access graph.
-pub fn layout(access: &AccessGraph) -> Layout {
+/// One row of a cell: a node, or a folded group (an index into the layout's folds).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Row {
+    Node(NodeIndex),
+    Fold(usize),
+}
+
+/// A group folded into one row, before it is placed.
+struct Fold {
+    group: GroupKey,
+    label: String,
+    members: Vec<NodeIndex>,
+}
+
+/// Lays out the whole access graph, folding large groups as `folding` says.
+pub fn layout(inventory: &Inventory, access: &AccessGraph, folding: &Folding) -> Layout {
     let g = &access.graph;
     let lanes = lanes(access);
     // Group nodes into (lane, region, column) cells, each sorted by label first.
-    let mut cells: BTreeMap<Cell, Vec<NodeIndex>> = BTreeMap::new();
+    let mut cells: BTreeMap<Cell<'_>, Vec<NodeIndex>> = BTreeMap::new();
     for n in g.node_indices() {
         let node = &g[n];
-        cells.entry((lanes[n.index()], node.region.clone(), Column::of(node.kind))).or_default().push(n);
+        cells.entry((lanes[n.index()], node.region.as_deref(), Column::of(node.kind))).or_default().push(n);
     }
-    for members in cells.values_mut() {
-        members.sort_by(|&a, &b| g[a].label.cmp(&g[b].label).then(a.cmp(&b)));
+    let expanded: HashSet<(Column, &str)> =
+        folding.expanded.iter().map(|group| (group.column, group.container.as_str())).collect();
+    let mut folds: Vec<Fold> = Vec::new();
+    let mut cells: BTreeMap<Cell<'_>, Vec<Row>> = cells
+        .into_iter()
+        .map(|(cell, mut members)| {
+            members.sort_by(|&a, &b| g[a].label.cmp(&g[b].label).then(a.cmp(&b)));
+            let rows = fold_cell(inventory, access, cell.2, members, folding.above, &expanded, &mut folds);
+            (cell, rows)
+        })
+        .collect();
+    let label = |row: &Row| match *row {
+        Row::Node(n) => g[n].label.as_str(),
+        Row::Fold(f) => folds[f].label.as_str(),
+    };
+    for rows in cells.values_mut() {
+        rows.sort_by(|a, b| label(a).cmp(label(b)).then(a.cmp(b)));
     }
-    // Rows within each cell: barycenter sweeps over the neighbours' global row positions.
+    // Rows within each cell: barycenter sweeps over the neighbours' global row positions. A
+    // folded node sits on its group's row.
+    let neighbours = Neighbours::of(access);
     let mut row_of: Vec<f32> = vec![0.0; g.node_count()];
-    let assign_rows = |cells: &BTreeMap<Cell, Vec<NodeIndex>>, row_of: &mut Vec<f32>| {
+    let assign_rows = |cells: &BTreeMap<Cell<'_>, Vec<Row>>, row_of: &mut Vec<f32>| {
         let mut base = 0.0;
-        let mut last_band: Option<(Environment, Option<String>)> = None;
+        let mut last_band: Option<BandKey<'_>> = None;
         let mut band_rows = 0usize;
-        for ((env, region, _), members) in cells {
-            let band = (*env, region.clone());
+        for ((env, region, _), rows) in cells {
+            let band = (*env, *region);
             if last_band.as_ref() != Some(&band) {
                 base += band_rows as f32 + 1.0;
                 band_rows = 0;
                 last_band = Some(band);
             }
-            for (row, &n) in members.iter().enumerate() {
-                row_of[n.index()] = base + row as f32;
+            for (at, row) in rows.iter().enumerate() {
+                for &n in members(row, &folds) {
+                    row_of[n.index()] = base + at as f32;
+                }
             }
-            band_rows = band_rows.max(members.len());
+            band_rows = band_rows.max(rows.len());
         }
     };
     assign_rows(&cells, &mut row_of);
     for _ in 0..SWEEPS {
-        for members in cells.values_mut() {
-            let barycenter = |n: NodeIndex| {
-                let (sum, count) = g
-                    .neighbors_directed(n, Direction::Outgoing)
-                    .chain(g.neighbors_directed(n, Direction::Incoming))
-                    .fold((0.0, 0usize), |(s, c), m| (s + row_of[m.index()], c + 1));
-                if count == 0 { row_of[n.index()] } else { sum / count as f32 }
+        for rows in cells.values_mut() {
+            let barycenter = |row: &Row| {
+                let (sum, count) = members(row, &folds)
+                    .iter()
+                    .flat_map(|&n| neighbours.of_node(n))
+                    .fold((0.0, 0usize), |(s, c), &m| (s + row_of[m as usize], c + 1));
+                if count == 0 { row_of[members(row, &folds)[0].index()] } else { sum / count as f32 }
             };
-            let mut keyed: Vec<(f32, NodeIndex)> = members.iter().map(|&n| (barycenter(n), n)).collect();
-            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| g[a.1].label.cmp(&g[b.1].label)).then(a.1.cmp(&b.1)));
-            *members = keyed.into_iter().map(|(_, n)| n).collect();
+            let mut keyed: Vec<(f32, Row)> = rows.iter().map(|row| (barycenter(row), *row)).collect();
+            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| label(&a.1).cmp(label(&b.1))).then(a.1.cmp(&b.1)));
+            *rows = keyed.into_iter().map(|(_, row)| row).collect();
         }
         assign_rows(&cells, &mut row_of);
     }
-    place(access, &cells, &lanes)
+    place(g.node_count(), &cells, folds)
+}
+
+/// Every node's neighbours (both directions) back to back: the sweeps read them many times,
+/// and petgraph's per-node edge lists are a cache miss per edge.
+struct Neighbours {
+    starts: Vec<u32>,
+    nodes: Vec<u32>,
+}
+
+impl Neighbours {
+    fn of(access: &AccessGraph) -> Neighbours {
+        let g = &access.graph;
+        let mut starts = Vec::with_capacity(g.node_count() + 1);
+        let mut nodes = Vec::with_capacity(2 * g.edge_count());
+        for n in g.node_indices() {
+            starts.push(u32::try_from(nodes.len()).unwrap_or(u32::MAX));
+            let both = g.neighbors_directed(n, Direction::Outgoing).chain(g.neighbors_directed(n, Direction::Incoming));
+            nodes.extend(both.map(|m| u32::try_from(m.index()).unwrap_or(u32::MAX)));
+        }
+        starts.push(u32::try_from(nodes.len()).unwrap_or(u32::MAX));
+        Neighbours { starts, nodes }
+    }
+
+    fn of_node(&self, n: NodeIndex) -> &[u32] {
+        &self.nodes[self.starts[n.index()] as usize..self.starts[n.index() + 1] as usize]
+    }
+}
+
+/// The nodes a row stands for.
+fn members<'f>(row: &'f Row, folds: &'f [Fold]) -> &'f [NodeIndex] {
+    match row {
+        Row::Node(n) => std::slice::from_ref(n),
+        Row::Fold(f) => &folds[*f].members,
+    }
+}
+
+/// The containers a node can fold into, finest first: its resource group and subscription (for
+/// resources, identities and scopes below a subscription), or its kind (for actors).
+fn containers<'a>(inventory: &'a Inventory, node: &Node) -> [Option<&'a str>; 2] {
+    match (node.kind, node.key) {
+        (NodeKind::Principal(kind), _) => [Some(actors_of_kind(kind)), None],
+        (NodeKind::Pipeline, _) => [Some("pipelines"), None],
+        (_, NodeKey::Arm(id) | NodeKey::System(id)) => {
+            let id = inventory.text(id);
+            let above = |scope: Option<&'a str>| scope.filter(|scope| scope.len() < id.len());
+            [above(arm::resource_group_scope(id)), above(arm::subscription_scope(id))]
+        }
+        _ => [None, None],
+    }
+}
+
+/// The group name of actors of a kind.
+fn actors_of_kind(kind: PrincipalKind) -> &'static str {
+    match kind {
+        PrincipalKind::User => "people",
+        PrincipalKind::Group => "groups",
+        PrincipalKind::ForeignGroup => "foreign groups",
+        PrincipalKind::ServicePrincipal => "applications",
+        PrincipalKind::ManagedIdentity => "managed identities",
+        PrincipalKind::Device => "devices",
+        PrincipalKind::Unknown => "unknown principals",
+    }
+}
+
+/// A container's name for people: a resource group's name, a subscription's display name (else
+/// its id), or an actor group's name.
+fn container_label(inventory: &Inventory, container: &str) -> String {
+    if let Some(group) = arm::resource_group(container) {
+        return group.to_owned();
+    }
+    match arm::subscription_id(container) {
+        Some(subscription) => inventory
+            .keys
+            .get(container)
+            .and_then(|key| inventory.scope(key))
+            .and_then(|scope| scope.name.clone())
+            .unwrap_or_else(|| format!("subscription {subscription}")),
+        None => container.to_owned(),
+    }
+}
+
+/// A cell's rows: its members one by one when they fit under `above`; else its groups folded,
+/// at the finest level (resource group before subscription) that fits, or else the one that
+/// leaves fewer rows. Expanded groups and groups too small to fold show their members (an
+/// expanded subscription, by resource group).
+fn fold_cell<'a>(
+    inventory: &'a Inventory,
+    access: &AccessGraph,
+    column: Column,
+    members: Vec<NodeIndex>,
+    above: usize,
+    expanded: &HashSet<(Column, &str)>,
+    folds: &mut Vec<Fold>,
+) -> Vec<Row> {
+    if members.len() <= above {
+        return members.into_iter().map(Row::Node).collect();
+    }
+    let chains: Vec<[Option<&'a str>; 2]> = members.iter().map(|&n| containers(inventory, &access.graph[n])).collect();
+    let grouped_at = |level: usize, expanded: &HashSet<(Column, &str)>| {
+        let mut groups: FxHashMap<&'a str, Vec<NodeIndex>> = FxHashMap::default();
+        let mut single = Vec::new();
+        for (&n, chain) in members.iter().zip(&chains) {
+            let group = chain[..=level].iter().rev().flatten().find(|&&c| !expanded.contains(&(column, c)));
+            match group {
+                Some(container) => groups.entry(container).or_default().push(n),
+                None => single.push(n),
+            }
+        }
+        groups.retain(|_, members| {
+            let folds = members.len() >= FOLD_AT_LEAST;
+            if !folds {
+                single.append(members);
+            }
+            folds
+        });
+        (groups, single)
+    };
+    let rows = |(groups, single): &(FxHashMap<&str, Vec<NodeIndex>>, Vec<NodeIndex>)| groups.len() + single.len();
+    // The level is chosen as if nothing were expanded, so that opening one group never
+    // refolds the others.
+    let nothing = HashSet::new();
+    let (finest, coarser) = (rows(&grouped_at(0, &nothing)), rows(&grouped_at(1, &nothing)));
+    let level = usize::from(finest > above && coarser < finest);
+    let (groups, single) = grouped_at(level, expanded);
+    let mut groups: Vec<(&str, Vec<NodeIndex>)> = groups.into_iter().collect();
+    groups.sort_unstable_by_key(|&(container, _)| container);
+    let mut out: Vec<Row> = single.into_iter().map(Row::Node).collect();
+    for (container, members) in groups {
+        out.push(Row::Fold(folds.len()));
+        folds.push(Fold {
+            group: GroupKey { column, container: container.to_owned() },
+            label: container_label(inventory, container),
+            members,
+        });
+    }
+    out
 }
 
 /// How many rows a cell may have before it wraps into another sub-column. Small pictures never
 /// wrap; a tenant's does, at the row count that makes the picture about as wide as a screen
 /// (3:2) instead of a strip thousands of rows high: every band is as tall as its tallest cell
 /// (up to the limit), every column as wide as its widest cell needs.
-fn rows_per_cell(cells: &BTreeMap<Cell, Vec<NodeIndex>>) -> usize {
-    let mut band_rows: BTreeMap<(Environment, Option<String>), usize> = BTreeMap::new();
+fn rows_per_cell(cells: &BTreeMap<Cell<'_>, Vec<Row>>) -> usize {
+    let mut band_rows: BTreeMap<BandKey<'_>, usize> = BTreeMap::new();
     let mut column_rows: BTreeMap<Column, usize> = BTreeMap::new();
-    for ((env, region, column), members) in cells {
-        let band = band_rows.entry((*env, region.clone())).or_default();
-        *band = (*band).max(members.len());
+    for ((env, region, column), rows) in cells {
+        let band = band_rows.entry((*env, *region)).or_default();
+        *band = (*band).max(rows.len());
         let widest = column_rows.entry(*column).or_default();
-        *widest = (*widest).max(members.len());
+        *widest = (*widest).max(rows.len());
     }
     let tallest = band_rows.values().copied().max().unwrap_or(0);
     let shape = |limit: usize| {
@@ -228,13 +466,13 @@ fn rows_per_cell(cells: &BTreeMap<Cell, Vec<NodeIndex>>) -> usize {
 const MIN_ROWS_PER_CELL: usize = 24;
 
 /// Turns ordered cells into coordinates, lanes and bands.
-fn place(access: &AccessGraph, cells: &BTreeMap<Cell, Vec<NodeIndex>>, lanes_of: &[Environment]) -> Layout {
-    let g = &access.graph;
+fn place(node_count: usize, cells: &BTreeMap<Cell<'_>, Vec<Row>>, folds: Vec<Fold>) -> Layout {
+    let mut folds: Vec<Option<Fold>> = folds.into_iter().map(Some).collect();
     let limit = rows_per_cell(cells);
     // Each column is as many sub-columns wide as its tallest cell needs.
     let mut wide: BTreeMap<Column, usize> = Column::ALL.iter().map(|&c| (c, 1)).collect();
-    for ((_, _, column), members) in cells {
-        let needed = members.len().div_ceil(limit).max(1);
+    for ((_, _, column), rows) in cells {
+        let needed = rows.len().div_ceil(limit).max(1);
         wide.entry(*column).and_modify(|w| *w = (*w).max(needed));
     }
     let mut left = 0.0;
@@ -248,17 +486,18 @@ fn place(access: &AccessGraph, cells: &BTreeMap<Cell, Vec<NodeIndex>>, lanes_of:
         })
         .collect();
     let mut layout = Layout {
-        nodes: vec![Placement { x: 0.0, y: 0.0, column: Column::Actors, lane: Environment::Unknown }; g.node_count()],
+        nodes: vec![Placement { x: 0.0, y: 0.0, column: Column::Actors, lane: Environment::Unknown }; node_count],
+        folded: vec![None; node_count],
         width: left,
         columns,
         ..Layout::default()
     };
-    let mut bands: BTreeMap<(Environment, Option<String>), usize> = BTreeMap::new();
-    for ((env, region, _), members) in cells {
-        let rows = bands.entry((*env, region.clone())).or_default();
-        *rows = (*rows).max(members.len().min(limit));
+    let mut bands: BTreeMap<BandKey<'_>, usize> = BTreeMap::new();
+    for ((env, region, _), rows) in cells {
+        let band = bands.entry((*env, *region)).or_default();
+        *band = (*band).max(rows.len().min(limit));
     }
-    let mut band_top: HashMap<(Environment, Option<String>), f32> = HashMap::new();
+    let mut band_top: HashMap<BandKey<'_>, f32> = HashMap::new();
     let mut y = 0.0;
     let mut current_lane: Option<Environment> = None;
     for ((env, region), rows) in &bands {
@@ -271,26 +510,43 @@ fn place(access: &AccessGraph, cells: &BTreeMap<Cell, Vec<NodeIndex>>, lanes_of:
             current_lane = Some(*env);
         }
         let height = BAND_PADDING + *rows as f32 * ROW_HEIGHT;
-        layout.bands.push(Band { environment: *env, region: region.clone(), top: y, height });
-        band_top.insert((*env, region.clone()), y);
+        layout.bands.push(Band { environment: *env, region: region.map(str::to_owned), top: y, height });
+        band_top.insert((*env, *region), y);
         y += height;
     }
     if let Some(lane) = layout.lanes.last_mut() {
         lane.height = y - lane.top;
     }
     layout.height = y;
-    for ((env, region, column), members) in cells {
-        let top = band_top.get(&(*env, region.clone())).copied().unwrap_or(0.0) + BAND_PADDING;
+    for ((env, region, column), rows) in cells {
+        let top = band_top.get(&(*env, *region)).copied().unwrap_or(0.0) + BAND_PADDING;
         let left = layout.columns[*column as usize].left;
         // Down each sub-column in order, then the next: the sweeps' order reads top to bottom.
-        for (at, &n) in members.iter().enumerate() {
-            let (sub, row) = (at / limit, at % limit);
-            layout.nodes[n.index()] = Placement {
+        for (at, row) in rows.iter().enumerate() {
+            let (sub, line) = (at / limit, at % limit);
+            let placement = Placement {
                 x: left + (sub as f32 + 0.5) * COLUMN_WIDTH,
-                y: top + (row as f32 + 0.5) * ROW_HEIGHT,
+                y: top + (line as f32 + 0.5) * ROW_HEIGHT,
                 column: *column,
-                lane: lanes_of[n.index()],
+                lane: *env,
             };
+            match *row {
+                Row::Node(n) => layout.nodes[n.index()] = placement,
+                Row::Fold(f) => {
+                    let Some(fold) = folds[f].take() else { continue };
+                    let index = u32::try_from(layout.aggregates.len()).unwrap_or(u32::MAX);
+                    for &n in &fold.members {
+                        layout.nodes[n.index()] = placement;
+                        layout.folded[n.index()] = Some(index);
+                    }
+                    layout.aggregates.push(Aggregate {
+                        group: fold.group,
+                        label: fold.label,
+                        members: fold.members,
+                        placement,
+                    });
+                }
+            }
         }
     }
     layout
