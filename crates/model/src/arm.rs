@@ -114,8 +114,10 @@ fn rfind_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
 /// Walks an id segment by segment and yields where each contained scope ends, with its level.
 /// Allocation-free: ids are checked on every import.
 struct Walker<'a> {
-    parts: std::str::Split<'a, char>,
-    offset: usize,
+    /// The id without its leading and trailing `/`.
+    body: &'a str,
+    /// Where the segment taken last ends in the id (so the next starts at this index of `body`).
+    end: usize,
     state: WalkState,
 }
 
@@ -136,14 +138,16 @@ impl<'a> Walker<'a> {
             Some(body) if !body.is_empty() => (body, WalkState::Start),
             _ => ("", WalkState::Done),
         };
-        Walker { parts: body.split('/'), offset: 0, state }
+        Walker { body, end: 0, state }
     }
 
-    /// Consumes one segment, returning it and its end offset in the id.
+    /// Consumes one segment, returning it and its end offset in the id. (A byte loop: segments
+    /// are short, and `str::split` calls `memchr` for each.)
     fn take(&mut self) -> Option<(&'a str, usize)> {
-        let part = self.parts.next()?;
-        self.offset += 1 + part.len();
-        Some((part, self.offset))
+        let rest = self.body.get(self.end..)?;
+        let len = rest.bytes().position(|b| b == b'/').unwrap_or(rest.len());
+        self.end += len + 1;
+        Some((rest.get(..len)?, self.end))
     }
 
     /// Consumes one non-empty segment, returning its end offset.
