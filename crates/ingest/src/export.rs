@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use blastmap_model::{
     AccessPolicy, AttachedIdentity, Attachment, AttachmentRole, FederatedCredential, IsolationScope, Key, Membership,
@@ -50,11 +51,20 @@ struct ListReader<'s, 'i> {
     outcome: ListOutcome,
     not_objects: usize,
     truncation_reported: bool,
+    /// The current element's path, one buffer for all of them.
+    path: String,
 }
 
 impl<'s, 'i> ListReader<'s, 'i> {
     fn new(sink: &'s mut Sink<'i>, array_path: &'s str) -> Self {
-        ListReader { sink, array_path, outcome: ListOutcome::default(), not_objects: 0, truncation_reported: false }
+        ListReader {
+            sink,
+            array_path,
+            outcome: ListOutcome::default(),
+            not_objects: 0,
+            truncation_reported: false,
+            path: String::new(),
+        }
     }
 
     fn element(&mut self, element: Element<'_>) {
@@ -64,7 +74,10 @@ impl<'s, 'i> ListReader<'s, 'i> {
             self.not_objects += 1;
             return;
         };
-        let path = format!("{}/{index}", self.array_path);
+        self.path.clear();
+        // Writing to a String cannot fail.
+        let _ = write!(self.path, "{}/{index}", self.array_path);
+        let path = &self.path;
         if !self.truncation_reported
             && let Some(field) = truncated_field(&record)
         {
@@ -76,7 +89,7 @@ impl<'s, 'i> ListReader<'s, 'i> {
                     .to_owned(),
             );
         }
-        if read_record(*record, &path, self.sink) != Kind::Unrecognised {
+        if read_record(*record, path, self.sink) != Kind::Unrecognised {
             self.outcome.recognised += 1;
         }
     }
@@ -325,8 +338,8 @@ fn read_role_assignment(record: &Record<'_>, path: &str, sink: &mut Sink<'_>) {
         sink.error(path, "a role assignment without a scope; skipped".to_owned());
         return;
     };
-    let Some(scope) = sink.scope(&format!("{path}/scope"), scope_text) else { return };
-    let role = arm::last_segment(role).to_owned();
+    let Some(scope) = sink.scope(format_args!("{path}/scope"), scope_text) else { return };
+    let role = arm::last_segment(role);
     let id = match id_text {
         Some(id) => sink.inventory.key(id),
         None => {
@@ -342,7 +355,7 @@ fn read_role_assignment(record: &Record<'_>, path: &str, sink: &mut Sink<'_>) {
         principal: sink.inventory.key(principal),
         principal_type: principal_type.map(PrincipalKind::parse),
         principal_name: owned(&record.principal_name),
-        role_definition: sink.inventory.key(&role),
+        role_definition: sink.inventory.key(role),
         role_name: owned(&record.role_definition_name),
         condition: owned(&record.condition).filter(|c| !c.is_empty()),
         origin: sink.origin(path),
