@@ -116,6 +116,9 @@ fn rfind_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
 struct Walker<'a> {
     /// The id without its leading and trailing `/`.
     body: &'a str,
+    /// The `/`s in `body`, found with SIMD (`str::split` calls `memchr` anew for every short
+    /// segment).
+    slashes: memchr::Memchr<'a>,
     /// Where the segment taken last ends in the id (so the next starts at this index of `body`).
     end: usize,
     state: WalkState,
@@ -138,16 +141,18 @@ impl<'a> Walker<'a> {
             Some(body) if !body.is_empty() => (body, WalkState::Start),
             _ => ("", WalkState::Done),
         };
-        Walker { body, end: 0, state }
+        Walker { body, slashes: memchr::memchr_iter(b'/', body.as_bytes()), end: 0, state }
     }
 
-    /// Consumes one segment, returning it and its end offset in the id. (A byte loop: segments
-    /// are short, and `str::split` calls `memchr` for each.)
+    /// Consumes one segment, returning it and its end offset in the id.
     fn take(&mut self) -> Option<(&'a str, usize)> {
-        let rest = self.body.get(self.end..)?;
-        let len = rest.bytes().position(|b| b == b'/').unwrap_or(rest.len());
-        self.end += len + 1;
-        Some((rest.get(..len)?, self.end))
+        let start = self.end;
+        if start > self.body.len() {
+            return None;
+        }
+        let stop = self.slashes.next().unwrap_or(self.body.len());
+        self.end = stop + 1;
+        Some((self.body.get(start..stop)?, self.end))
     }
 
     /// Consumes one non-empty segment, returning its end offset.
