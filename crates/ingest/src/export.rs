@@ -169,29 +169,42 @@ fn truncated_field(record: &Record<'_>) -> Option<&'static str> {
         .map(|(name, _)| name)
 }
 
-/// The lower-cased type of a record, from `type`, else from its id.
-fn type_of(record: &Record<'_>) -> Option<String> {
+/// The type of a record, in any case, from `type`, else from its id.
+fn type_of<'a>(record: &Record<'a>) -> Option<Cow<'a, str>> {
+    // Cloning a borrowed `Cow` copies a reference.
     record
         .resource_type
-        .as_deref()
+        .as_ref()
         .filter(|t| t.contains('/'))
-        .map(str::to_ascii_lowercase)
-        .or_else(|| record.id.as_deref().and_then(arm::resource_type).map(|t| t.to_ascii_lowercase()))
+        .cloned()
+        .or_else(|| record.id.as_deref().and_then(arm::resource_type).map(Cow::Owned))
 }
 
-fn classify(record: &Record<'_>, lower_type: Option<&str>) -> Kind {
-    match lower_type {
-        Some("microsoft.managedidentity/userassignedidentities") => return Kind::Identity,
-        Some("microsoft.authorization/roleassignments") => return Kind::RoleAssignment,
-        Some("microsoft.authorization/roledefinitions") => return Kind::RoleDefinition,
-        Some(t) if t.ends_with("/federatedidentitycredentials") => return Kind::FederatedCredential,
-        Some(
-            "microsoft.resources/subscriptions"
-            | "microsoft.resources/subscriptions/resourcegroups"
-            | "microsoft.resources/resourcegroups"
-            | "microsoft.management/managementgroups",
-        ) => return Kind::Scope,
-        _ => {}
+/// True when `record_type` is `name` (lower-cased) in any case. Types are compared in place,
+/// not lower-cased: every element has one.
+fn is_type(record_type: Option<&str>, name: &str) -> bool {
+    record_type.is_some_and(|t| t.eq_ignore_ascii_case(name))
+}
+
+fn classify(record: &Record<'_>, record_type: Option<&str>) -> Kind {
+    const TYPES: [(&str, Kind); 7] = [
+        ("microsoft.managedidentity/userassignedidentities", Kind::Identity),
+        ("microsoft.authorization/roleassignments", Kind::RoleAssignment),
+        ("microsoft.authorization/roledefinitions", Kind::RoleDefinition),
+        ("microsoft.resources/subscriptions", Kind::Scope),
+        ("microsoft.resources/subscriptions/resourcegroups", Kind::Scope),
+        ("microsoft.resources/resourcegroups", Kind::Scope),
+        ("microsoft.management/managementgroups", Kind::Scope),
+    ];
+    if let Some(&(_, kind)) = TYPES.iter().find(|(name, _)| is_type(record_type, name)) {
+        return kind;
+    }
+    const CREDENTIALS: &str = "/federatedidentitycredentials";
+    if record_type
+        .and_then(|t| t.get(t.len().saturating_sub(CREDENTIALS.len())..))
+        .is_some_and(|end| end.eq_ignore_ascii_case(CREDENTIALS))
+    {
+        return Kind::FederatedCredential;
     }
     // `az account list`: subscriptions by GUID, with `isDefault`.
     if record.is_default.is_some() && record.tenant_id.is_some() && record.id.as_deref().is_some_and(crate::is_guid) {
@@ -214,8 +227,9 @@ fn classify(record: &Record<'_>, lower_type: Option<&str>) -> Kind {
 }
 
 fn read_record(mut record: Record<'_>, path: &str, sink: &mut Sink<'_>) -> Kind {
-    let lower_type = type_of(&record);
-    let kind = classify(&record, lower_type.as_deref());
+    let record_type = type_of(&record);
+    let record_type = record_type.as_deref();
+    let kind = classify(&record, record_type);
     // REST, Resource Graph and az's older layouts keep these objects' fields under `properties`.
     if matches!(kind, Kind::Identity | Kind::RoleAssignment | Kind::RoleDefinition | Kind::FederatedCredential)
         && let Some(properties) = record.properties
@@ -234,7 +248,7 @@ fn read_record(mut record: Record<'_>, path: &str, sink: &mut Sink<'_>) -> Kind 
         Kind::FederatedCredential => read_federated_credential(&record, path, sink),
         Kind::Principal => read_principal(&record, path, sink),
         Kind::Scope => read_scope(&record, path, sink),
-        Kind::Resource => read_resource(&record, lower_type.as_deref(), path, sink),
+        Kind::Resource => read_resource(&record, record_type, path, sink),
         Kind::Unrecognised => {}
     }
     kind
@@ -628,7 +642,7 @@ fn text<'s>(value: &'s Option<Lenient<'_>>) -> Option<&'s str> {
     value.as_ref().and_then(|v| v.0.as_deref())
 }
 
-fn read_resource(record: &Record<'_>, lower_type: Option<&str>, path: &str, sink: &mut Sink<'_>) {
+fn read_resource(record: &Record<'_>, record_type: Option<&str>, path: &str, sink: &mut Sink<'_>) {
     let Some(source) = add_resource(record, None, path, sink) else { return };
     if let Some(raw) = record.identity.filter(|raw| !truncated_by_powershell(raw)) {
         match serde_json::from_str::<IdentityBlock<'_>>(raw.get()) {
@@ -636,10 +650,10 @@ fn read_resource(record: &Record<'_>, lower_type: Option<&str>, path: &str, sink
             Err(error) => sink.warning(&format!("{path}/identity"), format!("identity not read: {error}")),
         }
     }
-    match lower_type {
-        Some("microsoft.containerservice/managedclusters") => read_aks_identities(record, source, path, sink),
-        Some("microsoft.keyvault/vaults") => read_access_policies(record, source, path, sink),
-        _ => {}
+    if is_type(record_type, "microsoft.containerservice/managedclusters") {
+        read_aks_identities(record, source, path, sink);
+    } else if is_type(record_type, "microsoft.keyvault/vaults") {
+        read_access_policies(record, source, path, sink);
     }
 }
 

@@ -170,15 +170,11 @@ pub enum PrincipalKind {
 impl PrincipalKind {
     /// Reads the spellings exports use (`User`, `ServicePrincipal`, `Unknown`, any case).
     pub fn parse(text: &str) -> Self {
-        match text.to_ascii_lowercase().as_str() {
-            "user" => Self::User,
-            "group" => Self::Group,
-            "foreigngroup" => Self::ForeignGroup,
-            "serviceprincipal" => Self::ServicePrincipal,
-            "managedidentity" => Self::ManagedIdentity,
-            "device" => Self::Device,
-            _ => Self::Unknown,
-        }
+        // Compared in place, not lower-cased: every role assignment has one.
+        [Self::User, Self::Group, Self::ForeignGroup, Self::ServicePrincipal, Self::ManagedIdentity, Self::Device]
+            .into_iter()
+            .find(|kind| kind.as_str().eq_ignore_ascii_case(text))
+            .unwrap_or(Self::Unknown)
     }
 
     /// The canonical spelling.
