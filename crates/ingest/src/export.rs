@@ -162,6 +162,29 @@ pub fn stream_list(text: &str, sink: &mut Sink<'_>) -> Result<ListOutcome, serde
     streamed.map(|()| outcome)
 }
 
+/// Reads a top-level JSON array into records, one element at a time, and imports nothing:
+/// the part of [`stream_list`] that is parsing. Returns how many elements it read.
+pub fn count_list(text: &str) -> Result<usize, serde_json::Error> {
+    struct Count;
+    impl<'de> Visitor<'de> for Count {
+        type Value = usize;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON array")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+            let mut elements = 0;
+            while seq.next_element::<Element<'de>>()?.is_some() {
+                elements += 1;
+            }
+            Ok(elements)
+        }
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let elements = deserializer.deserialize_seq(Count)?;
+    deserializer.end()?;
+    Ok(elements)
+}
+
 fn truncated_field(record: &Record<'_>) -> Option<&'static str> {
     [("identity", record.identity), ("properties", record.properties), ("tags", record.tags)]
         .into_iter()
