@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use blastmap_model::{
     AccessPolicy, AttachedIdentity, Attachment, AttachmentRole, FederatedCredential, IsolationScope, Key, Membership,
@@ -50,11 +51,20 @@ struct ListReader<'s, 'i> {
     outcome: ListOutcome,
     not_objects: usize,
     truncation_reported: bool,
+    /// The current element's path, one buffer for all of them.
+    path: String,
 }
 
 impl<'s, 'i> ListReader<'s, 'i> {
     fn new(sink: &'s mut Sink<'i>, array_path: &'s str) -> Self {
-        ListReader { sink, array_path, outcome: ListOutcome::default(), not_objects: 0, truncation_reported: false }
+        ListReader {
+            sink,
+            array_path,
+            outcome: ListOutcome::default(),
+            not_objects: 0,
+            truncation_reported: false,
+            path: String::new(),
+        }
     }
 
     fn element(&mut self, element: Element<'_>) {
@@ -64,7 +74,10 @@ impl<'s, 'i> ListReader<'s, 'i> {
             self.not_objects += 1;
             return;
         };
-        let path = format!("{}/{index}", self.array_path);
+        self.path.clear();
+        // Writing to a String cannot fail.
+        let _ = write!(self.path, "{}/{index}", self.array_path);
+        let path = &self.path;
         if !self.truncation_reported
             && let Some(field) = truncated_field(&record)
         {
@@ -76,7 +89,7 @@ impl<'s, 'i> ListReader<'s, 'i> {
                     .to_owned(),
             );
         }
-        if read_record(*record, &path, self.sink) != Kind::Unrecognised {
+        if read_record(*record, path, self.sink) != Kind::Unrecognised {
             self.outcome.recognised += 1;
         }
     }
@@ -149,6 +162,29 @@ pub fn stream_list(text: &str, sink: &mut Sink<'_>) -> Result<ListOutcome, serde
     streamed.map(|()| outcome)
 }
 
+/// Reads a top-level JSON array into records, one element at a time, and imports nothing:
+/// the part of [`stream_list`] that is parsing. Returns how many elements it read.
+pub fn count_list(text: &str) -> Result<usize, serde_json::Error> {
+    struct Count;
+    impl<'de> Visitor<'de> for Count {
+        type Value = usize;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON array")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+            let mut elements = 0;
+            while seq.next_element::<Element<'de>>()?.is_some() {
+                elements += 1;
+            }
+            Ok(elements)
+        }
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let elements = deserializer.deserialize_seq(Count)?;
+    deserializer.end()?;
+    Ok(elements)
+}
+
 fn truncated_field(record: &Record<'_>) -> Option<&'static str> {
     [("identity", record.identity), ("properties", record.properties), ("tags", record.tags)]
         .into_iter()
@@ -156,29 +192,42 @@ fn truncated_field(record: &Record<'_>) -> Option<&'static str> {
         .map(|(name, _)| name)
 }
 
-/// The lower-cased type of a record, from `type`, else from its id.
-fn type_of(record: &Record<'_>) -> Option<String> {
+/// The type of a record, in any case, from `type`, else from its id.
+fn type_of<'a>(record: &Record<'a>) -> Option<Cow<'a, str>> {
+    // Cloning a borrowed `Cow` copies a reference.
     record
         .resource_type
-        .as_deref()
+        .as_ref()
         .filter(|t| t.contains('/'))
-        .map(str::to_ascii_lowercase)
-        .or_else(|| record.id.as_deref().and_then(arm::resource_type).map(|t| t.to_ascii_lowercase()))
+        .cloned()
+        .or_else(|| record.id.as_deref().and_then(arm::resource_type).map(Cow::Owned))
 }
 
-fn classify(record: &Record<'_>, lower_type: Option<&str>) -> Kind {
-    match lower_type {
-        Some("microsoft.managedidentity/userassignedidentities") => return Kind::Identity,
-        Some("microsoft.authorization/roleassignments") => return Kind::RoleAssignment,
-        Some("microsoft.authorization/roledefinitions") => return Kind::RoleDefinition,
-        Some(t) if t.ends_with("/federatedidentitycredentials") => return Kind::FederatedCredential,
-        Some(
-            "microsoft.resources/subscriptions"
-            | "microsoft.resources/subscriptions/resourcegroups"
-            | "microsoft.resources/resourcegroups"
-            | "microsoft.management/managementgroups",
-        ) => return Kind::Scope,
-        _ => {}
+/// True when `record_type` is `name` (lower-cased) in any case. Types are compared in place,
+/// not lower-cased: every element has one.
+fn is_type(record_type: Option<&str>, name: &str) -> bool {
+    record_type.is_some_and(|t| t.eq_ignore_ascii_case(name))
+}
+
+fn classify(record: &Record<'_>, record_type: Option<&str>) -> Kind {
+    const TYPES: [(&str, Kind); 7] = [
+        ("microsoft.managedidentity/userassignedidentities", Kind::Identity),
+        ("microsoft.authorization/roleassignments", Kind::RoleAssignment),
+        ("microsoft.authorization/roledefinitions", Kind::RoleDefinition),
+        ("microsoft.resources/subscriptions", Kind::Scope),
+        ("microsoft.resources/subscriptions/resourcegroups", Kind::Scope),
+        ("microsoft.resources/resourcegroups", Kind::Scope),
+        ("microsoft.management/managementgroups", Kind::Scope),
+    ];
+    if let Some(&(_, kind)) = TYPES.iter().find(|(name, _)| is_type(record_type, name)) {
+        return kind;
+    }
+    const CREDENTIALS: &str = "/federatedidentitycredentials";
+    if record_type
+        .and_then(|t| t.get(t.len().saturating_sub(CREDENTIALS.len())..))
+        .is_some_and(|end| end.eq_ignore_ascii_case(CREDENTIALS))
+    {
+        return Kind::FederatedCredential;
     }
     // `az account list`: subscriptions by GUID, with `isDefault`.
     if record.is_default.is_some() && record.tenant_id.is_some() && record.id.as_deref().is_some_and(crate::is_guid) {
@@ -201,8 +250,9 @@ fn classify(record: &Record<'_>, lower_type: Option<&str>) -> Kind {
 }
 
 fn read_record(mut record: Record<'_>, path: &str, sink: &mut Sink<'_>) -> Kind {
-    let lower_type = type_of(&record);
-    let kind = classify(&record, lower_type.as_deref());
+    let record_type = type_of(&record);
+    let record_type = record_type.as_deref();
+    let kind = classify(&record, record_type);
     // REST, Resource Graph and az's older layouts keep these objects' fields under `properties`.
     if matches!(kind, Kind::Identity | Kind::RoleAssignment | Kind::RoleDefinition | Kind::FederatedCredential)
         && let Some(properties) = record.properties
@@ -221,7 +271,7 @@ fn read_record(mut record: Record<'_>, path: &str, sink: &mut Sink<'_>) -> Kind 
         Kind::FederatedCredential => read_federated_credential(&record, path, sink),
         Kind::Principal => read_principal(&record, path, sink),
         Kind::Scope => read_scope(&record, path, sink),
-        Kind::Resource => read_resource(&record, lower_type.as_deref(), path, sink),
+        Kind::Resource => read_resource(&record, record_type, path, sink),
         Kind::Unrecognised => {}
     }
     kind
@@ -325,8 +375,8 @@ fn read_role_assignment(record: &Record<'_>, path: &str, sink: &mut Sink<'_>) {
         sink.error(path, "a role assignment without a scope; skipped".to_owned());
         return;
     };
-    let Some(scope) = sink.scope(&format!("{path}/scope"), scope_text) else { return };
-    let role = arm::last_segment(role).to_owned();
+    let Some(scope) = sink.scope(format_args!("{path}/scope"), scope_text) else { return };
+    let role = arm::last_segment(role);
     let id = match id_text {
         Some(id) => sink.inventory.key(id),
         None => {
@@ -342,7 +392,7 @@ fn read_role_assignment(record: &Record<'_>, path: &str, sink: &mut Sink<'_>) {
         principal: sink.inventory.key(principal),
         principal_type: principal_type.map(PrincipalKind::parse),
         principal_name: owned(&record.principal_name),
-        role_definition: sink.inventory.key(&role),
+        role_definition: sink.inventory.key(role),
         role_name: owned(&record.role_definition_name),
         condition: owned(&record.condition).filter(|c| !c.is_empty()),
         origin: sink.origin(path),
@@ -615,7 +665,7 @@ fn text<'s>(value: &'s Option<Lenient<'_>>) -> Option<&'s str> {
     value.as_ref().and_then(|v| v.0.as_deref())
 }
 
-fn read_resource(record: &Record<'_>, lower_type: Option<&str>, path: &str, sink: &mut Sink<'_>) {
+fn read_resource(record: &Record<'_>, record_type: Option<&str>, path: &str, sink: &mut Sink<'_>) {
     let Some(source) = add_resource(record, None, path, sink) else { return };
     if let Some(raw) = record.identity.filter(|raw| !truncated_by_powershell(raw)) {
         match serde_json::from_str::<IdentityBlock<'_>>(raw.get()) {
@@ -623,10 +673,10 @@ fn read_resource(record: &Record<'_>, lower_type: Option<&str>, path: &str, sink
             Err(error) => sink.warning(&format!("{path}/identity"), format!("identity not read: {error}")),
         }
     }
-    match lower_type {
-        Some("microsoft.containerservice/managedclusters") => read_aks_identities(record, source, path, sink),
-        Some("microsoft.keyvault/vaults") => read_access_policies(record, source, path, sink),
-        _ => {}
+    if is_type(record_type, "microsoft.containerservice/managedclusters") {
+        read_aks_identities(record, source, path, sink);
+    } else if is_type(record_type, "microsoft.keyvault/vaults") {
+        read_access_policies(record, source, path, sink);
     }
 }
 

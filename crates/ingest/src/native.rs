@@ -503,7 +503,7 @@ fn read_role_definition(sink: &mut Sink<'_>, _path: &str, json: RoleDefinitionJs
 }
 
 fn read_role_assignment(sink: &mut Sink<'_>, path: &str, json: RoleAssignmentJson<'_>) {
-    let Some(scope) = sink.scope(&format!("{path}/scope"), &json.scope) else { return };
+    let Some(scope) = sink.scope(format_args!("{path}/scope"), &json.scope) else { return };
     let role = arm::last_segment(&json.role_definition_id).to_owned();
     let id = match &json.id {
         Some(id) => sink.inventory.key(id),

@@ -5,6 +5,8 @@ use blastmap_model::{
     RoleAssignment, RoleDefinition, Scope, UserAssignedIdentity, arm,
 };
 
+use std::fmt::Display;
+
 use crate::report::{Counts, Diagnostic, Severity};
 
 /// The inventory being built, seen from one input file: every object added is counted for the
@@ -67,13 +69,14 @@ impl<'a> Sink<'a> {
     }
 
     /// Interns `scope` if it is a scope (root, management group, subscription, resource group
-    /// or resource); reports it otherwise.
-    pub fn scope(&mut self, path: &str, scope: &str) -> Option<Key> {
+    /// or resource); reports it at `path` otherwise. (The path is written out only then: it is
+    /// one more allocation per role assignment.)
+    pub fn scope(&mut self, path: impl Display, scope: &str) -> Option<Key> {
         match arm::level(scope) {
             Some(arm::ScopeLevel::Root) => Some(self.inventory.key("/")),
             Some(_) => Some(self.inventory.key(scope.trim_end_matches('/'))),
             None => {
-                self.error(path, format!("{scope:?} is not a scope; object skipped"));
+                self.error(&path.to_string(), format!("{scope:?} is not a scope; object skipped"));
                 None
             }
         }

@@ -143,4 +143,13 @@ fn a_generated_tenant_loads_with_the_generators_counts() {
     assert_eq!(inv.role_definitions().len(), c.custom_roles);
     assert_eq!(inv.sources().len(), c.sources);
     assert!(inv.identities().iter().all(|i| i.principal_id.is_some()));
+    let elements: usize = generated
+        .files
+        .iter()
+        .map(|f| serde_json::from_slice::<Vec<serde::de::IgnoredAny>>(&f.bytes).map_or(0, |v| v.len()))
+        .sum();
+    assert_eq!(blastmap_ingest::read_only(&files), elements, "what the bench times as reading");
+    let others =
+        [SourceFile { name: "object", bytes: b"{\"value\": [{}]}" }, SourceFile { name: "bad", bytes: b"[\xff]" }];
+    assert_eq!(blastmap_ingest::read_only(&others), 0, "only top-level arrays of text are counted");
 }

@@ -114,8 +114,13 @@ fn rfind_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
 /// Walks an id segment by segment and yields where each contained scope ends, with its level.
 /// Allocation-free: ids are checked on every import.
 struct Walker<'a> {
-    parts: std::str::Split<'a, char>,
-    offset: usize,
+    /// The id without its leading and trailing `/`.
+    body: &'a str,
+    /// The `/`s in `body`, found with SIMD (`str::split` calls `memchr` anew for every short
+    /// segment).
+    slashes: memchr::Memchr<'a>,
+    /// Where the segment taken last ends in the id (so the next starts at this index of `body`).
+    end: usize,
     state: WalkState,
 }
 
@@ -136,14 +141,18 @@ impl<'a> Walker<'a> {
             Some(body) if !body.is_empty() => (body, WalkState::Start),
             _ => ("", WalkState::Done),
         };
-        Walker { parts: body.split('/'), offset: 0, state }
+        Walker { body, slashes: memchr::memchr_iter(b'/', body.as_bytes()), end: 0, state }
     }
 
     /// Consumes one segment, returning it and its end offset in the id.
     fn take(&mut self) -> Option<(&'a str, usize)> {
-        let part = self.parts.next()?;
-        self.offset += 1 + part.len();
-        Some((part, self.offset))
+        let start = self.end;
+        if start > self.body.len() {
+            return None;
+        }
+        let stop = self.slashes.next().unwrap_or(self.body.len());
+        self.end = stop + 1;
+        Some((self.body.get(start..stop)?, self.end))
     }
 
     /// Consumes one non-empty segment, returning its end offset.

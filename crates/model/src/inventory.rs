@@ -1,5 +1,7 @@
 //! The canonical inventory and its building blocks.
 
+use std::collections::hash_map::Entry;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::environment::{Environment, EnvironmentMapping};
@@ -170,15 +172,11 @@ pub enum PrincipalKind {
 impl PrincipalKind {
     /// Reads the spellings exports use (`User`, `ServicePrincipal`, `Unknown`, any case).
     pub fn parse(text: &str) -> Self {
-        match text.to_ascii_lowercase().as_str() {
-            "user" => Self::User,
-            "group" => Self::Group,
-            "foreigngroup" => Self::ForeignGroup,
-            "serviceprincipal" => Self::ServicePrincipal,
-            "managedidentity" => Self::ManagedIdentity,
-            "device" => Self::Device,
-            _ => Self::Unknown,
-        }
+        // Compared in place, not lower-cased: every role assignment has one.
+        [Self::User, Self::Group, Self::ForeignGroup, Self::ServicePrincipal, Self::ManagedIdentity, Self::Device]
+            .into_iter()
+            .find(|kind| kind.as_str().eq_ignore_ascii_case(text))
+            .unwrap_or(Self::Unknown)
     }
 
     /// The canonical spelling.
@@ -441,10 +439,13 @@ impl Inventory {
 
     /// Adds a resource, or completes the one with the same id.
     pub fn add_resource(&mut self, resource: Resource) {
-        let Some(&at) = self.resource_index.get(&resource.id) else {
-            self.resource_index.insert(resource.id, self.resources.len());
-            self.resources.push(resource);
-            return;
+        let at = match self.resource_index.entry(resource.id) {
+            Entry::Occupied(slot) => *slot.get(),
+            Entry::Vacant(slot) => {
+                slot.insert(self.resources.len());
+                self.resources.push(resource);
+                return;
+            }
         };
         let existing = &mut self.resources[at];
         if resource.implied {
@@ -482,10 +483,13 @@ impl Inventory {
         if let Some(principal) = identity.principal_id {
             self.add_principal(Principal { id: principal, kind: PrincipalKind::ManagedIdentity, display_name: None });
         }
-        let Some(&at) = self.identity_index.get(&identity.id) else {
-            self.identity_index.insert(identity.id, self.identities.len());
-            self.identities.push(identity);
-            return;
+        let at = match self.identity_index.entry(identity.id) {
+            Entry::Occupied(slot) => *slot.get(),
+            Entry::Vacant(slot) => {
+                slot.insert(self.identities.len());
+                self.identities.push(identity);
+                return;
+            }
         };
         let keys = &self.keys;
         let existing = &mut self.identities[at];
@@ -520,10 +524,13 @@ impl Inventory {
 
     /// Adds a principal, or completes the one with the same object id.
     pub fn add_principal(&mut self, principal: Principal) {
-        let Some(&at) = self.principal_index.get(&principal.id) else {
-            self.principal_index.insert(principal.id, self.principals.len());
-            self.principals.push(principal);
-            return;
+        let at = match self.principal_index.entry(principal.id) {
+            Entry::Occupied(slot) => *slot.get(),
+            Entry::Vacant(slot) => {
+                slot.insert(self.principals.len());
+                self.principals.push(principal);
+                return;
+            }
         };
         let existing = &mut self.principals[at];
         // A specific kind beats a generic one: a managed identity is also a service principal.
@@ -555,10 +562,13 @@ impl Inventory {
 
     /// Adds a role assignment; one already present (by id) is completed.
     pub fn add_role_assignment(&mut self, assignment: RoleAssignment) {
-        let Some(&at) = self.role_assignment_index.get(&assignment.id) else {
-            self.role_assignment_index.insert(assignment.id, self.role_assignments.len());
-            self.role_assignments.push(assignment);
-            return;
+        let at = match self.role_assignment_index.entry(assignment.id) {
+            Entry::Occupied(slot) => *slot.get(),
+            Entry::Vacant(slot) => {
+                slot.insert(self.role_assignments.len());
+                self.role_assignments.push(assignment);
+                return;
+            }
         };
         let existing = &mut self.role_assignments[at];
         if existing.principal_type.is_none() {
