@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use blastmap_model::AttachedIdentity;
 
-use super::{Context, Finding, Severity};
+use super::{Context, Finding, Severity, evidence_of};
 use crate::environment::Environment;
 use crate::graph::NodeKey;
 use crate::radius::Mode;
@@ -43,10 +43,9 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         }
         let name = inventory.resource(identity.id).map_or("", |r| r.name.as_str());
         let envs: Vec<&str> = by_env.keys().map(|e| e.as_str()).collect();
-        let evidence = by_env
-            .iter()
-            .flat_map(|(env, names)| names.iter().map(move |n| format!("{n} ({}) uses {name}", env.as_str())))
-            .collect();
+        let uses: Vec<(Environment, &str)> =
+            by_env.iter().flat_map(|(env, names)| names.iter().map(|n| (*env, *n))).collect();
+        let evidence = evidence_of(&uses, |(env, n)| format!("{n} ({}) uses {name}", env.as_str()));
         let mut subjects = vec![inventory.text(identity.id).to_owned()];
         subjects.extend(sources.iter().map(|s| inventory.text(*s).to_owned()));
         let rg = blastmap_model::arm::resource_group(inventory.text(identity.id)).unwrap_or("<resource group>");

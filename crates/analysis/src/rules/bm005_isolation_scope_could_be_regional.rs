@@ -9,7 +9,7 @@
 //!
 //! *Fix:* set `isolationScope` to `Regional`.
 
-use super::{Context, Finding, Severity, identities_with_sources};
+use super::{Context, Finding, Severity, evidence_of, identities_with_sources};
 use blastmap_model::IsolationScope;
 
 /// Rule id.
@@ -47,7 +47,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                      {region}: making it regional costs nothing and keeps it from being attached elsewhere.",
                     s.sources.len()
                 ),
-                evidence: s.sources.iter().map(|r| format!("{} ({region}) uses {name}", r.name)).collect(),
+                evidence: evidence_of(&s.sources, |r| format!("{} ({region}) uses {name}", r.name)),
                 fix: format!(
                     "Set its isolation scope to Regional: `az rest --method patch --url \"https://management.azure.com{id}?api-version=2024-11-30\" --body '{{\"properties\": {{\"isolationScope\": \"Regional\"}}}}'`."
                 ),

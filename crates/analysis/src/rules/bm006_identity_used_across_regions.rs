@@ -11,7 +11,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Context, Finding, Severity, identities_with_sources};
+use super::{Context, Finding, Severity, evidence_of, identities_with_sources};
 use blastmap_model::IsolationScope;
 
 /// Rule id.
@@ -46,10 +46,9 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                      regions, and so does any compromise or outage of it.",
                     regions.into_iter().collect::<Vec<_>>().join(", ")
                 ),
-                evidence: away
-                    .iter()
-                    .map(|r| format!("{} ({}) uses {name} ({home})", r.name, r.region.as_deref().unwrap_or("?")))
-                    .collect(),
+                evidence: evidence_of(&away, |r| {
+                    format!("{} ({}) uses {name} ({home})", r.name, r.region.as_deref().unwrap_or("?"))
+                }),
                 fix: format!(
                     "Create one identity per region for these sources, set each to Regional, and detach {name} from \
                      sources outside {home}: `az identity create --resource-group <rg> --name {name}-<region> --location <region>`."

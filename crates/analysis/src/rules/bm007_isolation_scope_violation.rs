@@ -10,7 +10,7 @@
 //! *Fix:* find out which is true; detach the identity from the other region's sources and give
 //! them their own.
 
-use super::{Context, Finding, Severity, identities_with_sources};
+use super::{Context, Finding, Severity, evidence_of, identities_with_sources};
 use blastmap_model::IsolationScope;
 
 /// Rule id.
@@ -43,10 +43,9 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                      contradicts the setting, so the isolation may not be what it claims.",
                     away.len()
                 ),
-                evidence: away
-                    .iter()
-                    .map(|r| format!("{} ({}) uses {name} (Regional, {home})", r.name, r.region.as_deref().unwrap_or("?")))
-                    .collect(),
+                evidence: evidence_of(&away, |r| {
+                    format!("{} ({}) uses {name} (Regional, {home})", r.name, r.region.as_deref().unwrap_or("?"))
+                }),
                 fix: format!(
                     "Check the identity's current isolation scope, then detach it from sources outside {home} and give them \
                      an identity in their own region: `az identity show --ids {}`.",

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use blastmap_model::{AttachedIdentity, Key};
 
-use super::{Context, Finding, Severity};
+use super::{Context, Finding, Severity, evidence_of};
 
 /// Rule id.
 pub const ID: &str = "BM010";
@@ -53,7 +53,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                     name(host),
                     names.join(", ")
                 ),
-                evidence: names.iter().map(|n| format!("{} uses {n}", name(host))).collect(),
+                evidence: evidence_of(&names, |n| format!("{} uses {n}", name(host))),
                 fix: "Keep one identity per host where possible; otherwise pass the client id (or resource id) of the \
                       intended identity in every token request."
                     .to_owned(),

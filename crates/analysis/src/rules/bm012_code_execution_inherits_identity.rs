@@ -14,10 +14,10 @@
 
 use petgraph::visit::EdgeRef;
 
-use super::{Context, Finding, SUBJECTS_SHOWN, Severity, subject_id};
+use super::{Context, Finding, SUBJECTS_SHOWN, Severity, evidence_of, subject_id};
 use crate::graph::{EdgeKind, NodeKind};
 use crate::radius::{Mode, union_size};
-use petgraph::graph::NodeIndex;
+use petgraph::graph::{EdgeIndex, NodeIndex};
 use std::collections::BTreeMap;
 
 /// Rule id.
@@ -30,12 +30,12 @@ pub const NAME: &str = "code-execution-inherits-identity";
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let g = &ctx.access.graph;
     // Per principal: the sources it runs code on, and the edges that say so.
-    let mut controls: BTreeMap<NodeIndex, (Vec<NodeIndex>, Vec<String>)> = BTreeMap::new();
+    let mut controls: BTreeMap<NodeIndex, (Vec<NodeIndex>, Vec<EdgeIndex>)> = BTreeMap::new();
     for edge in g.edge_references().filter(|e| e.weight().kind == EdgeKind::Controls) {
         if matches!(g[edge.source()].kind, NodeKind::Principal(_)) {
             let (sources, reasons) = controls.entry(edge.source()).or_default();
             sources.extend(ctx.access.taken(edge.id()));
-            reasons.push(edge.weight().reason.clone());
+            reasons.push(edge.id());
         }
     }
     let mut findings = Vec::new();
@@ -48,7 +48,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         let gained = union_size(through.chain([own])) - union_size([own]);
         let person = &g[who].label;
         let hosts: Vec<&str> = sources.iter().map(|s| g[*s].label.as_str()).collect();
-        let evidence = reasons;
+        let evidence = evidence_of(&reasons, |&e| g[e].reason.clone());
         let mut subjects = vec![subject_id(ctx.inventory, ctx.access, who)];
         // Ids only for the sources shown: a subscription's Contributor controls thousands.
         let listed = sources.iter().take(SUBJECTS_SHOWN - 1);

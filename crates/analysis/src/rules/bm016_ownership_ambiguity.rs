@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 
 use blastmap_model::{AttachedIdentity, Tags};
 
-use super::{Context, Finding, Severity};
+use super::{Context, Finding, Severity, evidence_of};
 
 /// Rule id.
 pub const ID: &str = "BM016";
@@ -73,10 +73,9 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             title: format!("{name} has no single owner"),
             subjects,
             message,
-            evidence: sources
-                .iter()
-                .map(|s| format!("{} (owner: {}) uses {name}", s.name, owner(&s.tags).unwrap_or("none")))
-                .collect(),
+            evidence: evidence_of(&sources, |s| {
+                format!("{} (owner: {}) uses {name}", s.name, owner(&s.tags).unwrap_or("none"))
+            }),
             fix: format!(
                 "Give each owning team its own identity, and tag {name} with the team that owns it: \
                  `az resource tag --ids {} --tags owner=<team>`.",

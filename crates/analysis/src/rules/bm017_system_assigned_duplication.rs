@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use blastmap_model::{AttachedIdentity, Key};
 
-use super::{Context, Finding, Severity};
+use super::{Context, Finding, Severity, evidence_of};
 
 /// Rule id.
 pub const ID: &str = "BM017";
@@ -55,10 +55,9 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                     roles.len(),
                     roles.len() * sources.len()
                 ),
-                evidence: roles
-                    .iter()
-                    .map(|(role, scope)| format!("role {} on {}", inventory.text(*role), inventory.text(*scope)))
-                    .collect(),
+                evidence: evidence_of(&roles, |(role, scope)| {
+                    format!("role {} on {}", inventory.text(*role), inventory.text(*scope))
+                }),
                 fix: "Create one user-assigned identity for these sources, grant it the roles once, attach it, and turn off \
                       their system-assigned identities: `az identity create --resource-group <rg> --name <name>`."
                     .to_owned(),

@@ -14,7 +14,7 @@
 
 use blastmap_model::IsolationScope;
 
-use super::{Context, Finding, Severity, identities_with_sources};
+use super::{Context, Finding, Severity, evidence_of, identities_with_sources};
 
 /// Rule id.
 pub const ID: &str = "BM019";
@@ -47,11 +47,9 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                      it depends on a region its workload does not run in.",
                     s.sources.len()
                 ),
-                evidence: s
-                    .sources
-                    .iter()
-                    .map(|r| format!("{} ({}) uses {name} ({home})", r.name, r.region.as_deref().unwrap_or("?")))
-                    .collect(),
+                evidence: evidence_of(&s.sources, |r| {
+                    format!("{} ({}) uses {name} ({home})", r.name, r.region.as_deref().unwrap_or("?"))
+                }),
                 fix: format!(
                     "Create the identity in the sources' region with isolation scope Regional and move the sources to it: \
                      `az identity create --resource-group <rg> --name {name} --location {}`.",

@@ -100,31 +100,22 @@ pub const SUBJECTS_SHOWN: usize = 25;
 /// Evidence lines a finding lists before it says how many more there are.
 pub const EVIDENCE_SHOWN: usize = 10;
 
-/// Caps a finding's subjects and evidence.
+/// Caps a finding's subjects (rules cap their evidence themselves, with [`evidence_of`]).
 fn trimmed(mut finding: Finding) -> Finding {
     if finding.subjects.len() > SUBJECTS_SHOWN {
         finding.subjects_omitted += finding.subjects.len() - SUBJECTS_SHOWN;
         finding.subjects.truncate(SUBJECTS_SHOWN);
     }
-    if finding.evidence.len() > EVIDENCE_SHOWN {
-        let more = finding.evidence.len() - EVIDENCE_SHOWN;
-        finding.evidence.truncate(EVIDENCE_SHOWN);
-        finding.evidence.push(and_more(more));
-    }
     finding
 }
 
-/// The last evidence line of a list cut short.
-pub(crate) fn and_more(more: usize) -> String {
-    format!("and {more} more")
-}
-
 /// At most [`EVIDENCE_SHOWN`] lines of `all` (made only for those shown), then how many more:
-/// for rules whose evidence runs to thousands of lines on a large tenant.
+/// every rule whose evidence is a list makes it with this, since on a large tenant a list can
+/// run to thousands of lines.
 pub(crate) fn evidence_of<T>(all: &[T], line: impl Fn(&T) -> String) -> Vec<String> {
     let mut lines: Vec<String> = all.iter().take(EVIDENCE_SHOWN).map(line).collect();
     if all.len() > EVIDENCE_SHOWN {
-        lines.push(and_more(all.len() - EVIDENCE_SHOWN));
+        lines.push(format!("and {} more", all.len() - EVIDENCE_SHOWN));
     }
     lines
 }
@@ -243,7 +234,7 @@ pub const RULES: [Rule; 19] = [
 ];
 
 /// Sorts findings so that what matters most comes first: by severity, then reach, then rule and
-/// subjects; subjects and evidence are capped first (see [`SUBJECTS_SHOWN`]).
+/// subjects; subjects are capped first (see [`SUBJECTS_SHOWN`]).
 pub fn ranked(findings: Vec<Finding>) -> Vec<Finding> {
     let mut findings: Vec<Finding> = findings.into_iter().map(trimmed).collect();
     findings.sort_by(|a, b| {
