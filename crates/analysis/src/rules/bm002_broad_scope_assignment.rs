@@ -26,23 +26,25 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let g = &ctx.access.graph;
     let mut findings = Vec::new();
     for assignment in inventory.role_assignments() {
-        let scope_text = inventory.text(assignment.scope);
-        let level = arm::level(scope_text);
-        if !matches!(level, Some(ScopeLevel::Root | ScopeLevel::ManagementGroup | ScopeLevel::Subscription)) {
-            continue;
-        }
         let Some(node) = ctx.access.node_of_principal(assignment.principal) else { continue };
         let subject = match (g[node].kind, g[node].key) {
             (NodeKind::UserAssignedIdentity, NodeKey::Arm(id)) | (NodeKind::SystemIdentity, NodeKey::System(id)) => id,
             _ => continue,
         };
+        // The graph knows the level of the scopes it made targets; only other scopes are read as text.
+        let scope_node = ctx.access.node(NodeKey::Arm(assignment.scope));
+        let level = match scope_node.map(|n| g[n].kind) {
+            Some(NodeKind::Target(level)) => Some(level),
+            _ => arm::level(inventory.text(assignment.scope)),
+        };
+        if !matches!(level, Some(ScopeLevel::Root | ScopeLevel::ManagementGroup | ScopeLevel::Subscription)) {
+            continue;
+        }
+        let scope_text = inventory.text(assignment.scope);
         let access = role_permissions(inventory, assignment.role_definition).map_or(Access::Read, Access::of);
         let privileged = access == Access::ControlWrite;
         let role = role_name(inventory, assignment);
-        let scope = ctx
-            .access
-            .node(NodeKey::Arm(assignment.scope))
-            .map_or_else(|| scope_text.to_owned(), |n| g[n].label.clone());
+        let scope = scope_node.map_or_else(|| scope_text.to_owned(), |n| g[n].label.clone());
         let covered = ctx.coverage.count(assignment.scope);
         let who = &g[node].label;
         let principal = inventory.text(assignment.principal);

@@ -10,6 +10,9 @@
 //!
 //! *Fix:* replace the role with the least-privileged built-in role the workload needs.
 
+use blastmap_model::Key;
+use rustc_hash::FxHashMap;
+
 use super::{Context, Finding, Severity};
 use crate::graph::{NodeKey, NodeKind, role_name};
 use crate::permissions::{Plane, role_permissions};
@@ -23,6 +26,8 @@ pub const NAME: &str = "privileged-identity-role";
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let inventory = ctx.inventory;
     let g = &ctx.access.graph;
+    // What each role grants, decided once: tenants hold many assignments of few roles.
+    let mut decided: FxHashMap<Key, (bool, bool)> = FxHashMap::default();
     let mut findings = Vec::new();
     for assignment in inventory.role_assignments() {
         let Some(node) = ctx.access.node_of_principal(assignment.principal) else { continue };
@@ -30,13 +35,14 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             (NodeKind::UserAssignedIdentity, NodeKey::Arm(id)) | (NodeKind::SystemIdentity, NodeKey::System(id)) => id,
             _ => continue,
         };
-        let grants_roles = ctx.permissions.role_grants(
-            assignment.role_definition,
-            "Microsoft.Authorization/roleAssignments/write",
-            Plane::Control,
-        );
-        let everything = role_permissions(inventory, assignment.role_definition)
-            .is_some_and(|blocks| blocks.iter().any(|b| b.actions.iter().any(|a| a == "*")));
+        let role = assignment.role_definition;
+        let (grants_roles, everything) = *decided.entry(role).or_insert_with(|| {
+            let grants_roles =
+                ctx.permissions.role_grants(role, "Microsoft.Authorization/roleAssignments/write", Plane::Control);
+            let everything = role_permissions(inventory, role)
+                .is_some_and(|blocks| blocks.iter().any(|b| b.actions.iter().any(|a| a == "*")));
+            (grants_roles, everything)
+        });
         if !grants_roles && !everything {
             continue;
         }

@@ -5,6 +5,7 @@
 //! them, sorted so that what matters most comes first: by severity, then by reach.
 
 use blastmap_model::{AttachedIdentity, Inventory, Key, Resource, UserAssignedIdentity};
+use rustc_hash::FxHashMap;
 
 use crate::environment::Environments;
 use crate::graph::{AccessGraph, NodeKey};
@@ -120,6 +121,15 @@ pub(crate) fn evidence_of<T>(all: &[T], line: impl Fn(&T) -> String) -> Vec<Stri
     lines
 }
 
+/// A finding's subjects: `lead`, then the ids of `rest` up to [`SUBJECTS_SHOWN`] in all (made
+/// only for those shown), and how many of `rest` are left out.
+pub(crate) fn subjects_of<T>(lead: String, rest: &[T], id: impl Fn(&T) -> String) -> (Vec<String>, usize) {
+    let mut subjects = vec![lead];
+    subjects.extend(rest.iter().take(SUBJECTS_SHOWN - 1).map(id));
+    let omitted = rest.len() + 1 - subjects.len();
+    (subjects, omitted)
+}
+
 /// What rules read.
 pub struct Context<'a> {
     /// The inventory.
@@ -167,14 +177,22 @@ impl Shared<'_> {
     }
 }
 
-/// Every user-assigned identity with its sources.
-pub fn identities_with_sources<'a>(inventory: &'a Inventory) -> Vec<Shared<'a>> {
-    let mut sources: std::collections::BTreeMap<Key, Vec<Key>> = std::collections::BTreeMap::new();
+/// Every user-assigned identity's sources, in the order of the inventory's attachments (a source
+/// attached twice, in two ways, is listed twice): one pass over the attachments for all
+/// identities, rather than one per identity.
+pub(crate) fn sources_by_identity(inventory: &Inventory) -> FxHashMap<Key, Vec<Key>> {
+    let mut sources: FxHashMap<Key, Vec<Key>> = FxHashMap::default();
     for attachment in inventory.attachments() {
         if let AttachedIdentity::User(id) = attachment.identity {
             sources.entry(id).or_default().push(attachment.source);
         }
     }
+    sources
+}
+
+/// Every user-assigned identity with its sources.
+pub fn identities_with_sources<'a>(inventory: &'a Inventory) -> Vec<Shared<'a>> {
+    let mut sources = sources_by_identity(inventory);
     inventory
         .identities()
         .iter()
