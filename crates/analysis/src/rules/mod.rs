@@ -114,20 +114,45 @@ fn trimmed(mut finding: Finding) -> Finding {
 /// every rule whose evidence is a list makes it with this, since on a large tenant a list can
 /// run to thousands of lines.
 pub(crate) fn evidence_of<T>(all: &[T], line: impl Fn(&T) -> String) -> Vec<String> {
-    let mut lines: Vec<String> = all.iter().take(EVIDENCE_SHOWN).map(line).collect();
-    if all.len() > EVIDENCE_SHOWN {
-        lines.push(format!("and {} more", all.len() - EVIDENCE_SHOWN));
+    evidence_counted(all.iter().map(line), all.len())
+}
+
+/// [`evidence_of`] a list known by its first lines (made only for those shown) and its length.
+pub(crate) fn evidence_counted(lines: impl Iterator<Item = String>, count: usize) -> Vec<String> {
+    let mut shown: Vec<String> = lines.take(EVIDENCE_SHOWN).collect();
+    if count > EVIDENCE_SHOWN {
+        shown.push(format!("and {} more", count - EVIDENCE_SHOWN));
     }
-    lines
+    shown
 }
 
 /// A finding's subjects: `lead`, then the ids of `rest` up to [`SUBJECTS_SHOWN`] in all (made
 /// only for those shown), and how many of `rest` are left out.
 pub(crate) fn subjects_of<T>(lead: String, rest: &[T], id: impl Fn(&T) -> String) -> (Vec<String>, usize) {
+    subjects_counted(lead, rest.iter().map(id), rest.len())
+}
+
+/// [`subjects_of`] a list known by its first ids (made only for those shown) and its length.
+pub(crate) fn subjects_counted(lead: String, ids: impl Iterator<Item = String>, count: usize) -> (Vec<String>, usize) {
     let mut subjects = vec![lead];
-    subjects.extend(rest.iter().take(SUBJECTS_SHOWN - 1).map(id));
-    let omitted = rest.len() + 1 - subjects.len();
+    subjects.extend(ids.take(SUBJECTS_SHOWN - 1));
+    let omitted = count + 1 - subjects.len();
     (subjects, omitted)
+}
+
+/// The union of radii (runs of resource numbers, as [`Reach`] keeps them) as sorted, disjoint
+/// runs: for rules that union the same radii for many holders, so that it is done once.
+pub(crate) fn merged_runs<'r>(radii: impl IntoIterator<Item = &'r [(u32, u32)]>) -> Vec<(u32, u32)> {
+    let mut runs: Vec<(u32, u32)> = radii.into_iter().flatten().copied().collect();
+    runs.sort_unstable();
+    let mut union: Vec<(u32, u32)> = Vec::with_capacity(runs.len());
+    for (lo, hi) in runs {
+        match union.last_mut() {
+            Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
+            _ => union.push((lo, hi)),
+        }
+    }
+    union
 }
 
 /// What rules read.
