@@ -28,6 +28,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let g = &ctx.access.graph;
     // What each role grants, decided once: tenants hold many assignments of few roles.
     let mut decided: FxHashMap<Key, (bool, bool)> = FxHashMap::default();
+    let mut names: FxHashMap<(Key, Option<&str>), String> = FxHashMap::default();
     let mut findings = Vec::new();
     for assignment in inventory.role_assignments() {
         let Some(node) = ctx.access.node_of_principal(assignment.principal) else { continue };
@@ -46,7 +47,9 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         if !grants_roles && !everything {
             continue;
         }
-        let role = role_name(inventory, assignment);
+        let role = names
+            .entry((assignment.role_definition, assignment.role_name.as_deref()))
+            .or_insert_with(|| role_name(inventory, assignment));
         let who = &g[node].label;
         let scope = ctx
             .access

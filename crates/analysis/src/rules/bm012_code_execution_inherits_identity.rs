@@ -17,9 +17,11 @@ use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
-use super::{Context, Finding, SUBJECTS_SHOWN, Severity, evidence_of, merged_runs, subject_id, subjects_counted};
+use super::{
+    Context, Finding, SUBJECTS_SHOWN, Severity, evidence_of, merged_runs, subject_id, subjects_counted, union_count,
+};
 use crate::graph::{EdgeKind, NodeKind, Takes};
-use crate::radius::{Mode, union_size};
+use crate::radius::Mode;
 
 /// Rule id.
 pub const ID: &str = "BM012";
@@ -65,6 +67,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     }
     // Per source place, the principal that last counted it.
     let mut seen: Vec<NodeIndex> = vec![NodeIndex::end(); by_label.len()];
+    let mut buffer = Vec::new();
     let mut findings = Vec::new();
     for (who, edges) in controls {
         let lists: Vec<&Controlled> = edges
@@ -92,7 +95,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         // What the sources' identities reach that the principal does not reach itself.
         let own = ctx.reach.runs(who, Mode::Direct);
         let through = lists.iter().map(|c| c.reach.as_slice());
-        let gained = union_size(through.chain([own])) - union_size([own]);
+        let gained = union_count(&mut buffer, through.chain([own])) - ctx.reach.count(who, Mode::Direct);
         let person = &g[who].label;
         let hosts = || sources.iter().map(|s| g[*s].label.as_str()).collect::<Vec<_>>().join(", ");
         // Ids only for the sources shown: a subscription's Contributor controls thousands.

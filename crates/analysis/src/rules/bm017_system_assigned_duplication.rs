@@ -22,15 +22,14 @@ pub const NAME: &str = "system-assigned-duplication";
 /// Finds groups of system-assigned identities with the same roles.
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let inventory = ctx.inventory;
-    let mut roles_of: BTreeMap<Key, Vec<(Key, Key)>> = BTreeMap::new();
-    for assignment in inventory.role_assignments() {
-        roles_of.entry(assignment.principal).or_default().push((assignment.role_definition, assignment.scope));
-    }
     let mut groups: BTreeMap<Vec<(Key, Key)>, Vec<Key>> = BTreeMap::new();
     for attachment in inventory.attachments() {
         let AttachedIdentity::System { principal_id: Some(principal) } = attachment.identity else { continue };
-        let Some(roles) = roles_of.get(&principal) else { continue };
-        let mut roles = roles.clone();
+        let held = ctx.permissions.held_by(principal);
+        if held.is_empty() {
+            continue;
+        }
+        let mut roles: Vec<(Key, Key)> = held.iter().map(|a| (a.role_definition, a.scope)).collect();
         roles.sort();
         roles.dedup();
         groups.entry(roles).or_default().push(attachment.source);

@@ -155,6 +155,26 @@ pub(crate) fn merged_runs<'r>(radii: impl IntoIterator<Item = &'r [(u32, u32)]>)
     union
 }
 
+/// How many resources the union of several radii holds, with `buffer` for the work: for
+/// rules that ask once per holder.
+pub(crate) fn union_count<'r>(
+    buffer: &mut Vec<(u32, u32)>,
+    radii: impl IntoIterator<Item = &'r [(u32, u32)]>,
+) -> usize {
+    buffer.clear();
+    buffer.extend(radii.into_iter().flatten().copied());
+    buffer.sort_unstable();
+    let (mut count, mut end) = (0usize, 0u32);
+    for &(lo, hi) in buffer.iter() {
+        let lo = lo.max(end);
+        if hi > lo {
+            count += (hi - lo) as usize;
+            end = hi;
+        }
+    }
+    count
+}
+
 /// What rules read.
 pub struct Context<'a> {
     /// The inventory.
@@ -171,34 +191,35 @@ pub struct Context<'a> {
     pub reach: &'a Reach,
 }
 
-/// A user-assigned identity with the sources it is attached to (each once, in id order).
+/// A user-assigned identity with the sources it is attached to (each once).
 pub struct Shared<'a> {
     /// The identity.
     pub identity: &'a UserAssignedIdentity,
     /// Its own resource record (name, region, tags), when the inventory has one.
     pub resource: Option<&'a Resource>,
-    /// The resources it is attached to.
+    /// The resources it is attached to, in no particular order: [`in_id_order`] sorts those a
+    /// finding lists (sorting every identity's by text costs more than all the rest).
     pub sources: Vec<&'a Resource>,
 }
 
-impl Shared<'_> {
+impl<'a> Shared<'a> {
     /// The identity's name.
-    pub fn name(&self) -> &str {
+    pub fn name(&self) -> &'a str {
         self.resource.map_or("", |r| r.name.as_str())
     }
 
     /// The identity's region.
-    pub fn region(&self) -> Option<&str> {
+    pub fn region(&self) -> Option<&'a str> {
         self.resource.and_then(|r| r.region.as_deref())
     }
 
     /// The identity's region, with its sources whose region is known and not that one, and how
     /// many sources have a known region; `None` when the identity's region is unknown.
-    pub fn away(&self) -> Option<(&str, Vec<&Resource>, usize)> {
+    pub fn away(&self) -> Option<(&'a str, Vec<&'a Resource>, usize)> {
         let home = self.region()?;
-        let known: Vec<&Resource> = self.sources.iter().copied().filter(|r| r.region.is_some()).collect();
-        let away = known.iter().copied().filter(|r| r.region.as_deref() != Some(home)).collect();
-        Some((home, away, known.len()))
+        let known = self.sources.iter().filter(|r| r.region.is_some()).count();
+        let away = self.sources.iter().copied().filter(|r| r.region.is_some() && r.region.as_deref() != Some(home));
+        Some((home, away.collect(), known))
     }
 }
 
@@ -223,7 +244,7 @@ pub fn identities_with_sources<'a>(inventory: &'a Inventory) -> Vec<Shared<'a>> 
         .iter()
         .map(|identity| {
             let mut keys = sources.remove(&identity.id).unwrap_or_default();
-            keys.sort_by(|a, b| inventory.text(*a).cmp(inventory.text(*b)));
+            keys.sort_unstable();
             keys.dedup();
             Shared {
                 identity,
@@ -232,6 +253,12 @@ pub fn identities_with_sources<'a>(inventory: &'a Inventory) -> Vec<Shared<'a>> 
             }
         })
         .collect()
+}
+
+/// Resources in the order findings list them: by id.
+pub fn in_id_order<'a>(inventory: &Inventory, mut resources: Vec<&'a Resource>) -> Vec<&'a Resource> {
+    resources.sort_by(|a, b| inventory.text(a.id).cmp(inventory.text(b.id)));
+    resources
 }
 
 /// The lower-cased id a finding names a node by: its ARM id or object id; a system-assigned
@@ -279,15 +306,19 @@ pub const RULES: [Rule; 19] = [
 /// Sorts findings so that what matters most comes first: by severity, then reach, then rule and
 /// subjects; subjects are capped first (see [`SUBJECTS_SHOWN`]).
 pub fn ranked(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = findings.into_iter().map(trimmed).collect();
-    findings.sort_by(|a, b| {
+    let findings: Vec<Finding> = findings.into_iter().map(trimmed).collect();
+    // Sorted by index, each finding then moved once: a finding is too large to move about.
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&findings[a], &findings[b]);
         b.severity
             .cmp(&a.severity)
             .then(b.reach.cmp(&a.reach))
             .then(a.rule.cmp(b.rule))
             .then_with(|| a.subjects.cmp(&b.subjects))
     });
-    findings
+    let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|at| slots.get_mut(at).and_then(Option::take)).collect()
 }
 
 /// Runs every rule; findings [`ranked`].
