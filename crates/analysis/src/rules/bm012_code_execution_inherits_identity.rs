@@ -61,7 +61,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     by_label.sort_by(|a, b| g[*a].label.cmp(&g[*b].label).then(a.cmp(b)));
     let place: FxHashMap<NodeIndex, usize> = by_label.iter().enumerate().map(|(at, &n)| (n, at)).collect();
     for list in controlled.values_mut() {
-        list.places = list.sources.iter().map(|s| place[s]).collect();
+        list.places = list.sources.iter().filter_map(|s| place.get(s).copied()).collect();
         list.places.sort_unstable();
         list.places.dedup();
     }
@@ -91,7 +91,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         let mut first: Vec<usize> = lists.iter().flat_map(|c| c.places.iter().take(SUBJECTS_SHOWN).copied()).collect();
         first.sort_unstable();
         first.dedup();
-        let sources: Vec<NodeIndex> = first.iter().map(|&at| by_label[at]).collect();
+        let sources: Vec<NodeIndex> = first.iter().filter_map(|&at| by_label.get(at).copied()).collect();
         // What the sources' identities reach that the principal does not reach itself.
         let own = ctx.reach.runs(who, Mode::Direct);
         let through = lists.iter().map(|c| c.reach.as_slice());

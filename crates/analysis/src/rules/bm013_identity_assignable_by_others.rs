@@ -70,7 +70,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         let chains = over.entry(counts_as).or_default();
         let known = (0..=above.len()).rev().find(|&k| k == 0 || chains.contains_key(&above[..k])).unwrap_or(0);
         for k in known + 1..=above.len() {
-            let mut holders = if k == 1 { Holders::new() } else { chains[&above[..k - 1]].clone() };
+            let mut holders = chains.get(&above[..k - 1]).cloned().unwrap_or_default();
             if let Some(edges) = into(above[k - 1]) {
                 add_holders(g, &mut holders, edges, counts_as);
             }
