@@ -6,6 +6,7 @@
 
 use blastmap_model::{AttachedIdentity, Inventory, Key, Resource, UserAssignedIdentity};
 use rustc_hash::FxHashMap;
+use std::cmp::Reverse;
 
 use crate::environment::Environments;
 use crate::graph::{AccessGraph, NodeKey};
@@ -307,18 +308,17 @@ pub const RULES: [Rule; 19] = [
 /// subjects; subjects are capped first (see [`SUBJECTS_SHOWN`]).
 pub fn ranked(findings: Vec<Finding>) -> Vec<Finding> {
     let findings: Vec<Finding> = findings.into_iter().map(trimmed).collect();
-    // Sorted by index, each finding then moved once: a finding is too large to move about.
-    let mut order: Vec<usize> = (0..findings.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&findings[a], &findings[b]);
-        b.severity
-            .cmp(&a.severity)
-            .then(b.reach.cmp(&a.reach))
-            .then(a.rule.cmp(b.rule))
-            .then_with(|| a.subjects.cmp(&b.subjects))
-    });
+    // Sorted as small keys that end in the finding's index (so ties keep their order), then by
+    // subjects only among equal keys; each finding is then moved once: a finding is too large
+    // to move about, and its subjects are far away in memory.
+    let mut order: Vec<(Reverse<Severity>, Reverse<usize>, &str, usize)> =
+        findings.iter().enumerate().map(|(at, f)| (Reverse(f.severity), Reverse(f.reach), f.rule, at)).collect();
+    order.sort_unstable();
+    for ties in order.chunk_by_mut(|a, b| (a.0, a.1, a.2) == (b.0, b.1, b.2)) {
+        ties.sort_by(|a, b| findings[a.3].subjects.cmp(&findings[b.3].subjects));
+    }
     let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|at| slots.get_mut(at).and_then(Option::take)).collect()
+    order.into_iter().filter_map(|(.., at)| slots.get_mut(at).and_then(Option::take)).collect()
 }
 
 /// Runs every rule; findings [`ranked`].
