@@ -13,8 +13,8 @@
 use blastmap_model::Key;
 use rustc_hash::FxHashMap;
 
-use super::{Context, Finding, Severity};
-use crate::graph::{NodeKey, NodeKind, role_name};
+use super::{Context, Finding, Severity, identity_principals};
+use crate::graph::{NodeKey, role_name};
 use crate::permissions::{Plane, role_permissions};
 
 /// Rule id.
@@ -29,13 +29,10 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     // What each role grants, decided once: tenants hold many assignments of few roles.
     let mut decided: FxHashMap<Key, (bool, bool)> = FxHashMap::default();
     let mut names: FxHashMap<(Key, Option<&str>), String> = FxHashMap::default();
+    let identities = identity_principals(ctx);
     let mut findings = Vec::new();
     for assignment in inventory.role_assignments() {
-        let Some(node) = ctx.access.node_of_principal(assignment.principal) else { continue };
-        let subject = match (g[node].kind, g[node].key) {
-            (NodeKind::UserAssignedIdentity, NodeKey::Arm(id)) | (NodeKind::SystemIdentity, NodeKey::System(id)) => id,
-            _ => continue,
-        };
+        let Some(&Some((node, subject))) = identities.get(assignment.principal.index()) else { continue };
         let role = assignment.role_definition;
         let (grants_roles, everything) = *decided.entry(role).or_insert_with(|| {
             let grants_roles =

@@ -5,11 +5,12 @@
 //! them, sorted so that what matters most comes first: by severity, then by reach.
 
 use blastmap_model::{AttachedIdentity, Inventory, Key, Resource, UserAssignedIdentity};
+use petgraph::graph::NodeIndex;
 use rustc_hash::FxHashMap;
 use std::cmp::Reverse;
 
 use crate::environment::Environments;
-use crate::graph::{AccessGraph, NodeKey};
+use crate::graph::{AccessGraph, NodeKey, NodeKind};
 use crate::permissions::Permissions;
 use crate::radius::{Coverage, Reach};
 
@@ -237,6 +238,32 @@ pub(crate) fn sources_by_identity(inventory: &Inventory) -> FxHashMap<Key, Vec<K
     sources
 }
 
+/// Per principal id (by key index), the managed identity that acts for it: its node and the id
+/// a finding names it by (a system-assigned identity by its source). Rules that look at every
+/// role assignment read this table instead of hashing 200,000 principal ids; only identities'
+/// principal ids can lead to an identity's node.
+pub(crate) fn identity_principals(ctx: &Context<'_>) -> Vec<Option<(NodeIndex, Key)>> {
+    let g = &ctx.access.graph;
+    let inventory = ctx.inventory;
+    let mut table = vec![None; inventory.keys.len()];
+    let user = inventory.identities().iter().filter_map(|i| i.principal_id);
+    let system = inventory.attachments().iter().filter_map(|a| match a.identity {
+        AttachedIdentity::System { principal_id } => principal_id,
+        AttachedIdentity::User(_) => None,
+    });
+    for principal in user.chain(system) {
+        let Some(node) = ctx.access.node_of_principal(principal) else { continue };
+        let subject = match (g[node].kind, g[node].key) {
+            (NodeKind::UserAssignedIdentity, NodeKey::Arm(id)) | (NodeKind::SystemIdentity, NodeKey::System(id)) => id,
+            _ => continue,
+        };
+        if let Some(slot) = table.get_mut(principal.index()) {
+            *slot = Some((node, subject));
+        }
+    }
+    table
+}
+
 /// Every user-assigned identity with its sources.
 pub fn identities_with_sources<'a>(inventory: &'a Inventory) -> Vec<Shared<'a>> {
     let mut sources = sources_by_identity(inventory);
@@ -264,7 +291,7 @@ pub fn in_id_order<'a>(inventory: &Inventory, mut resources: Vec<&'a Resource>) 
 
 /// The lower-cased id a finding names a node by: its ARM id or object id; a system-assigned
 /// identity by its source's ARM id.
-pub fn subject_id(inventory: &Inventory, access: &AccessGraph, node: petgraph::graph::NodeIndex) -> String {
+pub fn subject_id(inventory: &Inventory, access: &AccessGraph, node: NodeIndex) -> String {
     match access.graph[node].key {
         NodeKey::Arm(k) | NodeKey::Principal(k) | NodeKey::Federated(k) | NodeKey::System(k) => {
             inventory.text(k).to_owned()
