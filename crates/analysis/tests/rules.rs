@@ -183,4 +183,12 @@ fn long_findings_name_some_subjects_and_count_the_rest() {
     let long =
         findings.iter().find(|f| f.evidence.len() == EVIDENCE_SHOWN + 1).expect("some finding has long evidence");
     assert!(long.evidence.last().unwrap().starts_with("and "), "{:?}", long.evidence.last());
+    // BM013's evidence is one line per holder, as are its subjects after the identity: the last
+    // line counts the holders not shown, once.
+    let holders = findings
+        .iter()
+        .find(|f| f.rule == "BM013" && f.evidence.len() == EVIDENCE_SHOWN + 1)
+        .expect("some identity has more holders than shown");
+    let all = holders.subjects.len() - 1 + holders.subjects_omitted;
+    assert_eq!(holders.evidence.last().unwrap(), &format!("and {} more", all - EVIDENCE_SHOWN));
 }

@@ -11,9 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use blastmap_model::AttachedIdentity;
-
-use super::{Context, Finding, Severity};
+use super::{Context, Finding, Severity, evidence_of, sources_by_identity, subjects_of};
 use crate::environment::Environment;
 use crate::graph::NodeKey;
 use crate::radius::Mode;
@@ -26,16 +24,18 @@ pub const NAME: &str = "identity-shared-across-environments";
 /// Finds the identities used from several environments.
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let inventory = ctx.inventory;
+    let attached = sources_by_identity(inventory);
     let mut findings = Vec::new();
     for identity in inventory.identities() {
+        let Some(attached) = attached.get(&identity.id) else { continue };
         let mut by_env: BTreeMap<Environment, Vec<&str>> = BTreeMap::new();
         let mut sources = Vec::new();
-        for attachment in inventory.attachments().iter().filter(|a| a.identity == AttachedIdentity::User(identity.id)) {
-            let Some(source) = inventory.resource(attachment.source) else { continue };
+        for &key in attached {
+            let Some(source) = inventory.resource(key) else { continue };
             let env = ctx.environments.of_resource(inventory, source);
-            if env != Environment::Unknown && !sources.contains(&attachment.source) {
+            if env != Environment::Unknown && !sources.contains(&key) {
                 by_env.entry(env).or_default().push(&source.name);
-                sources.push(attachment.source);
+                sources.push(key);
             }
         }
         if by_env.len() < 2 {
@@ -43,12 +43,11 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         }
         let name = inventory.resource(identity.id).map_or("", |r| r.name.as_str());
         let envs: Vec<&str> = by_env.keys().map(|e| e.as_str()).collect();
-        let evidence = by_env
-            .iter()
-            .flat_map(|(env, names)| names.iter().map(move |n| format!("{n} ({}) uses {name}", env.as_str())))
-            .collect();
-        let mut subjects = vec![inventory.text(identity.id).to_owned()];
-        subjects.extend(sources.iter().map(|s| inventory.text(*s).to_owned()));
+        let uses: Vec<(Environment, &str)> =
+            by_env.iter().flat_map(|(env, names)| names.iter().map(|n| (*env, *n))).collect();
+        let evidence = evidence_of(&uses, |(env, n)| format!("{n} ({}) uses {name}", env.as_str()));
+        let (subjects, subjects_omitted) =
+            subjects_of(inventory.text(identity.id).to_owned(), &sources, |s| inventory.text(*s).to_owned());
         let rg = blastmap_model::arm::resource_group(inventory.text(identity.id)).unwrap_or("<resource group>");
         findings.push(Finding {
             rule: ID,
@@ -69,7 +68,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 envs[0]
             ),
             reach: ctx.access.node(NodeKey::Arm(identity.id)).map_or(0, |n| ctx.reach.count(n, Mode::Transitive)),
-            subjects_omitted: 0,
+            subjects_omitted,
         });
     }
     findings

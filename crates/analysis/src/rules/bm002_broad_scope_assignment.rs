@@ -11,7 +11,7 @@
 
 use blastmap_model::arm::{self, ScopeLevel};
 
-use super::{Context, Finding, Severity};
+use super::{Context, Finding, Severity, identity_principals};
 use crate::graph::{NodeKey, NodeKind, role_name};
 use crate::permissions::{Access, role_permissions};
 
@@ -24,25 +24,24 @@ pub const NAME: &str = "broad-scope-assignment";
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let inventory = ctx.inventory;
     let g = &ctx.access.graph;
+    let identities = identity_principals(ctx);
     let mut findings = Vec::new();
     for assignment in inventory.role_assignments() {
-        let scope_text = inventory.text(assignment.scope);
-        let level = arm::level(scope_text);
+        let Some(&Some((node, subject))) = identities.get(assignment.principal.index()) else { continue };
+        // The graph knows the level of the scopes it made targets; only other scopes are read as text.
+        let scope_node = ctx.access.node(NodeKey::Arm(assignment.scope));
+        let level = match scope_node.map(|n| g[n].kind) {
+            Some(NodeKind::Target(level)) => Some(level),
+            _ => arm::level(inventory.text(assignment.scope)),
+        };
         if !matches!(level, Some(ScopeLevel::Root | ScopeLevel::ManagementGroup | ScopeLevel::Subscription)) {
             continue;
         }
-        let Some(node) = ctx.access.node_of_principal(assignment.principal) else { continue };
-        let subject = match (g[node].kind, g[node].key) {
-            (NodeKind::UserAssignedIdentity, NodeKey::Arm(id)) | (NodeKind::SystemIdentity, NodeKey::System(id)) => id,
-            _ => continue,
-        };
+        let scope_text = inventory.text(assignment.scope);
         let access = role_permissions(inventory, assignment.role_definition).map_or(Access::Read, Access::of);
         let privileged = access == Access::ControlWrite;
         let role = role_name(inventory, assignment);
-        let scope = ctx
-            .access
-            .node(NodeKey::Arm(assignment.scope))
-            .map_or_else(|| scope_text.to_owned(), |n| g[n].label.clone());
+        let scope = scope_node.map_or_else(|| scope_text.to_owned(), |n| g[n].label.clone());
         let covered = ctx.coverage.count(assignment.scope);
         let who = &g[node].label;
         let principal = inventory.text(assignment.principal);

@@ -10,8 +10,11 @@
 //!
 //! *Fix:* replace the role with the least-privileged built-in role the workload needs.
 
-use super::{Context, Finding, Severity};
-use crate::graph::{NodeKey, NodeKind, role_name};
+use blastmap_model::Key;
+use rustc_hash::FxHashMap;
+
+use super::{Context, Finding, Severity, identity_principals};
+use crate::graph::{NodeKey, role_name};
 use crate::permissions::{Plane, role_permissions};
 
 /// Rule id.
@@ -23,24 +26,27 @@ pub const NAME: &str = "privileged-identity-role";
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let inventory = ctx.inventory;
     let g = &ctx.access.graph;
+    // What each role grants, decided once: tenants hold many assignments of few roles.
+    let mut decided: FxHashMap<Key, (bool, bool)> = FxHashMap::default();
+    let mut names: FxHashMap<(Key, Option<&str>), String> = FxHashMap::default();
+    let identities = identity_principals(ctx);
     let mut findings = Vec::new();
     for assignment in inventory.role_assignments() {
-        let Some(node) = ctx.access.node_of_principal(assignment.principal) else { continue };
-        let subject = match (g[node].kind, g[node].key) {
-            (NodeKind::UserAssignedIdentity, NodeKey::Arm(id)) | (NodeKind::SystemIdentity, NodeKey::System(id)) => id,
-            _ => continue,
-        };
-        let grants_roles = ctx.permissions.role_grants(
-            assignment.role_definition,
-            "Microsoft.Authorization/roleAssignments/write",
-            Plane::Control,
-        );
-        let everything = role_permissions(inventory, assignment.role_definition)
-            .is_some_and(|blocks| blocks.iter().any(|b| b.actions.iter().any(|a| a == "*")));
+        let Some(&Some((node, subject))) = identities.get(assignment.principal.index()) else { continue };
+        let role = assignment.role_definition;
+        let (grants_roles, everything) = *decided.entry(role).or_insert_with(|| {
+            let grants_roles =
+                ctx.permissions.role_grants(role, "Microsoft.Authorization/roleAssignments/write", Plane::Control);
+            let everything = role_permissions(inventory, role)
+                .is_some_and(|blocks| blocks.iter().any(|b| b.actions.iter().any(|a| a == "*")));
+            (grants_roles, everything)
+        });
         if !grants_roles && !everything {
             continue;
         }
-        let role = role_name(inventory, assignment);
+        let role = names
+            .entry((assignment.role_definition, assignment.role_name.as_deref()))
+            .or_insert_with(|| role_name(inventory, assignment));
         let who = &g[node].label;
         let scope = ctx
             .access

@@ -11,12 +11,12 @@
 //! compromise is already the worst case, and prod pipelines legitimately read dev artefacts.
 //! Environments are ordered dev < test < uat < prod; unknown ones are left out.
 
-use std::collections::BTreeMap;
+use blastmap_model::Resource;
+use rustc_hash::FxHashMap;
 
-use super::{Context, Finding, Severity};
+use super::{Context, Finding, Severity, subjects_counted};
 use crate::environment::Environment;
 use crate::graph::NodeKind;
-use blastmap_model::Key;
 
 use crate::permissions::Access;
 use crate::radius::{Mode, explore};
@@ -44,100 +44,109 @@ fn value(resource_type: &str) -> u8 {
     }
 }
 
-/// The resources a source reaches in one later environment, and the one to show.
-struct Crossing {
-    reached: Vec<Key>,
-    example: Example,
-}
-
 /// A candidate example: data stores before identities and compute, then the strongest access,
-/// then the shortest explanation, then the id.
-#[derive(Copy, Clone)]
-struct Example {
-    value: u8,
-    access: Access,
-    depth: usize,
-    key: Key,
-}
-
-impl Example {
-    fn beats(&self, other: &Example, inventory: &blastmap_model::Inventory) -> bool {
-        (self.value, self.access, std::cmp::Reverse(self.depth))
-            .cmp(&(other.value, other.access, std::cmp::Reverse(other.depth)))
-            .then_with(|| inventory.text(other.key).cmp(inventory.text(self.key)))
-            .is_gt()
-    }
-}
+/// then the shortest explanation, then the id (resources are numbered in id order).
+type Example = (u8, Access, std::cmp::Reverse<usize>, std::cmp::Reverse<u32>);
 
 /// Finds sources that reach a later environment.
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let inventory = ctx.inventory;
     let g = &ctx.access.graph;
-    // Resources are numbered in id order; per environment, how many of the first n are in it,
-    // so that whether a radius (runs of numbers) crosses is a few subtractions, and only the
-    // sources that cross are explored for their example path.
+    let coverage = ctx.coverage;
+    // Resources are numbered in id order: per number, its resource's environment and value;
+    // per environment, how many of the first n are in it, so that whether a radius (runs of
+    // numbers) crosses, and how many it reaches there, is a few subtractions.
+    let resources: Vec<Option<&Resource>> = (0..coverage.len())
+        .map(|at| u32::try_from(at).ok().and_then(|at| coverage.resource(at)).and_then(|k| inventory.resource(k)))
+        .collect();
+    let envs: Vec<Environment> = resources
+        .iter()
+        .map(|r| r.map_or(Environment::Unknown, |r| ctx.environments.of_resource(inventory, r)))
+        .collect();
     let mut below: Vec<[u32; Environment::ALL.len()]> = vec![[0; Environment::ALL.len()]];
-    for at in 0..ctx.coverage.len() {
+    for &env in &envs {
         let mut next = below[below.len() - 1];
-        let resource =
-            u32::try_from(at).ok().and_then(|at| ctx.coverage.resource(at)).and_then(|k| inventory.resource(k));
-        let env = resource.map_or(Environment::Unknown, |r| ctx.environments.of_resource(inventory, r));
         next[env as usize] += 1;
         below.push(next);
     }
-    let crosses = |runs: &[(u32, u32)], from: Environment| {
-        Environment::ALL
-            .iter()
-            .filter(|&&to| to != Environment::Unknown && to > from)
-            .any(|&to| runs.iter().any(|&(lo, hi)| below[hi as usize][to as usize] > below[lo as usize][to as usize]))
+    let count_in = |runs: &[(u32, u32)], to: Environment| -> usize {
+        runs.iter().map(|&(lo, hi)| (below[hi as usize][to as usize] - below[lo as usize][to as usize]) as usize).sum()
     };
+    let mut number: Vec<u32> = vec![u32::MAX; inventory.keys.len()];
+    for (at, resource) in resources.iter().enumerate() {
+        if let (Some(resource), Ok(at)) = (resource, u32::try_from(at)) {
+            number[resource.id.index()] = at;
+        }
+    }
+    let mut values: FxHashMap<&str, u8> = FxHashMap::default();
     let mut findings = Vec::new();
     for node in g.node_indices().filter(|&n| g[n].kind == NodeKind::Source) {
         let from = g[node].environment;
-        if from == Environment::Unknown || !crosses(ctx.reach.runs(node, Mode::Transitive), from) {
+        if from == Environment::Unknown {
             continue;
         }
-        // Per later environment: how many resources, and the example a reviewer should see
-        // (data stores before identities and compute, then the strongest access, then the
-        // shortest explanation, then the id).
-        let exploration = explore(ctx.access, ctx.coverage, node, Mode::Transitive);
-        let mut by_env: BTreeMap<Environment, Crossing> = BTreeMap::new();
-        for (key, access, depth) in exploration.reached() {
-            let Some(resource) = inventory.resource(key) else { continue };
-            let to = ctx.environments.of_resource(inventory, resource);
-            if to == Environment::Unknown || to <= from {
-                continue;
-            }
-            let candidate = Example { value: value(&resource.resource_type), access, depth, key };
-            let crossing = by_env.entry(to).or_insert_with(|| Crossing { reached: Vec::new(), example: candidate });
-            crossing.reached.push(key);
-            if candidate.beats(&crossing.example, inventory) {
-                crossing.example = candidate;
-            }
+        let runs = ctx.reach.runs(node, Mode::Transitive);
+        let later: Vec<(Environment, usize)> = Environment::ALL
+            .into_iter()
+            .filter(|&to| to != Environment::Unknown && to > from)
+            .map(|to| (to, count_in(runs, to)))
+            .filter(|&(_, n)| n > 0)
+            .collect();
+        if later.is_empty() {
+            continue;
         }
-        let source = &g[node].label;
         let source_id = match g[node].key {
             crate::graph::NodeKey::Arm(k) => inventory.text(k).to_owned(),
             _ => continue,
         };
-        for (to, Crossing { mut reached, example: Example { access: example_access, key: example, .. } }) in by_env {
-            reached.sort_by(|a, b| inventory.text(*a).cmp(inventory.text(*b)));
-            let example_name = inventory.resource(example).map_or("", |r| r.name.as_str());
-            let path: Vec<&str> = exploration.path(example).iter().map(|&e| g[e].reason.as_str()).collect();
-            let mut subjects = vec![source_id.clone()];
-            subjects.extend(reached.iter().map(|r| inventory.text(*r).to_owned()));
+        // Per later environment, the example a reviewer should see: only the crossing sources
+        // are explored, for the way to it.
+        let exploration = explore(ctx.access, coverage, node, Mode::Transitive);
+        let mut examples: [Option<Example>; Environment::ALL.len()] = [None; Environment::ALL.len()];
+        for (key, access, depth) in exploration.reached() {
+            let Some(&at) = number.get(key.index()).filter(|&&at| at != u32::MAX) else { continue };
+            let (to, Some(resource)) = (envs[at as usize], resources[at as usize]) else { continue };
+            if to == Environment::Unknown || to <= from {
+                continue;
+            }
+            let value = *values.entry(resource.resource_type.as_str()).or_insert_with_key(|t| value(t));
+            let candidate = (value, access, std::cmp::Reverse(depth), std::cmp::Reverse(at));
+            let best = &mut examples[to as usize];
+            if best.is_none_or(|best| candidate > best) {
+                *best = Some(candidate);
+            }
+        }
+        let source = &g[node].label;
+        for (to, reached) in later {
+            let Some((_, example_access, _, std::cmp::Reverse(example))) = examples[to as usize] else { continue };
+            let example = resources[example as usize];
+            let example_name = example.map_or("", |r| r.name.as_str());
+            let path: Vec<&str> = example
+                .map(|r| exploration.path(r.id))
+                .unwrap_or_default()
+                .iter()
+                .map(|&e| g[e].reason.as_str())
+                .collect();
+            // The first resources reached there, in id order, as subjects.
+            let ids = runs
+                .iter()
+                .filter(|&&(lo, hi)| below[hi as usize][to as usize] > below[lo as usize][to as usize])
+                .flat_map(|&(lo, hi)| lo..hi)
+                .filter(|&at| envs[at as usize] == to)
+                .filter_map(|at| resources[at as usize].map(|r| inventory.text(r.id).to_owned()));
+            let (subjects, subjects_omitted) = subjects_counted(source_id.clone(), ids, reached);
             let first_step = path.first().copied().unwrap_or_default();
             findings.push(Finding {
                 rule: ID,
                 name: NAME,
                 severity: if to == Environment::Prod { Severity::Critical } else { Severity::High },
-                title: format!("{source} ({}) reaches {} {} resources", from.as_str(), reached.len(), to.as_str()),
+                title: format!("{source} ({}) reaches {} {} resources", from.as_str(), reached, to.as_str()),
                 subjects,
                 message: format!(
                     "{source} in {} reaches {} resources in {}, {example_name} with {} access among them: a compromise \
                      in {} is a compromise in {}.",
                     from.as_str(),
-                    reached.len(),
+                    reached,
                     to.as_str(),
                     example_access.as_str(),
                     from.as_str(),
@@ -150,8 +159,8 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                     from.as_str(),
                     to.as_str()
                 ),
-                reach: reached.len(),
-                subjects_omitted: 0,
+                reach: reached,
+                subjects_omitted,
             });
         }
     }

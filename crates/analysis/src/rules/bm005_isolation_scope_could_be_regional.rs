@@ -9,7 +9,7 @@
 //!
 //! *Fix:* set `isolationScope` to `Regional`.
 
-use super::{Context, Finding, Severity, identities_with_sources};
+use super::{Context, Finding, Severity, evidence_of, identities_with_sources, in_id_order, subjects_of};
 use blastmap_model::IsolationScope;
 
 /// Rule id.
@@ -34,8 +34,8 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 IsolationScope::None => "None",
                 _ => "not exported (so None)",
             };
-            let mut subjects = vec![id.to_owned()];
-            subjects.extend(s.sources.iter().map(|r| inventory.text(r.id).to_owned()));
+            let sources = in_id_order(inventory, s.sources);
+            let (subjects, subjects_omitted) = subjects_of(id.to_owned(), &sources, |r| inventory.text(r.id).to_owned());
             Some(Finding {
                 rule: ID,
                 name: NAME,
@@ -45,14 +45,14 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 message: format!(
                     "{name} is usable from any region (isolation scope {setting}) though all {} of its sources are in \
                      {region}: making it regional costs nothing and keeps it from being attached elsewhere.",
-                    s.sources.len()
+                    sources.len()
                 ),
-                evidence: s.sources.iter().map(|r| format!("{} ({region}) uses {name}", r.name)).collect(),
+                evidence: evidence_of(&sources, |r| format!("{} ({region}) uses {name}", r.name)),
                 fix: format!(
                     "Set its isolation scope to Regional: `az rest --method patch --url \"https://management.azure.com{id}?api-version=2024-11-30\" --body '{{\"properties\": {{\"isolationScope\": \"Regional\"}}}}'`."
                 ),
-                reach: s.sources.len(),
-                subjects_omitted: 0,
+                reach: sources.len(),
+                subjects_omitted,
             })
         })
         .collect()

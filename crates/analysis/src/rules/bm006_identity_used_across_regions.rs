@@ -11,7 +11,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Context, Finding, Severity, identities_with_sources};
+use super::{Context, Finding, Severity, evidence_of, identities_with_sources, in_id_order, subjects_of};
 use blastmap_model::IsolationScope;
 
 /// Rule id.
@@ -33,8 +33,9 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             }
             let regions: BTreeSet<&str> = s.sources.iter().filter_map(|r| r.region.as_deref()).collect();
             let name = s.name();
-            let mut subjects = vec![inventory.text(s.identity.id).to_owned()];
-            subjects.extend(away.iter().map(|r| inventory.text(r.id).to_owned()));
+            let away = in_id_order(inventory, away);
+            let (subjects, subjects_omitted) =
+                subjects_of(inventory.text(s.identity.id).to_owned(), &away, |r| inventory.text(r.id).to_owned());
             Some(Finding {
                 rule: ID,
                 name: NAME,
@@ -46,16 +47,15 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                      regions, and so does any compromise or outage of it.",
                     regions.into_iter().collect::<Vec<_>>().join(", ")
                 ),
-                evidence: away
-                    .iter()
-                    .map(|r| format!("{} ({}) uses {name} ({home})", r.name, r.region.as_deref().unwrap_or("?")))
-                    .collect(),
+                evidence: evidence_of(&away, |r| {
+                    format!("{} ({}) uses {name} ({home})", r.name, r.region.as_deref().unwrap_or("?"))
+                }),
                 fix: format!(
                     "Create one identity per region for these sources, set each to Regional, and detach {name} from \
                      sources outside {home}: `az identity create --resource-group <rg> --name {name}-<region> --location <region>`."
                 ),
                 reach: away.len(),
-                subjects_omitted: 0,
+                subjects_omitted,
             })
         })
         .collect()

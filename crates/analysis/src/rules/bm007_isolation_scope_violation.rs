@@ -10,7 +10,7 @@
 //! *Fix:* find out which is true; detach the identity from the other region's sources and give
 //! them their own.
 
-use super::{Context, Finding, Severity, identities_with_sources};
+use super::{Context, Finding, Severity, evidence_of, identities_with_sources, in_id_order, subjects_of};
 use blastmap_model::IsolationScope;
 
 /// Rule id.
@@ -30,8 +30,9 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 return None;
             }
             let name = s.name();
-            let mut subjects = vec![inventory.text(s.identity.id).to_owned()];
-            subjects.extend(away.iter().map(|r| inventory.text(r.id).to_owned()));
+            let away = in_id_order(inventory, away);
+            let (subjects, subjects_omitted) =
+                subjects_of(inventory.text(s.identity.id).to_owned(), &away, |r| inventory.text(r.id).to_owned());
             Some(Finding {
                 rule: ID,
                 name: NAME,
@@ -43,17 +44,16 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                      contradicts the setting, so the isolation may not be what it claims.",
                     away.len()
                 ),
-                evidence: away
-                    .iter()
-                    .map(|r| format!("{} ({}) uses {name} (Regional, {home})", r.name, r.region.as_deref().unwrap_or("?")))
-                    .collect(),
+                evidence: evidence_of(&away, |r| {
+                    format!("{} ({}) uses {name} (Regional, {home})", r.name, r.region.as_deref().unwrap_or("?"))
+                }),
                 fix: format!(
                     "Check the identity's current isolation scope, then detach it from sources outside {home} and give them \
                      an identity in their own region: `az identity show --ids {}`.",
                     inventory.text(s.identity.id)
                 ),
                 reach: away.len(),
-                subjects_omitted: 0,
+                subjects_omitted,
             })
         })
         .collect()

@@ -8,7 +8,7 @@
 //!
 //! *Fix:* delete it, or its role assignments if it is kept for later.
 
-use super::{Context, Finding, Severity, identities_with_sources};
+use super::{Context, Finding, Severity, evidence_of, identities_with_sources};
 
 /// Rule id.
 pub const ID: &str = "BM009";
@@ -49,7 +49,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 title: format!("{name} is unused"),
                 subjects: vec![id.to_owned()],
                 message,
-                evidence: roles.iter().map(|a| format!("role assignment {}", inventory.text(a.id))).collect(),
+                evidence: evidence_of(&roles, |a| format!("role assignment {}", inventory.text(a.id))),
                 fix: format!("Delete it if nothing needs it: `az identity delete --ids {id}`."),
                 reach: roles.iter().map(|a| ctx.coverage.count(a.scope)).sum(),
                 subjects_omitted: 0,

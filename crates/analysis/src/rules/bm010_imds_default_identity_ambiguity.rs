@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use blastmap_model::{AttachedIdentity, Key};
 
-use super::{Context, Finding, Severity};
+use super::{Context, Finding, Severity, evidence_of};
 
 /// Rule id.
 pub const ID: &str = "BM010";
@@ -33,27 +33,28 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             AttachedIdentity::System { .. } => *system = true,
         }
     }
-    let name = |k: Key| inventory.resource(k).map_or_else(|| inventory.text(k).to_owned(), |r| r.name.clone());
+    let name = |k: Key| inventory.resource(k).map_or_else(|| inventory.text(k), |r| r.name.as_str());
     hosts
         .into_iter()
         .filter(|(_, (users, system))| users.len() >= 2 && !system)
         .map(|(host, (users, _))| {
-            let names: Vec<String> = users.iter().map(|&u| name(u)).collect();
+            let names: Vec<&str> = users.iter().map(|&u| name(u)).collect();
+            let host_name = name(host);
             let mut subjects = vec![inventory.text(host).to_owned()];
             subjects.extend(users.iter().map(|&u| inventory.text(u).to_owned()));
             Finding {
                 rule: ID,
                 name: NAME,
                 severity: Severity::Low,
-                title: format!("{} carries {} user-assigned identities", name(host), users.len()),
+                title: format!("{host_name} carries {} user-assigned identities", users.len()),
                 subjects,
                 message: format!(
                     "{} carries {} and no system-assigned identity: token requests that do not name a client id fail, \
                      and every workload on it can take every one of them.",
-                    name(host),
+                    host_name,
                     names.join(", ")
                 ),
-                evidence: names.iter().map(|n| format!("{} uses {n}", name(host))).collect(),
+                evidence: evidence_of(&names, |n| format!("{host_name} uses {n}")),
                 fix: "Keep one identity per host where possible; otherwise pass the client id (or resource id) of the \
                       intended identity in every token request."
                     .to_owned(),

@@ -9,8 +9,9 @@
 //!
 //! *Fix:* assign the role to the identity directly, then remove it from the group.
 
-use super::{Context, Finding, Severity, subject_id};
+use super::{Context, Finding, Severity, evidence_of, subject_id};
 use crate::graph::{EdgeKind, NodeKind};
+use petgraph::graph::EdgeIndex;
 use petgraph::visit::EdgeRef;
 
 /// Rule id.
@@ -28,12 +29,16 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         if !membership || !matches!(g[member].kind, NodeKind::UserAssignedIdentity | NodeKind::SystemIdentity) {
             continue;
         }
-        let roles: Vec<String> = g
-            .edges(group)
-            .filter(|e| e.weight().kind == EdgeKind::HasRole && e.weight().access.is_some())
-            .map(|e| e.weight().reason.clone())
+        // The membership, then the group's roles.
+        let shown: Vec<EdgeIndex> = std::iter::once(edge.id())
+            .chain(
+                g.edges(group)
+                    .filter(|e| e.weight().kind == EdgeKind::HasRole && e.weight().access.is_some())
+                    .map(|e| e.id()),
+            )
             .collect();
-        if roles.is_empty() {
+        let roles = shown.len() - 1;
+        if roles == 0 {
             continue;
         }
         let (who, via) = (&g[member].label, &g[group].label);
@@ -46,9 +51,9 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             message: format!(
                 "{who} holds {} role(s) through the group {via}: removing it from the group takes hours to take effect, \
                  because managed-identity tokens are cached for about 24 hours.",
-                roles.len()
+                roles
             ),
-            evidence: std::iter::once(edge.weight().reason.clone()).chain(roles).collect(),
+            evidence: evidence_of(&shown, |&e| g[e].reason.clone()),
             fix: format!("Assign the roles to {who} directly, then remove it from {via}."),
             reach: 0,
             subjects_omitted: 0,

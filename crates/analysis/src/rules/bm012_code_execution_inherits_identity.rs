@@ -12,49 +12,96 @@
 //! *Fix:* give the principal a role that cannot run code there (a reader role, or deployment
 //! through a pipeline), or scope the source's identities down.
 
+use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
-
-use super::{Context, Finding, SUBJECTS_SHOWN, Severity, subject_id};
-use crate::graph::{EdgeKind, NodeKind};
-use crate::radius::{Mode, union_size};
-use petgraph::graph::NodeIndex;
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
+
+use super::{
+    Context, Finding, SUBJECTS_SHOWN, Severity, evidence_of, merged_runs, subject_id, subjects_counted, union_count,
+};
+use crate::graph::{EdgeKind, NodeKind, Takes};
+use crate::radius::Mode;
 
 /// Rule id.
 pub const ID: &str = "BM012";
 /// Rule name.
 pub const NAME: &str = "code-execution-inherits-identity";
 
+/// What one scope's Controls edges of one kind of take hand over, listed once however many
+/// principals hold them: the sources and the union of their direct radii.
+struct Controlled {
+    sources: Vec<NodeIndex>,
+    reach: Vec<(u32, u32)>,
+    /// The sources' places in label order, sorted.
+    places: Vec<usize>,
+}
+
 /// Finds principals who inherit identities by running code: one finding per principal, with
 /// every source it controls.
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let g = &ctx.access.graph;
-    // Per principal: the sources it runs code on, and the edges that say so.
-    let mut controls: BTreeMap<NodeIndex, (Vec<NodeIndex>, Vec<String>)> = BTreeMap::new();
+    // Per principal, the Controls edges that say what it runs code on.
+    let mut controls: BTreeMap<NodeIndex, Vec<EdgeIndex>> = BTreeMap::new();
+    let mut controlled: FxHashMap<(NodeIndex, Takes), Controlled> = FxHashMap::default();
     for edge in g.edge_references().filter(|e| e.weight().kind == EdgeKind::Controls) {
         if matches!(g[edge.source()].kind, NodeKind::Principal(_)) {
-            let (sources, reasons) = controls.entry(edge.source()).or_default();
-            sources.extend(ctx.access.taken(edge.id()));
-            reasons.push(edge.weight().reason.clone());
+            controls.entry(edge.source()).or_default().push(edge.id());
+            controlled.entry((edge.target(), edge.weight().takes)).or_insert_with(|| {
+                let sources: Vec<NodeIndex> = ctx.access.taken(edge.id()).collect();
+                let reach = merged_runs(sources.iter().map(|&s| ctx.reach.runs(s, Mode::Direct)));
+                Controlled { sources, reach, places: Vec::new() }
+            });
         }
     }
+    // Sources are listed by label (then index): each source's place in that order, found once.
+    let mut by_label: Vec<NodeIndex> = controlled.values().flat_map(|c| c.sources.iter().copied()).collect();
+    by_label.sort_unstable();
+    by_label.dedup();
+    by_label.sort_by(|a, b| g[*a].label.cmp(&g[*b].label).then(a.cmp(b)));
+    let place: FxHashMap<NodeIndex, usize> = by_label.iter().enumerate().map(|(at, &n)| (n, at)).collect();
+    for list in controlled.values_mut() {
+        list.places = list.sources.iter().filter_map(|s| place.get(s).copied()).collect();
+        list.places.sort_unstable();
+        list.places.dedup();
+    }
+    // Per source place, the principal that last counted it.
+    let mut seen: Vec<NodeIndex> = vec![NodeIndex::end(); by_label.len()];
+    let mut buffer = Vec::new();
     let mut findings = Vec::new();
-    for (who, (mut sources, reasons)) in controls {
-        sources.sort_by(|a, b| g[*a].label.cmp(&g[*b].label).then(a.cmp(b)));
-        sources.dedup();
+    for (who, edges) in controls {
+        let lists: Vec<&Controlled> = edges
+            .iter()
+            .filter_map(|&e| {
+                let (_, target) = g.edge_endpoints(e)?;
+                controlled.get(&(target, g[e].takes))
+            })
+            .collect();
+        // How many sources, counted once each (principals hold many overlapping scopes), and
+        // the first of them in label order: among the first of each list.
+        let mut count = 0;
+        for list in &lists {
+            for &at in &list.places {
+                if seen[at] != who {
+                    seen[at] = who;
+                    count += 1;
+                }
+            }
+        }
+        let mut first: Vec<usize> = lists.iter().flat_map(|c| c.places.iter().take(SUBJECTS_SHOWN).copied()).collect();
+        first.sort_unstable();
+        first.dedup();
+        let sources: Vec<NodeIndex> = first.iter().filter_map(|&at| by_label.get(at).copied()).collect();
         // What the sources' identities reach that the principal does not reach itself.
         let own = ctx.reach.runs(who, Mode::Direct);
-        let through = sources.iter().map(|&source| ctx.reach.runs(source, Mode::Direct));
-        let gained = union_size(through.chain([own])) - union_size([own]);
+        let through = lists.iter().map(|c| c.reach.as_slice());
+        let gained = union_count(&mut buffer, through.chain([own])) - ctx.reach.count(who, Mode::Direct);
         let person = &g[who].label;
-        let hosts: Vec<&str> = sources.iter().map(|s| g[*s].label.as_str()).collect();
-        let evidence = reasons;
-        let mut subjects = vec![subject_id(ctx.inventory, ctx.access, who)];
+        let hosts = || sources.iter().map(|s| g[*s].label.as_str()).collect::<Vec<_>>().join(", ");
         // Ids only for the sources shown: a subscription's Contributor controls thousands.
-        let listed = sources.iter().take(SUBJECTS_SHOWN - 1);
-        subjects.extend(listed.map(|s| subject_id(ctx.inventory, ctx.access, *s)));
-        let subjects_omitted = sources.len() + 1 - subjects.len();
-        let what = if sources.len() == 1 { hosts[0].to_owned() } else { format!("{} sources", sources.len()) };
+        let ids = sources.iter().map(|&s| subject_id(ctx.inventory, ctx.access, s));
+        let (subjects, subjects_omitted) = subjects_counted(subject_id(ctx.inventory, ctx.access, who), ids, count);
+        let what = if count == 1 { hosts() } else { format!("{count} sources") };
         findings.push(Finding {
             rule: ID,
             name: NAME,
@@ -63,10 +110,10 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             subjects,
             message: format!(
                 "{person} can run code on {}, and so use their identities: {} resource(s) that {person} cannot reach alone.",
-                if sources.len() <= 3 { hosts.join(", ") } else { what.clone() },
+                if count <= 3 { hosts() } else { what.clone() },
                 gained
             ),
-            evidence,
+            evidence: evidence_of(&edges, |&e| g[e].reason.clone()),
             fix: format!(
                 "Give {person} roles that cannot run code on these sources (a reader role, or deployment through a \
                  pipeline), or narrow what their identities may do."

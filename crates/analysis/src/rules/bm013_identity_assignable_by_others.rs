@@ -10,12 +10,13 @@
 //!
 //! *Fix:* remove assign rights on the identity from those who do not deploy its workload.
 
-use std::collections::BTreeMap;
+use blastmap_model::Key;
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+use rustc_hash::FxHashMap;
 
-use petgraph::graph::{EdgeIndex, NodeIndex};
-
-use super::{Context, Finding, SUBJECTS_SHOWN, Severity, evidence_of, subject_id};
-use crate::graph::{EdgeKind, NodeKey, NodeKind};
+use super::{Context, Finding, Severity, evidence_counted, subject_id, subjects_counted};
+use crate::graph::{Edge, EdgeKind, Node, NodeKey, NodeKind, Takes};
 use crate::permissions::scopes_above;
 use crate::radius::Mode;
 
@@ -24,49 +25,97 @@ pub const ID: &str = "BM013";
 /// Rule name.
 pub const NAME: &str = "identity-assignable-by-others";
 
+type Graph = DiGraph<Node, Edge>;
+
+/// Holders with the attach edge that says why, by holder.
+type Holders = Vec<(NodeIndex, EdgeIndex)>;
+
+/// Adds to `holders` those of `edges` (attach edges into one scope, in the order
+/// `AccessGraph::takers` meets them) not yet there, when they take what the identity counts as.
+fn add_holders(g: &Graph, holders: &mut Holders, edges: &[EdgeIndex], counts_as: Takes) {
+    for &edge in edges.iter().filter(|&&e| g[e].takes.meets(counts_as)) {
+        let Some((holder, _)) = g.edge_endpoints(edge) else { continue };
+        if let Err(at) = holders.binary_search_by_key(&holder, |&(h, _)| h) {
+            holders.insert(at, (holder, edge));
+        }
+    }
+}
+
 /// Finds identities others can attach to themselves.
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let g = &ctx.access.graph;
+    // Per scope, its incoming attach edges in the order `AccessGraph::takers` meets them:
+    // petgraph lists a node's edges most recent first.
+    let mut attach_into: FxHashMap<NodeIndex, Vec<EdgeIndex>> = FxHashMap::default();
+    for edge in g.edge_references().filter(|e| e.weight().kind == EdgeKind::CanAttach) {
+        attach_into.entry(edge.target()).or_default().push(edge.id());
+    }
+    for edges in attach_into.values_mut() {
+        edges.reverse();
+    }
+    let into = |scope: Key| ctx.access.node(NodeKey::Arm(scope)).and_then(|n| attach_into.get(&n));
+    // Each holder once, with its first attach edge over the scopes above an identity: found
+    // once per chain of scopes (identities in one resource group share theirs), each chain from
+    // the one above it.
+    let mut over: FxHashMap<Takes, FxHashMap<Vec<Key>, Holders>> = FxHashMap::default();
     let mut findings = Vec::new();
     for identity in g.node_indices().filter(|&n| g[n].kind == NodeKind::UserAssignedIdentity) {
         let NodeKey::Arm(id) = g[identity].key else { continue };
-        let above = scopes_above(ctx.inventory, ctx.inventory.text(id));
-        // Each holder once, with its first attach edge over the identity, which says why.
-        let mut holders: BTreeMap<NodeIndex, EdgeIndex> = BTreeMap::new();
-        for edge in ctx.access.takers(identity, &above) {
-            let Some((holder, _)) = g.edge_endpoints(edge) else { continue };
-            if g[edge].kind == EdgeKind::CanAttach && holder != identity {
-                holders.entry(holder).or_insert(edge);
-            }
+        let counts_as = ctx.access.counts_as(identity);
+        if counts_as.is_empty() {
+            continue;
         }
-        if holders.is_empty() {
+        let mut above = scopes_above(ctx.inventory, ctx.inventory.text(id));
+        let own = if above.last() == Some(&id) { above.pop() } else { None };
+        let chains = over.entry(counts_as).or_default();
+        let known = (0..=above.len()).rev().find(|&k| k == 0 || chains.contains_key(&above[..k])).unwrap_or(0);
+        for k in known + 1..=above.len() {
+            let mut holders = chains.get(&above[..k - 1]).cloned().unwrap_or_default();
+            if let Some(edges) = into(above[k - 1]) {
+                add_holders(g, &mut holders, edges, counts_as);
+            }
+            chains.insert(above[..k].to_vec(), holders);
+        }
+        let empty = Holders::new();
+        let from_above = chains.get(above.as_slice()).unwrap_or(&empty);
+        let mut with_own;
+        let mut holders = from_above;
+        if let Some(edges) = own.and_then(into) {
+            with_own = from_above.clone();
+            add_holders(g, &mut with_own, edges, counts_as);
+            holders = &with_own;
+        }
+        let itself = holders.binary_search_by_key(&identity, |&(h, _)| h).is_ok();
+        let count = holders.len() - usize::from(itself);
+        if count == 0 {
             continue;
         }
         // Names and ids only for those shown: a subscription's Contributors are many.
-        let holders: Vec<(NodeIndex, EdgeIndex)> = holders.into_iter().collect();
+        let others = || holders.iter().filter(move |&&(holder, _)| holder != identity);
         let name = &g[identity].label;
-        let named: Vec<&str> = holders.iter().take(NAMED).map(|&(h, _)| g[h].label.as_str()).collect();
-        let who = match holders.len() - named.len() {
+        let named: Vec<&str> = others().take(NAMED).map(|&(h, _)| g[h].label.as_str()).collect();
+        let who = match count - named.len() {
             0 => named.join(", "),
             others => format!("{} and {others} others", named.join(", ")),
         };
-        let mut subjects = vec![subject_id(ctx.inventory, ctx.access, identity)];
-        let listed = holders.iter().take(SUBJECTS_SHOWN - 1);
-        subjects.extend(listed.map(|&(h, _)| subject_id(ctx.inventory, ctx.access, h)));
+        let ids = others().map(|&(h, _)| subject_id(ctx.inventory, ctx.access, h));
+        let (subjects, subjects_omitted) =
+            subjects_counted(subject_id(ctx.inventory, ctx.access, identity), ids, count);
+        let evidence = evidence_counted(others().map(|&(_, edge)| g[edge].reason.clone()), count);
         findings.push(Finding {
             rule: ID,
             name: NAME,
             severity: Severity::Medium,
-            title: format!("{name} can be attached by {} other principal(s)", holders.len()),
-            subjects_omitted: holders.len() + 1 - subjects.len(),
+            title: format!("{name} can be attached by {count} other principal(s)"),
             subjects,
             message: format!("{who} can attach {name} to compute they control and use everything it holds."),
-            evidence: evidence_of(&holders, |&(_, edge)| g[edge].reason.clone()),
+            evidence,
             fix: format!(
                 "Remove assign rights on {name} (Managed Identity Operator, Contributor or Owner over it) from principals \
                  that do not deploy its workload."
             ),
             reach: ctx.reach.count(identity, Mode::Direct),
+            subjects_omitted,
         });
     }
     findings

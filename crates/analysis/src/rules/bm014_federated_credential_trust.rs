@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Context, Finding, Severity, subject_id};
+use super::{Context, Finding, Severity, evidence_of, subject_id};
 use crate::graph::{EdgeKind, NodeKey};
 use crate::permissions::{Access, scopes_above};
 use crate::radius::Mode;
@@ -56,13 +56,10 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             if !takers.is_empty() {
                 why.push(format!("{} can add more trusted subjects", takers.join(", ")));
             }
-            let trusted: Vec<String> = credentials
-                .iter()
-                .map(|c| {
-                    let subject = c.subject.clone().or_else(|| c.claims_expression.clone()).unwrap_or_default();
-                    format!("{} trusts {} for {subject} ({})", name, c.issuer, c.name)
-                })
-                .collect();
+            let trusted = evidence_of(&credentials, |c| {
+                let subject = c.subject.as_deref().or(c.claims_expression.as_deref()).unwrap_or_default();
+                format!("{} trusts {} for {subject} ({})", name, c.issuer, c.name)
+            });
             Some(Finding {
                 rule: ID,
                 name: NAME,

@@ -10,10 +10,12 @@
 //! *Fix:* break the hop: remove the role that runs code (or writes federated credentials, or
 //! assigns identities) where the target identity lives.
 
+use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
+use rustc_hash::FxHashMap;
 
 use super::{Context, Finding, Severity, subject_id};
-use crate::graph::{EdgeKind, NodeKind};
+use crate::graph::{EdgeKind, NodeKind, Takes};
 use crate::radius::Mode;
 
 /// Rule id.
@@ -21,43 +23,57 @@ pub const ID: &str = "BM015";
 /// Rule name.
 pub const NAME: &str = "lateral-movement-chain";
 
+/// One hop to an identity: the edge taken, and for a source, the edge that uses its identity.
+#[derive(Copy, Clone)]
+struct Hop {
+    to: NodeIndex,
+    first: EdgeIndex,
+    then: Option<EdgeIndex>,
+}
+
 /// Finds identities that can become a more powerful identity.
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let g = &ctx.access.graph;
-    let is_identity =
-        |n: petgraph::graph::NodeIndex| matches!(g[n].kind, NodeKind::UserAssignedIdentity | NodeKind::SystemIdentity);
+    let is_identity = |n: NodeIndex| matches!(g[n].kind, NodeKind::UserAssignedIdentity | NodeKind::SystemIdentity);
+    // Each node's direct reach, counted once however many identities can become it.
+    let mut reach: Vec<Option<usize>> = vec![None; g.node_count()];
+    let mut reach_of =
+        |node: NodeIndex| *reach[node.index()].get_or_insert_with(|| ctx.reach.count(node, Mode::Direct));
+    // What a scope's take edges of one kind hand over, listed once for all who hold them.
+    let mut taken: FxHashMap<(NodeIndex, Takes), Vec<NodeIndex>> = FxHashMap::default();
     let mut findings = Vec::new();
-    let reach_of = |node| ctx.reach.count(node, Mode::Direct);
     for from in g.node_indices().filter(|&n| is_identity(n)) {
         let own = reach_of(from);
         // One hop: straight to an identity, or to a source and on to its identities.
-        let mut hops: Vec<(petgraph::graph::NodeIndex, Vec<String>)> = Vec::new();
+        let mut hops: Vec<Hop> = Vec::new();
         for edge in g.edges(from) {
-            let reason = edge.weight().reason.clone();
-            match edge.weight().kind {
-                EdgeKind::TakesOver | EdgeKind::CanAttach => {
-                    hops.extend(ctx.access.taken(edge.id()).map(|to| (to, vec![reason.clone()])));
-                }
-                EdgeKind::Controls => {
-                    for source in ctx.access.taken(edge.id()) {
-                        for next in g.edges(source).filter(|e| e.weight().kind == EdgeKind::CanUse) {
-                            hops.push((next.target(), vec![reason.clone(), next.weight().reason.clone()]));
-                        }
+            let kind = edge.weight().kind;
+            if !matches!(kind, EdgeKind::TakesOver | EdgeKind::CanAttach | EdgeKind::Controls) {
+                continue;
+            }
+            let under = taken
+                .entry((edge.target(), edge.weight().takes))
+                .or_insert_with(|| ctx.access.taken(edge.id()).collect());
+            let first = edge.id();
+            if kind == EdgeKind::Controls {
+                for &source in under.iter() {
+                    for next in g.edges(source).filter(|e| e.weight().kind == EdgeKind::CanUse) {
+                        hops.push(Hop { to: next.target(), first, then: Some(next.id()) });
                     }
                 }
-                _ => {}
+            } else {
+                hops.extend(under.iter().map(|&to| Hop { to, first, then: None }));
             }
         }
-        hops.sort_by_key(|(to, chain)| (*to, chain.len()));
-        hops.dedup_by_key(|(to, _)| *to);
-        for (to, chain) in hops {
-            if to == from {
-                continue;
-            }
+        // Only hops to an identity that reaches more are findings: the rest are dropped before
+        // sorting, which does not change which way to a kept identity is shown.
+        hops.retain(|hop| hop.to != from && reach_of(hop.to) > own);
+        // The shortest way to each identity, the first found among equals.
+        hops.sort_by_key(|hop| (hop.to, hop.then.is_some()));
+        hops.dedup_by_key(|hop| hop.to);
+        for Hop { to, first, then } in hops {
             let theirs = reach_of(to);
-            if theirs <= own {
-                continue;
-            }
+            let chain: Vec<&str> = std::iter::once(first).chain(then).map(|e| g[e].reason.as_str()).collect();
             let (a, b) = (&g[from].label, &g[to].label);
             findings.push(Finding {
                 rule: ID,

@@ -11,9 +11,9 @@
 
 use std::collections::BTreeSet;
 
-use blastmap_model::{AttachedIdentity, Tags};
+use blastmap_model::Tags;
 
-use super::{Context, Finding, Severity};
+use super::{Context, Finding, Severity, evidence_of, sources_by_identity, subjects_of};
 
 /// Rule id.
 pub const ID: &str = "BM016";
@@ -23,24 +23,24 @@ pub const NAME: &str = "ownership-ambiguity";
 fn owner(tags: &Tags) -> Option<&str> {
     tags.0
         .iter()
-        .find(|(k, v)| {
-            let k = k.to_ascii_lowercase();
-            (k.contains("owner") || k.contains("team")) && !v.is_empty()
-        })
+        .find(|(k, v)| (contains_ignoring_case(k, "owner") || contains_ignoring_case(k, "team")) && !v.is_empty())
         .map(|(_, v)| v.as_str())
+}
+
+/// Whether `text` contains the ASCII `word` in any case, without lower-casing a copy of `text`
+/// (tag names are read once per source of every shared identity).
+fn contains_ignoring_case(text: &str, word: &str) -> bool {
+    text.as_bytes().windows(word.len()).any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 /// Finds shared identities whose ownership is unclear.
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let inventory = ctx.inventory;
+    let attached = sources_by_identity(inventory);
     let mut findings = Vec::new();
     for identity in inventory.identities() {
-        let mut sources: Vec<_> = inventory
-            .attachments()
-            .iter()
-            .filter(|a| a.identity == AttachedIdentity::User(identity.id))
-            .filter_map(|a| inventory.resource(a.source))
-            .collect();
+        let Some(attached) = attached.get(&identity.id) else { continue };
+        let mut sources: Vec<_> = attached.iter().filter_map(|&k| inventory.resource(k)).collect();
         sources.sort_by_key(|r| r.id);
         sources.dedup_by_key(|r| r.id);
         if sources.len() < 2 {
@@ -64,8 +64,8 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 ),
             ),
         };
-        let mut subjects = vec![inventory.text(identity.id).to_owned()];
-        subjects.extend(sources.iter().map(|s| inventory.text(s.id).to_owned()));
+        let (subjects, subjects_omitted) =
+            subjects_of(inventory.text(identity.id).to_owned(), &sources, |s| inventory.text(s.id).to_owned());
         findings.push(Finding {
             rule: ID,
             name: NAME,
@@ -73,17 +73,16 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             title: format!("{name} has no single owner"),
             subjects,
             message,
-            evidence: sources
-                .iter()
-                .map(|s| format!("{} (owner: {}) uses {name}", s.name, owner(&s.tags).unwrap_or("none")))
-                .collect(),
+            evidence: evidence_of(&sources, |s| {
+                format!("{} (owner: {}) uses {name}", s.name, owner(&s.tags).unwrap_or("none"))
+            }),
             fix: format!(
                 "Give each owning team its own identity, and tag {name} with the team that owns it: \
                  `az resource tag --ids {} --tags owner=<team>`.",
                 inventory.text(identity.id)
             ),
             reach: sources.len(),
-            subjects_omitted: 0,
+            subjects_omitted,
         });
     }
     findings

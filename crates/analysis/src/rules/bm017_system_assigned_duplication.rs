@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use blastmap_model::{AttachedIdentity, Key};
 
-use super::{Context, Finding, Severity};
+use super::{Context, Finding, Severity, evidence_of};
 
 /// Rule id.
 pub const ID: &str = "BM017";
@@ -22,15 +22,14 @@ pub const NAME: &str = "system-assigned-duplication";
 /// Finds groups of system-assigned identities with the same roles.
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let inventory = ctx.inventory;
-    let mut roles_of: BTreeMap<Key, Vec<(Key, Key)>> = BTreeMap::new();
-    for assignment in inventory.role_assignments() {
-        roles_of.entry(assignment.principal).or_default().push((assignment.role_definition, assignment.scope));
-    }
     let mut groups: BTreeMap<Vec<(Key, Key)>, Vec<Key>> = BTreeMap::new();
     for attachment in inventory.attachments() {
         let AttachedIdentity::System { principal_id: Some(principal) } = attachment.identity else { continue };
-        let Some(roles) = roles_of.get(&principal) else { continue };
-        let mut roles = roles.clone();
+        let held = ctx.permissions.held_by(principal);
+        if held.is_empty() {
+            continue;
+        }
+        let mut roles: Vec<(Key, Key)> = held.iter().map(|a| (a.role_definition, a.scope)).collect();
         roles.sort();
         roles.dedup();
         groups.entry(roles).or_default().push(attachment.source);
@@ -55,10 +54,9 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                     roles.len(),
                     roles.len() * sources.len()
                 ),
-                evidence: roles
-                    .iter()
-                    .map(|(role, scope)| format!("role {} on {}", inventory.text(*role), inventory.text(*scope)))
-                    .collect(),
+                evidence: evidence_of(&roles, |(role, scope)| {
+                    format!("role {} on {}", inventory.text(*role), inventory.text(*scope))
+                }),
                 fix: "Create one user-assigned identity for these sources, grant it the roles once, attach it, and turn off \
                       their system-assigned identities: `az identity create --resource-group <rg> --name <name>`."
                     .to_owned(),

@@ -14,7 +14,7 @@
 
 use blastmap_model::IsolationScope;
 
-use super::{Context, Finding, Severity, identities_with_sources};
+use super::{Context, Finding, Severity, evidence_of, identities_with_sources, in_id_order, subjects_of};
 
 /// Rule id.
 pub const ID: &str = "BM019";
@@ -32,10 +32,11 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             if away.is_empty() || away.len() < known {
                 return None;
             }
-            let regions: Vec<&str> = away.iter().filter_map(|r| r.region.as_deref()).collect();
-            let name = s.name();
-            let mut subjects = vec![inventory.text(s.identity.id).to_owned()];
-            subjects.extend(s.sources.iter().map(|r| inventory.text(r.id).to_owned()));
+            let (name, id) = (s.name(), inventory.text(s.identity.id));
+            // Every source of known region is away: the first region listed is the first away.
+            let sources = in_id_order(inventory, s.sources);
+            let regions: Vec<&str> = sources.iter().filter_map(|r| r.region.as_deref()).collect();
+            let (subjects, subjects_omitted) = subjects_of(id.to_owned(), &sources, |r| inventory.text(r.id).to_owned());
             Some(Finding {
                 rule: ID,
                 name: NAME,
@@ -45,20 +46,18 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 message: format!(
                     "{name} lives in {home} but every one of its {} sources is elsewhere: it cannot be made Regional, and \
                      it depends on a region its workload does not run in.",
-                    s.sources.len()
+                    sources.len()
                 ),
-                evidence: s
-                    .sources
-                    .iter()
-                    .map(|r| format!("{} ({}) uses {name} ({home})", r.name, r.region.as_deref().unwrap_or("?")))
-                    .collect(),
+                evidence: evidence_of(&sources, |r| {
+                    format!("{} ({}) uses {name} ({home})", r.name, r.region.as_deref().unwrap_or("?"))
+                }),
                 fix: format!(
                     "Create the identity in the sources' region with isolation scope Regional and move the sources to it: \
                      `az identity create --resource-group <rg> --name {name} --location {}`.",
                     regions[0]
                 ),
-                reach: s.sources.len(),
-                subjects_omitted: 0,
+                reach: sources.len(),
+                subjects_omitted,
             })
         })
         .collect()

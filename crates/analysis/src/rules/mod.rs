@@ -5,9 +5,12 @@
 //! them, sorted so that what matters most comes first: by severity, then by reach.
 
 use blastmap_model::{AttachedIdentity, Inventory, Key, Resource, UserAssignedIdentity};
+use petgraph::graph::NodeIndex;
+use rustc_hash::FxHashMap;
+use std::cmp::Reverse;
 
 use crate::environment::Environments;
-use crate::graph::{AccessGraph, NodeKey};
+use crate::graph::{AccessGraph, NodeKey, NodeKind};
 use crate::permissions::Permissions;
 use crate::radius::{Coverage, Reach};
 
@@ -100,33 +103,78 @@ pub const SUBJECTS_SHOWN: usize = 25;
 /// Evidence lines a finding lists before it says how many more there are.
 pub const EVIDENCE_SHOWN: usize = 10;
 
-/// Caps a finding's subjects and evidence.
+/// Caps a finding's subjects (rules cap their evidence themselves, with [`evidence_of`]).
 fn trimmed(mut finding: Finding) -> Finding {
     if finding.subjects.len() > SUBJECTS_SHOWN {
         finding.subjects_omitted += finding.subjects.len() - SUBJECTS_SHOWN;
         finding.subjects.truncate(SUBJECTS_SHOWN);
     }
-    if finding.evidence.len() > EVIDENCE_SHOWN {
-        let more = finding.evidence.len() - EVIDENCE_SHOWN;
-        finding.evidence.truncate(EVIDENCE_SHOWN);
-        finding.evidence.push(and_more(more));
-    }
     finding
 }
 
-/// The last evidence line of a list cut short.
-pub(crate) fn and_more(more: usize) -> String {
-    format!("and {more} more")
+/// At most [`EVIDENCE_SHOWN`] lines of `all` (made only for those shown), then how many more:
+/// every rule whose evidence is a list makes it with this, since on a large tenant a list can
+/// run to thousands of lines.
+pub(crate) fn evidence_of<T>(all: &[T], line: impl Fn(&T) -> String) -> Vec<String> {
+    evidence_counted(all.iter().map(line), all.len())
 }
 
-/// At most [`EVIDENCE_SHOWN`] lines of `all` (made only for those shown), then how many more:
-/// for rules whose evidence runs to thousands of lines on a large tenant.
-pub(crate) fn evidence_of<T>(all: &[T], line: impl Fn(&T) -> String) -> Vec<String> {
-    let mut lines: Vec<String> = all.iter().take(EVIDENCE_SHOWN).map(line).collect();
-    if all.len() > EVIDENCE_SHOWN {
-        lines.push(and_more(all.len() - EVIDENCE_SHOWN));
+/// [`evidence_of`] a list known by its first lines (made only for those shown) and its length.
+pub(crate) fn evidence_counted(lines: impl Iterator<Item = String>, count: usize) -> Vec<String> {
+    let mut shown: Vec<String> = lines.take(EVIDENCE_SHOWN).collect();
+    if count > EVIDENCE_SHOWN {
+        shown.push(format!("and {} more", count - EVIDENCE_SHOWN));
     }
-    lines
+    shown
+}
+
+/// A finding's subjects: `lead`, then the ids of `rest` up to [`SUBJECTS_SHOWN`] in all (made
+/// only for those shown), and how many of `rest` are left out.
+pub(crate) fn subjects_of<T>(lead: String, rest: &[T], id: impl Fn(&T) -> String) -> (Vec<String>, usize) {
+    subjects_counted(lead, rest.iter().map(id), rest.len())
+}
+
+/// [`subjects_of`] a list known by its first ids (made only for those shown) and its length.
+pub(crate) fn subjects_counted(lead: String, ids: impl Iterator<Item = String>, count: usize) -> (Vec<String>, usize) {
+    let mut subjects = vec![lead];
+    subjects.extend(ids.take(SUBJECTS_SHOWN - 1));
+    let omitted = count + 1 - subjects.len();
+    (subjects, omitted)
+}
+
+/// The union of radii (runs of resource numbers, as [`Reach`] keeps them) as sorted, disjoint
+/// runs: for rules that union the same radii for many holders, so that it is done once.
+pub(crate) fn merged_runs<'r>(radii: impl IntoIterator<Item = &'r [(u32, u32)]>) -> Vec<(u32, u32)> {
+    let mut runs: Vec<(u32, u32)> = radii.into_iter().flatten().copied().collect();
+    runs.sort_unstable();
+    let mut union: Vec<(u32, u32)> = Vec::with_capacity(runs.len());
+    for (lo, hi) in runs {
+        match union.last_mut() {
+            Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
+            _ => union.push((lo, hi)),
+        }
+    }
+    union
+}
+
+/// How many resources the union of several radii holds, with `buffer` for the work: for
+/// rules that ask once per holder.
+pub(crate) fn union_count<'r>(
+    buffer: &mut Vec<(u32, u32)>,
+    radii: impl IntoIterator<Item = &'r [(u32, u32)]>,
+) -> usize {
+    buffer.clear();
+    buffer.extend(radii.into_iter().flatten().copied());
+    buffer.sort_unstable();
+    let (mut count, mut end) = (0usize, 0u32);
+    for &(lo, hi) in buffer.iter() {
+        let lo = lo.max(end);
+        if hi > lo {
+            count += (hi - lo) as usize;
+            end = hi;
+        }
+    }
+    count
 }
 
 /// What rules read.
@@ -145,51 +193,86 @@ pub struct Context<'a> {
     pub reach: &'a Reach,
 }
 
-/// A user-assigned identity with the sources it is attached to (each once, in id order).
+/// A user-assigned identity with the sources it is attached to (each once).
 pub struct Shared<'a> {
     /// The identity.
     pub identity: &'a UserAssignedIdentity,
     /// Its own resource record (name, region, tags), when the inventory has one.
     pub resource: Option<&'a Resource>,
-    /// The resources it is attached to.
+    /// The resources it is attached to, in no particular order: [`in_id_order`] sorts those a
+    /// finding lists (sorting every identity's by text costs more than all the rest).
     pub sources: Vec<&'a Resource>,
 }
 
-impl Shared<'_> {
+impl<'a> Shared<'a> {
     /// The identity's name.
-    pub fn name(&self) -> &str {
+    pub fn name(&self) -> &'a str {
         self.resource.map_or("", |r| r.name.as_str())
     }
 
     /// The identity's region.
-    pub fn region(&self) -> Option<&str> {
+    pub fn region(&self) -> Option<&'a str> {
         self.resource.and_then(|r| r.region.as_deref())
     }
 
     /// The identity's region, with its sources whose region is known and not that one, and how
     /// many sources have a known region; `None` when the identity's region is unknown.
-    pub fn away(&self) -> Option<(&str, Vec<&Resource>, usize)> {
+    pub fn away(&self) -> Option<(&'a str, Vec<&'a Resource>, usize)> {
         let home = self.region()?;
-        let known: Vec<&Resource> = self.sources.iter().copied().filter(|r| r.region.is_some()).collect();
-        let away = known.iter().copied().filter(|r| r.region.as_deref() != Some(home)).collect();
-        Some((home, away, known.len()))
+        let known = self.sources.iter().filter(|r| r.region.is_some()).count();
+        let away = self.sources.iter().copied().filter(|r| r.region.is_some() && r.region.as_deref() != Some(home));
+        Some((home, away.collect(), known))
     }
 }
 
-/// Every user-assigned identity with its sources.
-pub fn identities_with_sources<'a>(inventory: &'a Inventory) -> Vec<Shared<'a>> {
-    let mut sources: std::collections::BTreeMap<Key, Vec<Key>> = std::collections::BTreeMap::new();
+/// Every user-assigned identity's sources, in the order of the inventory's attachments (a source
+/// attached twice, in two ways, is listed twice): one pass over the attachments for all
+/// identities, rather than one per identity.
+pub(crate) fn sources_by_identity(inventory: &Inventory) -> FxHashMap<Key, Vec<Key>> {
+    let mut sources: FxHashMap<Key, Vec<Key>> = FxHashMap::default();
     for attachment in inventory.attachments() {
         if let AttachedIdentity::User(id) = attachment.identity {
             sources.entry(id).or_default().push(attachment.source);
         }
     }
+    sources
+}
+
+/// Per principal id (by key index), the managed identity that acts for it: its node and the id
+/// a finding names it by (a system-assigned identity by its source). Rules that look at every
+/// role assignment read this table instead of hashing 200,000 principal ids; only identities'
+/// principal ids can lead to an identity's node.
+pub(crate) fn identity_principals(ctx: &Context<'_>) -> Vec<Option<(NodeIndex, Key)>> {
+    let g = &ctx.access.graph;
+    let inventory = ctx.inventory;
+    let mut table = vec![None; inventory.keys.len()];
+    let user = inventory.identities().iter().filter_map(|i| i.principal_id);
+    let system = inventory.attachments().iter().filter_map(|a| match a.identity {
+        AttachedIdentity::System { principal_id } => principal_id,
+        AttachedIdentity::User(_) => None,
+    });
+    for principal in user.chain(system) {
+        let Some(node) = ctx.access.node_of_principal(principal) else { continue };
+        let subject = match (g[node].kind, g[node].key) {
+            (NodeKind::UserAssignedIdentity, NodeKey::Arm(id)) | (NodeKind::SystemIdentity, NodeKey::System(id)) => id,
+            _ => continue,
+        };
+        if let Some(slot) = table.get_mut(principal.index()) {
+            *slot = Some((node, subject));
+        }
+    }
+    table
+}
+
+/// Every user-assigned identity with its sources.
+pub fn identities_with_sources<'a>(inventory: &'a Inventory) -> Vec<Shared<'a>> {
+    let mut sources = sources_by_identity(inventory);
     inventory
         .identities()
         .iter()
         .map(|identity| {
             let mut keys = sources.remove(&identity.id).unwrap_or_default();
-            keys.sort_by(|a, b| inventory.text(*a).cmp(inventory.text(*b)));
+            keys.sort_unstable();
             keys.dedup();
             Shared {
                 identity,
@@ -200,9 +283,15 @@ pub fn identities_with_sources<'a>(inventory: &'a Inventory) -> Vec<Shared<'a>> 
         .collect()
 }
 
+/// Resources in the order findings list them: by id.
+pub fn in_id_order<'a>(inventory: &Inventory, mut resources: Vec<&'a Resource>) -> Vec<&'a Resource> {
+    resources.sort_by(|a, b| inventory.text(a.id).cmp(inventory.text(b.id)));
+    resources
+}
+
 /// The lower-cased id a finding names a node by: its ARM id or object id; a system-assigned
 /// identity by its source's ARM id.
-pub fn subject_id(inventory: &Inventory, access: &AccessGraph, node: petgraph::graph::NodeIndex) -> String {
+pub fn subject_id(inventory: &Inventory, access: &AccessGraph, node: NodeIndex) -> String {
     match access.graph[node].key {
         NodeKey::Arm(k) | NodeKey::Principal(k) | NodeKey::Federated(k) | NodeKey::System(k) => {
             inventory.text(k).to_owned()
@@ -243,17 +332,20 @@ pub const RULES: [Rule; 19] = [
 ];
 
 /// Sorts findings so that what matters most comes first: by severity, then reach, then rule and
-/// subjects; subjects and evidence are capped first (see [`SUBJECTS_SHOWN`]).
+/// subjects; subjects are capped first (see [`SUBJECTS_SHOWN`]).
 pub fn ranked(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = findings.into_iter().map(trimmed).collect();
-    findings.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then(b.reach.cmp(&a.reach))
-            .then(a.rule.cmp(b.rule))
-            .then_with(|| a.subjects.cmp(&b.subjects))
-    });
-    findings
+    let findings: Vec<Finding> = findings.into_iter().map(trimmed).collect();
+    // Sorted as small keys that end in the finding's index (so ties keep their order), then by
+    // subjects only among equal keys; each finding is then moved once: a finding is too large
+    // to move about, and its subjects are far away in memory.
+    let mut order: Vec<(Reverse<Severity>, Reverse<usize>, &str, usize)> =
+        findings.iter().enumerate().map(|(at, f)| (Reverse(f.severity), Reverse(f.reach), f.rule, at)).collect();
+    order.sort_unstable();
+    for ties in order.chunk_by_mut(|a, b| (a.0, a.1, a.2) == (b.0, b.1, b.2)) {
+        ties.sort_by(|a, b| findings[a.3].subjects.cmp(&findings[b.3].subjects));
+    }
+    let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|(.., at)| slots.get_mut(at).and_then(Option::take)).collect()
 }
 
 /// Runs every rule; findings [`ranked`].
