@@ -14,7 +14,6 @@ pub mod render;
 pub mod rows;
 pub mod scene;
 pub mod selection;
-pub mod settings;
 pub mod text;
 pub mod ui;
 pub mod workspace;
