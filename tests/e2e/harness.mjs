@@ -20,7 +20,8 @@ export const corpus = (name) => join(ROOT, "../shared/corpus", name);
 
 /**
  * The files of a deterministic synthetic tenant of `resources` resources (az CLI exports),
- * written once by `cargo xtask gen` under target/ and reused.
+ * written once by `cargo xtask gen` under target/gen and reused (`cargo xtask test` writes the
+ * worker tests' tenant before it runs them).
  */
 export async function generatedTenant(resources, seed = 1) {
   const dir = join(ROOT, "target/gen", `tenant-${resources}-${seed}`);

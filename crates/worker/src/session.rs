@@ -5,6 +5,8 @@
 //! [`Analysis::snapshot`] and [`Analysis::answer`] are what the page receives. A load never
 //! fails: a file that could not be read becomes a diagnostic in its place.
 
+use std::collections::HashMap;
+
 use blastmap_analysis::permissions::Permissions;
 use blastmap_analysis::radius::{Coverage, Reach};
 use blastmap_analysis::rules::{self, Context};
@@ -154,6 +156,8 @@ impl Analysis {
         };
         let subscription_ids: Vec<String> = g.node_indices().map(|n| self.subscription_of(n)).collect();
         let subscriptions = self.subscriptions(&subscription_ids);
+        let index: HashMap<&str, u32> =
+            subscriptions.iter().enumerate().map(|(i, s)| (s.id.as_str(), i as u32)).collect();
         let nodes = g
             .node_indices()
             .zip(subscription_ids)
@@ -161,7 +165,7 @@ impl Analysis {
                 kind: g[n].kind,
                 environment: g[n].environment,
                 region: g[n].region.clone(),
-                subscription: subscriptions.iter().position(|s| s.id == subscription).unwrap_or(0) as u32,
+                subscription: index.get(subscription.as_str()).copied().unwrap_or(0),
                 id: rules::subject_id(inventory, &self.access, n),
             })
             .collect();
