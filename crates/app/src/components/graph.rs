@@ -26,13 +26,18 @@ use crate::workspace::Analysis;
 pub struct GraphProps {
     /// What to draw.
     pub analysis: Rc<Analysis>,
+    /// Whether any load has ended (before the first, there is nothing to draw, not even the
+    /// empty state).
+    pub loaded: bool,
     /// Per node: hidden by the filter.
     pub hidden: Rc<Vec<bool>>,
     /// What the selection lights.
     pub selected: Rc<Selected>,
     /// The selected node.
     pub node: Option<usize>,
-    /// Bumped when the selected node should come to the middle.
+    /// The node a selection centres on: the selected node, or a finding's first subject.
+    pub centre_on: Option<usize>,
+    /// Bumped when `centre_on` should come to the middle.
     pub centre_requests: u32,
     /// Dark theme.
     pub dark: bool,
@@ -77,7 +82,7 @@ pub fn GraphView(props: &GraphProps) -> Html {
     // Bring the selection (the node, or a finding's first subject) to the middle when asked.
     {
         let (view, canvas) = (view.clone(), canvas.clone());
-        let (analysis, first) = (Rc::clone(&props.analysis), props.selected.highlight.marked.first().copied());
+        let (analysis, first) = (Rc::clone(&props.analysis), props.centre_on);
         use_effect_with(props.centre_requests, move |&requests| {
             if requests == 0 {
                 return;
@@ -269,7 +274,7 @@ pub fn GraphView(props: &GraphProps) -> Html {
 
     let analysis = &props.analysis;
     let scene = &analysis.scene;
-    let (nodes, edges) = analysis.graph_size;
+    let (nodes, edges) = analysis.graph_size();
     let empty = nodes == 0;
     let description = format!(
         "Identity graph: {nodes} nodes, {edges} edges, {} crossing environments. \
@@ -288,7 +293,7 @@ pub fn GraphView(props: &GraphProps) -> Html {
         <section class="graph" aria-label="Identity graph">
             <canvas ref={canvas} id="graph-canvas" class={classes!(empty.then_some("hidden"))} tabindex="0" role="img"
                 aria-label={description}
-                data-nodes={nodes.to_string()} data-edges={edges.to_string()}
+                data-nodes={props.loaded.then(|| nodes.to_string())} data-edges={edges.to_string()}
                 data-cross-environment={scene.cross_environment_edges.to_string()}
                 data-lit={props.selected.highlight.is_active().then(|| props.selected.highlight.lit_nodes().to_string())}
                 data-selected-at={screen_at(props.node)} data-focused-at={screen_at(*focused)}
@@ -299,14 +304,14 @@ pub fn GraphView(props: &GraphProps) -> Html {
             <p class="visually-hidden" aria-live="polite" id="graph-focus">
                 { focused_label.map(|label| format!("{label}: press Enter to select")).unwrap_or_default() }
             </p>
-            if empty {
+            if empty && props.loaded {
                 <div class="empty-state" id="empty-state">
                     <h2>{ "Drop inventory exports anywhere on this page" }</h2>
                     <p>{ "Blastmap reads them in your browser; nothing leaves this machine. Exports that work:" }</p>
                     <pre>{ "az identity list > identities.json\naz resource list > resources.json\naz role assignment list --all > assignments.json\naz role definition list --custom-role-only true > roles.json" }</pre>
                     <button type="button" class="button primary" onclick={on_sample}>{ "Load the sample" }</button>
                 </div>
-            } else {
+            } else if !empty {
                 <div class="graph-tools">
                     if props.selected.highlight.is_active() {
                         <button type="button" class="button" id="fit-selection" onclick={on_fit_selection}
