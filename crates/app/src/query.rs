@@ -114,8 +114,17 @@ pub fn search(analysis: &Analysis, hidden: &[bool], query: &str, limit: usize) -
 
 /// The next shown node in reading order (top to bottom, then left to right) after `current`,
 /// or before it when `forward` is false; wraps around. The first node when `current` is `None`.
+/// An aggregate is visited once, as its first shown member.
 pub fn next_node(scene: &Scene, hidden: &[bool], current: Option<usize>, forward: bool) -> Option<usize> {
-    let mut order: Vec<usize> = (0..scene.nodes.len()).filter(|&i| !hidden.get(i).copied().unwrap_or(false)).collect();
+    let shown = |i: usize| !hidden.get(i).copied().unwrap_or(false);
+    let stands_for_aggregate = |i: usize| match scene.folded.get(i).copied().flatten() {
+        None => true,
+        Some(a) => {
+            scene.aggregates.get(a as usize).and_then(|a| a.members.iter().map(|&m| m as usize).find(|&m| shown(m)))
+                == Some(i)
+        }
+    };
+    let mut order: Vec<usize> = (0..scene.nodes.len()).filter(|&i| shown(i) && stands_for_aggregate(i)).collect();
     order.sort_by(|&a, &b| {
         let (a, b) = (&scene.nodes[a], &scene.nodes[b]);
         a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x))
@@ -219,5 +228,43 @@ mod tests {
         assert_eq!(next_node(scene, &[], Some(first), false), Some(last));
         let all_hidden = vec![true; scene.nodes.len()];
         assert_eq!(next_node(scene, &all_hidden, None, true), None);
+    }
+
+    /// Keyboard focus visits an aggregate once, as its first shown member.
+    #[test]
+    fn keyboard_order_visits_an_aggregate_once() {
+        let a = &sample();
+        let mut scene = a.scene.clone();
+        let first = next_node(&scene, &[], None, true).unwrap();
+        let members: Vec<usize> = (0..scene.nodes.len()).filter(|&n| n != first).take(3).collect();
+        scene.folded = vec![None; scene.nodes.len()];
+        for &m in &members {
+            scene.folded[m] = Some(0);
+        }
+        scene.aggregates = vec![crate::scene::SceneAggregate {
+            x: scene.nodes[members[0]].x,
+            y: scene.nodes[members[0]].y,
+            style: scene.nodes[members[0]].style,
+            label: "rg".into(),
+            members: members.iter().map(|&m| m as u32).collect(),
+            lane: scene.nodes[members[0]].lane,
+        }];
+        let mut visited = Vec::new();
+        let mut at = None;
+        for _ in 0..scene.nodes.len() {
+            at = next_node(&scene, &[], at, true);
+            visited.push(at.unwrap());
+        }
+        assert!(visited.contains(&members[0]));
+        assert!(!visited.contains(&members[1]) && !visited.contains(&members[2]));
+        let mut hidden = vec![false; scene.nodes.len()];
+        hidden[members[0]] = true;
+        let visits_second = (0..scene.nodes.len())
+            .scan(None, |at, _| {
+                *at = next_node(&scene, &hidden, *at, true);
+                *at
+            })
+            .any(|n| n == members[1]);
+        assert!(visits_second, "the first shown member stands for the aggregate");
     }
 }

@@ -10,7 +10,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::scene::{
-    EdgeStyle, Look, NODE_HEIGHT, NODE_WIDTH, NodeStyle, Scene, SceneEdge, SceneNode, Viewport, line_width, may_show,
+    EdgeStyle, Look, NODE_HEIGHT, NODE_WIDTH, NodeStyle, Scene, SceneAggregate, SceneEdge, SceneNode, Viewport,
+    line_width, may_show,
 };
 
 /// Edges stroked as one path. A software rasteriser strokes one path of many crossing curves
@@ -247,15 +248,16 @@ impl Canvas2d {
         }
     }
 
-    /// One batch of node boxes of one style, those that can show: one path, one fill, one stroke.
-    fn boxes<'s>(&self, view: &Viewport, nodes: impl Iterator<Item = &'s SceneNode>, (fill, border): (&str, &str)) {
+    /// One batch of boxes of one style centred on world points, those that can show: one path,
+    /// one fill, one stroke.
+    fn boxes(&self, view: &Viewport, centres: impl Iterator<Item = (f32, f32)>, (fill, border): (&str, &str)) {
         let c = &self.context;
         let scale = f64::from(view.scale);
         let (w, h) = (f64::from(NODE_WIDTH) * scale, f64::from(NODE_HEIGHT) * scale);
         let mut count = 0;
         c.begin_path();
-        for node in nodes {
-            let (x, y) = view.to_screen(node.x, node.y);
+        for (cx, cy) in centres {
+            let (x, y) = view.to_screen(cx, cy);
             let (left, top) = (f64::from(x) - w / 2.0, f64::from(y) - h / 2.0);
             if may_show(&[(left, top), (left + w, top + h)], self.width, self.height) {
                 c.rect(left, top, w, h);
@@ -285,6 +287,9 @@ impl Canvas2d {
     }
 }
 
+/// How far (world units) the back box of an aggregate's stack sits up and to the right.
+const STACK_OFFSET: f32 = 5.0;
+
 /// Most nodes named by callouts when labels are hidden.
 const MAX_CALLOUTS: usize = 40;
 /// The callouts' font (set before measuring, so plates fit their text).
@@ -301,7 +306,7 @@ impl Renderer for Canvas2d {
         // Edges, one batch per style and emphasis: dimmed first, then lit, cross-environment
         // edges last so they stay on top.
         let shown: Vec<(usize, &SceneEdge)> =
-            scene.edges.iter().enumerate().filter(|(_, e)| !look.is_hidden(e.from) && !look.is_hidden(e.to)).collect();
+            scene.edges.iter().enumerate().filter(|(i, _)| look.shows_edge(scene, *i)).collect();
         for dimmed in [true, false] {
             for (style, colour, width) in [
                 (EdgeStyle::Uses, palette.edge, 1.2),
@@ -321,14 +326,28 @@ impl Renderer for Canvas2d {
             }
         }
 
-        // Nodes, one batch per style and emphasis.
+        // Nodes and aggregates, one batch per style and emphasis; an aggregate is a stack of two
+        // boxes, the one behind a little up and to the right.
         let shown: Vec<(usize, &SceneNode)> =
-            scene.nodes.iter().enumerate().filter(|(i, _)| !look.is_hidden(*i)).collect();
+            scene.nodes.iter().enumerate().filter(|(i, _)| !look.is_hidden(*i) && !scene.is_folded(*i)).collect();
+        let aggregates: Vec<&SceneAggregate> =
+            scene.aggregates.iter().filter(|a| scene.aggregate_shows(a, look.hidden)).collect();
         for dimmed in [true, false] {
             c.set_global_alpha(if dimmed { DIMMED + 0.1 } else { 1.0 });
             for style in NodeStyle::ALL {
                 let batch = shown.iter().filter(|(i, n)| n.style == style && look.is_dimmed(*i) == dimmed);
-                self.boxes(view, batch.map(|(_, n)| *n), palette.node(style));
+                self.boxes(view, batch.map(|(_, n)| (n.x, n.y)), palette.node(style));
+                let stacks: Vec<(f32, f32)> = aggregates
+                    .iter()
+                    .filter(|a| a.style == style && look.is_aggregate_dimmed(a) == dimmed)
+                    .map(|a| (a.x, a.y))
+                    .collect();
+                self.boxes(
+                    view,
+                    stacks.iter().map(|&(x, y)| (x + STACK_OFFSET, y - STACK_OFFSET)),
+                    palette.node(style),
+                );
+                self.boxes(view, stacks.into_iter(), palette.node(style));
             }
         }
         c.set_global_alpha(1.0);
@@ -355,6 +374,18 @@ impl Renderer for Canvas2d {
                 }
                 c.set_global_alpha(if look.is_dimmed(*i) { DIMMED + 0.2 } else { 1.0 });
                 let label = fit_label(c, &node.label, w - 16.0);
+                let _ = c.fill_text(&label, left + 8.0, f64::from(y));
+            }
+            for aggregate in &aggregates {
+                let (x, y) = view.to_screen(aggregate.x, aggregate.y);
+                let (left, top) = (f64::from(x) - w / 2.0, f64::from(y) - h / 2.0);
+                if !may_show(&[(left, top), (left + w, top + h)], self.width, self.height) {
+                    continue;
+                }
+                c.set_global_alpha(if look.is_aggregate_dimmed(aggregate) { DIMMED + 0.2 } else { 1.0 });
+                // The count first: a long name is cut short, the count never.
+                let text = format!("{} · {}", aggregate.members.len(), aggregate.label);
+                let label = fit_label(c, &text, w - 16.0);
                 let _ = c.fill_text(&label, left + 8.0, f64::from(y));
             }
             c.set_global_alpha(1.0);

@@ -6,7 +6,7 @@
 //! pixels.
 
 pub use blastmap_worker::scene::{
-    EdgeStyle, NODE_HEIGHT, NODE_WIDTH, NodeStyle, Scene, SceneBand, SceneEdge, SceneNode,
+    EdgeStyle, NODE_HEIGHT, NODE_WIDTH, NodeStyle, Scene, SceneAggregate, SceneBand, SceneEdge, SceneNode,
 };
 
 use crate::selection::Highlight;
@@ -40,6 +40,20 @@ impl Look<'_> {
     /// Whether edge `i` is dimmed by a selection it is not part of.
     pub fn is_edge_dimmed(&self, i: usize) -> bool {
         self.highlight.is_active() && !self.highlight.edges.get(i).copied().unwrap_or(false)
+    }
+
+    /// Whether an aggregate is dimmed: a selection lights none of its members.
+    pub fn is_aggregate_dimmed(&self, aggregate: &SceneAggregate) -> bool {
+        aggregate.members.iter().all(|&m| self.is_dimmed(m as usize))
+    }
+
+    /// Whether edge `i` of `scene` is drawn: once per pair of boxes, or whenever it is lit; never
+    /// when hidden, or inside one aggregate.
+    pub fn shows_edge(&self, scene: &Scene, i: usize) -> bool {
+        let Some(edge) = scene.edges.get(i) else { return false };
+        let inside = scene.is_folded(edge.from) && scene.folded.get(edge.from) == scene.folded.get(edge.to);
+        let lit = self.highlight.is_active() && !self.is_edge_dimmed(i);
+        !self.is_hidden(edge.from) && !self.is_hidden(edge.to) && !inside && (edge.drawn || lit)
     }
 }
 

@@ -8,6 +8,7 @@
 
 use std::ops::Deref;
 
+use blastmap_worker::scene::Scene;
 use blastmap_worker::settings::Settings;
 use blastmap_worker::wire::{Load, Snapshot};
 
@@ -77,7 +78,12 @@ impl<F: Named + Clone> Workspace<F> {
 }
 
 /// What the worker made of a workspace: an immutable snapshot, compared by identity.
-pub struct Analysis(pub Snapshot);
+pub struct Analysis {
+    snapshot: Snapshot,
+    /// Which load it comes from: an unfold changes the picture, not the load, so what depends
+    /// on the load alone (the selection, the fitted view) keys on this.
+    pub load: u32,
+}
 
 /// Two analyses are equal when they are the same snapshot: one is never changed in place, and
 /// comparing pictures by value would cost more than rendering them.
@@ -91,11 +97,21 @@ impl Deref for Analysis {
     type Target = Snapshot;
 
     fn deref(&self) -> &Snapshot {
-        &self.0
+        &self.snapshot
     }
 }
 
 impl Analysis {
+    /// The snapshot of load `load`.
+    pub fn new(snapshot: Snapshot, load: u32) -> Analysis {
+        Analysis { snapshot, load }
+    }
+
+    /// The same load drawn as `scene` (after an unfold or fold).
+    pub fn redrawn(&self, scene: Scene) -> Analysis {
+        Analysis { snapshot: Snapshot { scene, ..self.snapshot.clone() }, load: self.load }
+    }
+
     /// Nodes and edges of the picture.
     pub fn graph_size(&self) -> (usize, usize) {
         (self.scene.nodes.len(), self.scene.edges.len())
@@ -105,7 +121,7 @@ impl Analysis {
 /// The built-in sample as the worker sends it, for tests of what the page does with it.
 #[cfg(test)]
 pub(crate) fn sample() -> Analysis {
-    Analysis(blastmap_worker::session::Analysis::sample(&Settings::default()).snapshot())
+    Analysis::new(blastmap_worker::session::Analysis::sample(&Settings::default()).snapshot(), 1)
 }
 
 #[cfg(test)]

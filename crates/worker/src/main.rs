@@ -39,6 +39,19 @@ fn main() {
                         send(&scope, &FromWorker::Answer { id, answer: analysis.answer(&question) });
                     }
                 }
+                Some(ToWorker::Unfold(aggregate)) => {
+                    if let Some(analysis) = analysis.borrow_mut().as_mut()
+                        && analysis.unfold(aggregate as usize)
+                    {
+                        send(&scope, &FromWorker::Scene(Box::new(analysis.scene.clone())));
+                    }
+                }
+                Some(ToWorker::FoldAll) => {
+                    if let Some(analysis) = analysis.borrow_mut().as_mut() {
+                        analysis.fold_all();
+                        send(&scope, &FromWorker::Scene(Box::new(analysis.scene.clone())));
+                    }
+                }
                 None => {}
             }
         })

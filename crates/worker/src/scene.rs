@@ -5,6 +5,8 @@
 //! snapshot; the page draws it (its renderer and viewport are the app's).
 
 use blastmap_analysis::{AccessGraph, EdgeKind, Environment, NodeKind};
+use std::collections::HashSet;
+
 use blastmap_layout::Layout;
 
 use serde::{Deserialize, Serialize};
@@ -46,7 +48,7 @@ impl NodeStyle {
 }
 
 /// How an edge is drawn.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum EdgeStyle {
     /// A source uses an identity.
     Uses,
@@ -73,6 +75,25 @@ pub struct SceneNode {
     pub lane: Environment,
 }
 
+/// Several nodes folded into one box (a resource group's, a subscription's, people); a click
+/// unfolds it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SceneAggregate {
+    /// Centre.
+    pub x: f32,
+    /// Centre.
+    pub y: f32,
+    /// Style (its members').
+    pub style: NodeStyle,
+    /// The group's name.
+    pub label: String,
+    /// Its members, in label order (indices into [`Scene::nodes`]).
+    pub members: Vec<u32>,
+    /// The lane it is drawn in.
+    #[serde(with = "crate::wire::EnvironmentDef")]
+    pub lane: Environment,
+}
+
 /// An edge between two nodes (indices into [`Scene::nodes`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SceneEdge {
@@ -82,6 +103,9 @@ pub struct SceneEdge {
     pub to: usize,
     /// Style.
     pub style: EdgeStyle,
+    /// Whether it is drawn when not lit: false for an edge inside an aggregate, or one that
+    /// repeats the line of an earlier edge between the same boxes (folded nodes share theirs).
+    pub drawn: bool,
 }
 
 /// A labelled horizontal band (an environment lane or a region band).
@@ -114,11 +138,26 @@ pub struct Scene {
     pub height: f32,
     /// How many edges cross environments.
     pub cross_environment_edges: usize,
+    /// Folded groups.
+    pub aggregates: Vec<SceneAggregate>,
+    /// Per node: the aggregate it is folded into (index into `aggregates`), if any.
+    pub folded: Vec<Option<u32>>,
+    /// How many groups the user unfolded.
+    pub unfolded: usize,
+}
+
+/// What lies under a point of the picture.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Hit {
+    /// A node (index into [`Scene::nodes`]).
+    Node(usize),
+    /// An aggregate (index into [`Scene::aggregates`]).
+    Aggregate(usize),
 }
 
 impl Scene {
-    /// Builds the scene of a laid-out access graph.
-    pub fn new(access: &AccessGraph, layout: &Layout) -> Scene {
+    /// Builds the scene of a laid-out access graph; `unfolded` groups were opened by the user.
+    pub fn new(access: &AccessGraph, layout: &Layout, unfolded: usize) -> Scene {
         let g = &access.graph;
         let nodes: Vec<SceneNode> = g
             .node_indices()
@@ -134,6 +173,9 @@ impl Scene {
             })
             .collect();
         let lane_of = |i: usize| layout.nodes[i].lane;
+        // The box an end is drawn in: its own, or its aggregate's.
+        let drawn_as = |i: usize| layout.folded[i].map_or(Hit::Node(i), |a| Hit::Aggregate(a as usize));
+        let mut lines: HashSet<(Hit, Hit, EdgeStyle)> = HashSet::new();
         let edges: Vec<SceneEdge> = g
             .raw_edges()
             .iter()
@@ -147,7 +189,21 @@ impl Scene {
                     (false, EdgeKind::CanUse) => EdgeStyle::Uses,
                     (false, _) => EdgeStyle::Role,
                 };
-                SceneEdge { from, to, style }
+                let ends = (drawn_as(from), drawn_as(to));
+                let drawn = ends.0 != ends.1 && lines.insert((ends.0, ends.1, style));
+                SceneEdge { from, to, style, drawn }
+            })
+            .collect();
+        let aggregates = layout
+            .aggregates
+            .iter()
+            .map(|a| SceneAggregate {
+                x: a.placement.x,
+                y: a.placement.y,
+                style: a.members.first().map_or(NodeStyle::Target, |&n| NodeStyle::of(g[n].kind)),
+                label: a.label.clone(),
+                members: a.members.iter().map(|n| n.index() as u32).collect(),
+                lane: a.placement.lane,
             })
             .collect();
         let lanes = layout
@@ -175,15 +231,33 @@ impl Scene {
             width: layout.width,
             height: layout.height,
             cross_environment_edges,
+            aggregates,
+            folded: layout.folded.clone(),
+            unfolded,
         }
     }
 
-    /// The shown node under a world point, if any (`hidden` is per node; empty hides none).
-    pub fn hit(&self, x: f32, y: f32, hidden: &[bool]) -> Option<usize> {
-        self.nodes.iter().enumerate().position(|(i, n)| {
-            !hidden.get(i).copied().unwrap_or(false)
-                && (n.x - x).abs() <= NODE_WIDTH / 2.0
-                && (n.y - y).abs() <= NODE_HEIGHT / 2.0
+    /// Whether node `i` is folded into an aggregate (and so not drawn on its own).
+    pub fn is_folded(&self, i: usize) -> bool {
+        self.folded.get(i).copied().flatten().is_some()
+    }
+
+    /// Whether aggregate `a` shows: some member of it is not hidden (`hidden` is per node).
+    pub fn aggregate_shows(&self, a: &SceneAggregate, hidden: &[bool]) -> bool {
+        a.members.iter().any(|&m| !hidden.get(m as usize).copied().unwrap_or(false))
+    }
+
+    /// The shown node or aggregate under a world point, if any (`hidden` is per node; empty
+    /// hides none).
+    pub fn hit(&self, x: f32, y: f32, hidden: &[bool]) -> Option<Hit> {
+        let under = |nx: f32, ny: f32| (nx - x).abs() <= NODE_WIDTH / 2.0 && (ny - y).abs() <= NODE_HEIGHT / 2.0;
+        let node = self
+            .nodes
+            .iter()
+            .enumerate()
+            .position(|(i, n)| !hidden.get(i).copied().unwrap_or(false) && !self.is_folded(i) && under(n.x, n.y));
+        node.map(Hit::Node).or_else(|| {
+            self.aggregates.iter().position(|a| under(a.x, a.y) && self.aggregate_shows(a, hidden)).map(Hit::Aggregate)
         })
     }
 }
@@ -207,11 +281,28 @@ mod tests {
     #[test]
     fn hit_testing_finds_the_box_under_a_point() {
         let s = scene();
-        assert_eq!(s.hit(100.0, 50.0, &[]), Some(0));
-        assert_eq!(s.hit(100.0 + NODE_WIDTH / 2.0 - 1.0, 50.0 + NODE_HEIGHT / 2.0 - 1.0, &[]), Some(0));
-        assert_eq!(s.hit(400.0, 60.0, &[]), Some(1));
+        assert_eq!(s.hit(100.0, 50.0, &[]), Some(Hit::Node(0)));
+        assert_eq!(s.hit(100.0 + NODE_WIDTH / 2.0 - 1.0, 50.0 + NODE_HEIGHT / 2.0 - 1.0, &[]), Some(Hit::Node(0)));
+        assert_eq!(s.hit(400.0, 60.0, &[]), Some(Hit::Node(1)));
         assert_eq!(s.hit(250.0, 50.0, &[]), None);
         assert_eq!(s.hit(100.0, 80.0, &[]), None);
         assert_eq!(s.hit(100.0, 50.0, &[true, false]), None, "hidden nodes cannot be hit");
+    }
+
+    #[test]
+    fn a_folded_node_is_hit_as_its_aggregate() {
+        let mut s = scene();
+        s.folded = vec![None, Some(0)];
+        s.aggregates = vec![SceneAggregate {
+            x: 400.0,
+            y: 50.0,
+            style: NodeStyle::Identity,
+            label: "rg".into(),
+            members: vec![1],
+            lane: Environment::Dev,
+        }];
+        assert_eq!(s.hit(400.0, 50.0, &[]), Some(Hit::Aggregate(0)));
+        assert_eq!(s.hit(100.0, 50.0, &[]), Some(Hit::Node(0)));
+        assert_eq!(s.hit(400.0, 50.0, &[false, true]), None, "an aggregate of hidden nodes cannot be hit");
     }
 }

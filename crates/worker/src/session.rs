@@ -12,7 +12,7 @@ use blastmap_analysis::radius::{Coverage, Reach};
 use blastmap_analysis::rules::{self, Context};
 use blastmap_analysis::{AccessGraph, EdgeKind, Environments, NodeKey, scope_label};
 use blastmap_ingest::{Diagnostic, FileReport, Severity, SourceFile, load_with, sample};
-use blastmap_layout::{Folding, layout};
+use blastmap_layout::{Folding, GroupKey, layout};
 use blastmap_model::{Inventory, arm};
 use petgraph::Direction::{Incoming, Outgoing};
 use petgraph::graph::NodeIndex;
@@ -62,6 +62,10 @@ pub struct Analysis {
     pub findings: Vec<rules::Finding>,
     /// The picture.
     pub scene: Scene,
+    /// Which groups the picture folds and which the user unfolded.
+    pub folding: Folding,
+    /// The group each of the scene's aggregates folds.
+    groups: Vec<GroupKey>,
 }
 
 impl Analysis {
@@ -117,8 +121,42 @@ impl Analysis {
         });
         drop((reach, permissions));
         step(Step::Layout);
-        let scene = Scene::new(&access, &layout(&inventory, &access, &Folding::none()));
-        Analysis { files, mapping, inventory, access, coverage, environments, findings, scene }
+        let mut analysis = Analysis {
+            files,
+            mapping,
+            inventory,
+            access,
+            coverage,
+            environments,
+            findings,
+            scene: Scene::default(),
+            folding: Folding::default(),
+            groups: Vec::new(),
+        };
+        analysis.lay_out();
+        analysis
+    }
+
+    /// Unfolds aggregate `aggregate` of the scene; false (and nothing changes) when there is no
+    /// such aggregate.
+    pub fn unfold(&mut self, aggregate: usize) -> bool {
+        let Some(group) = self.groups.get(aggregate) else { return false };
+        self.folding.expanded.insert(group.clone());
+        self.lay_out();
+        true
+    }
+
+    /// Folds every group again.
+    pub fn fold_all(&mut self) {
+        self.folding.expanded.clear();
+        self.lay_out();
+    }
+
+    /// Lays the graph out again, as folded as `folding` says.
+    fn lay_out(&mut self) {
+        let picture = layout(&self.inventory, &self.access, &self.folding);
+        self.scene = Scene::new(&self.access, &picture, self.folding.expanded.len());
+        self.groups = picture.aggregates.into_iter().map(|a| a.group).collect();
     }
 
     /// The built-in sample, analysed with `settings`.
@@ -362,6 +400,33 @@ mod tests {
         assert_eq!((s.user_assigned_identities, s.sources, s.errors, s.warnings), (4, 5, 0, 0));
         assert!(snapshot.scene.cross_environment_edges >= 2, "dev and uat apps use a prod identity");
         assert_eq!(snapshot.nodes.len(), snapshot.scene.nodes.len());
+        assert_eq!(wire::decode::<Snapshot>(&wire::encode(&snapshot)), Some(snapshot));
+    }
+
+    /// A tenant's picture folds its large groups; an aggregate opens on request (its members
+    /// then show on their own or in finer groups, the graph's indices unchanged) and folds again.
+    #[test]
+    fn a_tenant_folds_and_an_aggregate_unfolds() {
+        let tenant = blastmap_synth::generate(&blastmap_synth::TenantSpec { resources: 3000, seed: 4 });
+        let files: Vec<OpenFile> =
+            tenant.files.iter().map(|f| OpenFile { name: f.name.to_owned(), bytes: Ok(f.bytes.clone()) }).collect();
+        let mut a = load(&files);
+        let folded = a.scene.clone();
+        assert!(!folded.aggregates.is_empty() && folded.unfolded == 0);
+        let drawn = folded.edges.iter().filter(|e| e.drawn).count();
+        assert!(drawn * 2 < folded.edges.len(), "{drawn} of {} edges drawn", folded.edges.len());
+        let (at, largest) = folded.aggregates.iter().enumerate().max_by_key(|(_, g)| g.members.len()).expect("one");
+        assert!(a.unfold(at));
+        assert_eq!((a.scene.nodes.len(), a.scene.edges.len()), (folded.nodes.len(), folded.edges.len()));
+        assert_eq!(a.scene.unfolded, 1);
+        for &m in &largest.members {
+            let now = a.scene.folded[m as usize].map(|g| a.scene.aggregates[g as usize].members.len());
+            assert!(now.is_none_or(|n| n < largest.members.len()), "member {m} folded as before");
+        }
+        assert!(!a.unfold(a.scene.aggregates.len()), "no such aggregate");
+        a.fold_all();
+        assert_eq!(a.scene, folded);
+        let snapshot = a.snapshot();
         assert_eq!(wire::decode::<Snapshot>(&wire::encode(&snapshot)), Some(snapshot));
     }
 

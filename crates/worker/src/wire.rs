@@ -34,6 +34,10 @@ pub enum ToWorker {
         /// The question.
         question: Question,
     },
+    /// Unfold this aggregate of the picture (an index into [`Scene::aggregates`]).
+    Unfold(u32),
+    /// Fold every group again.
+    FoldAll,
 }
 
 /// A load: the files travel beside the message.
@@ -61,6 +65,8 @@ pub enum FromWorker {
         /// The answer.
         answer: Answer,
     },
+    /// The picture after an unfold or fold: the same graph, so node and edge indices hold.
+    Scene(Box<Scene>),
 }
 
 /// How far a load has got.

@@ -11,6 +11,7 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
+use blastmap_worker::scene::Scene;
 use blastmap_worker::wire::{self, FromWorker, Progress, Question, ToWorker};
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::JsCast;
@@ -58,6 +59,8 @@ pub struct AnalystState {
     pub failure: Option<String>,
     /// The answer to the latest question, with that question.
     pub answer: Option<(Question, Rc<Selected>)>,
+    /// How many loads have ended: each analysis is numbered by it.
+    pub loads: u32,
 }
 
 /// What happens to the page's knowledge of its workers.
@@ -68,6 +71,8 @@ pub enum AnalystAction {
     Progress(Progress),
     /// The load ended with this snapshot.
     Loaded(Workspace<File>, Box<wire::Snapshot>),
+    /// What is shown is drawn anew (unfolded or folded).
+    Redrawn(Box<Scene>),
     /// The load was cancelled.
     Cancelled,
     /// A question was answered.
@@ -82,29 +87,45 @@ impl Reducible for AnalystState {
     fn reduce(self: Rc<Self>, action: AnalystAction) -> Rc<Self> {
         let shown = self.shown.clone();
         let answer = self.answer.clone();
+        let loads = self.loads;
         Rc::new(match action {
             AnalystAction::Started(files) => AnalystState {
                 shown,
                 answer,
                 loading: Some(Loading { files, progress: Progress::Reading { done: 0, total: files as u32 } }),
                 failure: None,
+                loads,
             },
-            AnalystAction::Progress(progress) => {
-                AnalystState { loading: self.loading.map(|l| Loading { progress, ..l }), shown, answer, failure: None }
-            }
+            AnalystAction::Progress(progress) => AnalystState {
+                loading: self.loading.map(|l| Loading { progress, ..l }),
+                shown,
+                answer,
+                failure: None,
+                loads,
+            },
             AnalystAction::Loaded(workspace, snapshot) => AnalystState {
-                shown: Some(Rc::new(Shown { workspace, analysis: Rc::new(Analysis(*snapshot)) })),
+                shown: Some(Rc::new(Shown { workspace, analysis: Rc::new(Analysis::new(*snapshot, loads + 1)) })),
                 loading: None,
                 failure: None,
                 answer: None,
+                loads: loads + 1,
             },
-            AnalystAction::Cancelled => AnalystState { shown, answer, loading: None, failure: None },
+            AnalystAction::Redrawn(scene) => AnalystState {
+                shown: shown.map(|s| {
+                    Rc::new(Shown { workspace: s.workspace.clone(), analysis: Rc::new(s.analysis.redrawn(*scene)) })
+                }),
+                loading: self.loading,
+                failure: None,
+                answer,
+                loads,
+            },
+            AnalystAction::Cancelled => AnalystState { shown, answer, loading: None, failure: None, loads },
             AnalystAction::Answered(question, answer) => {
                 let (nodes, edges) = shown.as_ref().map_or((0, 0), |s| s.analysis.graph_size());
                 let selected = Rc::new(Selected::of(answer, nodes, edges));
-                AnalystState { shown, loading: self.loading, failure: None, answer: Some((question, selected)) }
+                AnalystState { shown, loading: self.loading, failure: None, answer: Some((question, selected)), loads }
             }
-            AnalystAction::Failed(why) => AnalystState { shown, answer, loading: None, failure: Some(why) },
+            AnalystAction::Failed(why) => AnalystState { shown, answer, loading: None, failure: Some(why), loads },
         })
     }
 }
@@ -196,6 +217,22 @@ impl Analyst {
         let abandoned = self.workers.borrow_mut().loading.take();
         drop(abandoned);
         self.state.dispatch(AnalystAction::Cancelled);
+    }
+
+    /// Unfolds aggregate `aggregate` of the picture shown; the worker sends the new picture.
+    pub fn unfold(&self, aggregate: usize) {
+        self.tell(&ToWorker::Unfold(aggregate as u32));
+    }
+
+    /// Folds every group of the picture shown again.
+    pub fn fold_all(&self) {
+        self.tell(&ToWorker::FoldAll);
+    }
+
+    fn tell(&self, message: &ToWorker) {
+        if let Some(current) = self.workers.borrow_mut().current.as_mut() {
+            current.send(message, &[]);
+        }
     }
 
     /// Asks the worker of the analysis shown; only the answer to the latest question is kept.
@@ -291,6 +328,9 @@ fn receive(
                 None
             }
         },
+        FromWorker::Scene(scene) => {
+            workers.current.as_ref().is_some_and(|c| c.id == id).then_some(AnalystAction::Redrawn(scene))
+        }
         FromWorker::Answer { id: asked, answer } => {
             let from_current = workers.current.as_ref().is_some_and(|c| c.id == id);
             match workers.asked {

@@ -62,14 +62,14 @@ pub fn App() -> Html {
     let state = &analyst.state;
     let shown = state.shown.clone();
     // Before the first load ends there is nothing to draw.
-    let empty_analysis = use_memo((), |()| Analysis(Snapshot::default()));
+    let empty_analysis = use_memo((), |()| Analysis::new(Snapshot::default(), 0));
     let analysis = shown.as_ref().map_or_else(|| Rc::clone(&empty_analysis), |s| Rc::clone(&s.analysis));
     // What edits to the files and settings start from: what is shown.
     let workspace = shown.as_ref().map_or_else(|| Workspace::sample_with(stored_settings()), |s| s.workspace.clone());
-    // Indices of the old analysis mean nothing in a new one.
+    // Indices of the old analysis mean nothing in a new one (an unfold keeps them).
     {
         let dispatcher = ui.dispatcher();
-        use_effect_with(Rc::clone(&analysis), move |_| dispatcher.dispatch(UiAction::NewAnalysis));
+        use_effect_with(analysis.load, move |_| dispatcher.dispatch(UiAction::NewAnalysis));
     }
     let hidden = use_memo((Rc::clone(&analysis), ui.filter.clone()), |(analysis, filter)| filter.hidden(analysis));
     // The selection's question goes to the worker; its answer is shown once it is the answer
@@ -78,7 +78,7 @@ pub fn App() -> Html {
     let question = selection::question(ui.focus, ui.mode, ui.direction);
     {
         let analyst = analyst.clone();
-        use_effect_with((Rc::clone(&analysis), question), move |(_, question)| {
+        use_effect_with((analysis.load, question), move |(_, question)| {
             if let Some(question) = question {
                 analyst.ask(*question);
             }
@@ -181,6 +181,25 @@ pub fn App() -> Html {
         }
         None => None,
     };
+    // What is newly selected, or a finding's first subject, shows on its own: its group unfolds.
+    // (Only on a new selection: "Fold groups" may fold it again.)
+    {
+        let analyst = analyst.clone();
+        let folded = centre_on.and_then(|n| analysis.scene.folded.get(n).copied().flatten());
+        use_effect_with((centre_on, analysis.load), move |_| {
+            if let Some(aggregate) = folded {
+                analyst.unfold(aggregate as usize);
+            }
+        });
+    }
+    let on_unfold = {
+        let analyst = analyst.clone();
+        Callback::from(move |aggregate: usize| analyst.unfold(aggregate))
+    };
+    let on_fold_all = {
+        let analyst = analyst.clone();
+        Callback::from(move |()| analyst.fold_all())
+    };
     html! {
         <div class={classes!("app", dragging.then_some("dragging"))}
             ondragenter={on_drag_over.clone()} ondragover={on_drag_over}
@@ -202,7 +221,8 @@ pub fn App() -> Html {
                 } else {
                     <GraphView analysis={Rc::clone(&analysis)} loaded={shown.is_some()} hidden={Rc::clone(&hidden)}
                         selected={Rc::clone(&selected)} node={ui.node()} centre_on={centre_on} centre_requests={ui.centre_requests}
-                        dark={theme.dark} on_ui={on_ui.clone()} on_sample={on_sample} />
+                        dark={theme.dark} on_ui={on_ui.clone()} on_sample={on_sample}
+                        on_unfold={on_unfold} on_fold_all={on_fold_all} />
                 }
                 <DetailsPanel analysis={Rc::clone(&analysis)} ui={(*ui).clone()} selected={selected} answered={answered}
                     on_ui={on_ui} />
