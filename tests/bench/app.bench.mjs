@@ -4,8 +4,9 @@
 // - drop to first drawn graph, for a generated tenant (goal: under 3 s at 100,000 resources), and
 //   the main thread's longest task during that load (the worker reads and analyses; the page
 //   only decodes and draws the picture it sends);
-// - frame build time while zooming with about 5,000 nodes drawn (goal: under 8 ms): the main
-//   thread's script time per frame, from the CPU profiler, next to the latency a person sees;
+// - frame build time while zooming with about 5,000 nodes drawn, every group opened (goal: under
+//   8 ms): the main thread's script time per frame, from the CPU profiler, next to the latency a
+//   person sees;
 // - the gzipped size of everything dist/ serves (goal: under 1.5 MB).
 //
 // Usage: node tests/bench/app.bench.mjs LARGE_DIR FRAME_DIR (tenants written by `cargo xtask
@@ -107,6 +108,9 @@ try {
   {
     const { page, context } = await openApp(browser, site);
     const { nodes } = await load(page, frameDir);
+    // Every node drawn on its own: the frame budget is for thousands of visible boxes.
+    await page.locator("#open-all").click();
+    await page.locator("#graph-canvas[data-aggregates='0']").waitFor();
     await frames(page, 5); // warm up
     const { build, latency } = await frames(page, 40);
     console.log(`app    frame build, ${nodes} nodes     ${build.toFixed(1).padStart(8)} ms   (goal < 8 ms)`);

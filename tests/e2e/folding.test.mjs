@@ -1,6 +1,6 @@
 // A tenant's picture folds its large groups (a resource group's resources, a subscription's,
 // people) into aggregates: a click, or Enter on one reached by keyboard, opens it; "Fold groups"
-// closes what was opened; selecting a node inside a folded group opens its group.
+// closes what was opened, "Open all" opens everything.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { appUnderTest, generatedTenant, screenshot } from "./harness.mjs";
@@ -56,4 +56,14 @@ test("a tenant's large groups fold into aggregates that open on click and on Ent
   await canvas(page).press("Enter");
   await page.locator("#graph-canvas[data-unfolded='1']").waitFor();
   await page.locator("#details-name").waitFor();
+
+  // "Open all" draws every node on its own; the selection stays.
+  await page.locator("#open-all").click();
+  await page.locator("#graph-canvas[data-aggregates='0']").waitFor();
+  await page.locator("#details-name").waitFor();
+  assert.equal(await page.locator("#open-all").count(), 0);
+  await page.locator("#fold-all").click();
+  await page.locator("#graph-canvas:not([data-aggregates='0'])").waitFor();
+  assert.equal(Number(await attribute(page, "data-aggregates")), aggregates);
+  assert.equal(await attribute(page, "data-unfolded"), "0");
 });

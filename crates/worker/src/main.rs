@@ -46,9 +46,13 @@ fn main() {
                         send(&scope, &FromWorker::Scene(Box::new(analysis.scene.clone())));
                     }
                 }
-                Some(ToWorker::FoldAll) => {
+                Some(message @ (ToWorker::FoldAll | ToWorker::OpenAll)) => {
                     if let Some(analysis) = analysis.borrow_mut().as_mut() {
-                        analysis.fold_all();
+                        if message == ToWorker::OpenAll {
+                            analysis.open_all();
+                        } else {
+                            analysis.fold_all();
+                        }
                         send(&scope, &FromWorker::Scene(Box::new(analysis.scene.clone())));
                     }
                 }

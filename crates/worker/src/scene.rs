@@ -7,7 +7,7 @@
 use blastmap_analysis::{AccessGraph, EdgeKind, Environment, NodeKind};
 use std::collections::HashSet;
 
-use blastmap_layout::Layout;
+use blastmap_layout::{Folding, Layout};
 
 use serde::{Deserialize, Serialize};
 
@@ -144,6 +144,8 @@ pub struct Scene {
     pub folded: Vec<Option<u32>>,
     /// How many groups the user unfolded.
     pub unfolded: usize,
+    /// Whether the user opened every group: nothing folds.
+    pub all_open: bool,
 }
 
 /// What lies under a point of the picture.
@@ -156,8 +158,8 @@ pub enum Hit {
 }
 
 impl Scene {
-    /// Builds the scene of a laid-out access graph; `unfolded` groups were opened by the user.
-    pub fn new(access: &AccessGraph, layout: &Layout, unfolded: usize) -> Scene {
+    /// Builds the scene of an access graph laid out with `folding`.
+    pub fn new(access: &AccessGraph, layout: &Layout, folding: &Folding) -> Scene {
         let g = &access.graph;
         let nodes: Vec<SceneNode> = g
             .node_indices()
@@ -233,7 +235,8 @@ impl Scene {
             cross_environment_edges,
             aggregates,
             folded: layout.folded.clone(),
-            unfolded,
+            unfolded: folding.expanded.len(),
+            all_open: folding.above == usize::MAX,
         }
     }
 

@@ -148,14 +148,20 @@ impl Analysis {
 
     /// Folds every group again.
     pub fn fold_all(&mut self) {
-        self.folding.expanded.clear();
+        self.folding = Folding::default();
+        self.lay_out();
+    }
+
+    /// Opens every group: each node on its own.
+    pub fn open_all(&mut self) {
+        self.folding = Folding::none();
         self.lay_out();
     }
 
     /// Lays the graph out again, as folded as `folding` says.
     fn lay_out(&mut self) {
         let picture = layout(&self.inventory, &self.access, &self.folding);
-        self.scene = Scene::new(&self.access, &picture, self.folding.expanded.len());
+        self.scene = Scene::new(&self.access, &picture, &self.folding);
         self.groups = picture.aggregates.into_iter().map(|a| a.group).collect();
     }
 
@@ -424,6 +430,10 @@ mod tests {
             assert!(now.is_none_or(|n| n < largest.members.len()), "member {m} folded as before");
         }
         assert!(!a.unfold(a.scene.aggregates.len()), "no such aggregate");
+        a.fold_all();
+        assert_eq!(a.scene, folded);
+        a.open_all();
+        assert!(a.scene.all_open && a.scene.aggregates.is_empty() && a.scene.folded.iter().all(Option::is_none));
         a.fold_all();
         assert_eq!(a.scene, folded);
         let snapshot = a.snapshot();

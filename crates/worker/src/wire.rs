@@ -38,6 +38,8 @@ pub enum ToWorker {
     Unfold(u32),
     /// Fold every group again.
     FoldAll,
+    /// Open every group.
+    OpenAll,
 }
 
 /// A load: the files travel beside the message.

@@ -229,6 +229,11 @@ impl Analyst {
         self.tell(&ToWorker::FoldAll);
     }
 
+    /// Opens every group of the picture shown.
+    pub fn open_all(&self) {
+        self.tell(&ToWorker::OpenAll);
+    }
+
     fn tell(&self, message: &ToWorker) {
         if let Some(current) = self.workers.borrow_mut().current.as_mut() {
             current.send(message, &[]);

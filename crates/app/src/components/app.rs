@@ -200,6 +200,10 @@ pub fn App() -> Html {
         let analyst = analyst.clone();
         Callback::from(move |()| analyst.fold_all())
     };
+    let on_open_all = {
+        let analyst = analyst.clone();
+        Callback::from(move |()| analyst.open_all())
+    };
     html! {
         <div class={classes!("app", dragging.then_some("dragging"))}
             ondragenter={on_drag_over.clone()} ondragover={on_drag_over}
@@ -222,7 +226,7 @@ pub fn App() -> Html {
                     <GraphView analysis={Rc::clone(&analysis)} loaded={shown.is_some()} hidden={Rc::clone(&hidden)}
                         selected={Rc::clone(&selected)} node={ui.node()} centre_on={centre_on} centre_requests={ui.centre_requests}
                         dark={theme.dark} on_ui={on_ui.clone()} on_sample={on_sample}
-                        on_unfold={on_unfold} on_fold_all={on_fold_all} />
+                        on_unfold={on_unfold} on_fold_all={on_fold_all} on_open_all={on_open_all} />
                 }
                 <DetailsPanel analysis={Rc::clone(&analysis)} ui={(*ui).clone()} selected={selected} answered={answered}
                     on_ui={on_ui} />

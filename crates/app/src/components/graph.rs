@@ -50,6 +50,8 @@ pub struct GraphProps {
     pub on_unfold: Callback<usize>,
     /// Every group folded again.
     pub on_fold_all: Callback<()>,
+    /// Every group opened.
+    pub on_open_all: Callback<()>,
 }
 
 /// Pixels a key press pans by.
@@ -282,6 +284,10 @@ pub fn GraphView(props: &GraphProps) -> Html {
         let on_fold_all = props.on_fold_all.clone();
         Callback::from(move |_: MouseEvent| on_fold_all.emit(()))
     };
+    let on_open_all = {
+        let on_open_all = props.on_open_all.clone();
+        Callback::from(move |_: MouseEvent| on_open_all.emit(()))
+    };
 
     let analysis = &props.analysis;
     let scene = &analysis.scene;
@@ -329,9 +335,13 @@ pub fn GraphView(props: &GraphProps) -> Html {
                 </div>
             } else if !empty {
                 <div class="graph-tools">
-                    if scene.unfolded > 0 {
+                    if scene.unfolded > 0 || scene.all_open {
                         <button type="button" class="button" id="fold-all" onclick={on_fold_all}
                             title="Fold the groups you opened again">{ "Fold groups" }</button>
+                    }
+                    if !scene.aggregates.is_empty() {
+                        <button type="button" class="button" id="open-all" onclick={on_open_all}
+                            title="Draw every node on its own (slower on a large tenant)">{ "Open all" }</button>
                     }
                     if props.selected.highlight.is_active() {
                         <button type="button" class="button" id="fit-selection" onclick={on_fit_selection}
