@@ -124,7 +124,7 @@ fn a_click_on_screen_finds_its_node() {
     for (index, node) in scene.nodes.iter().enumerate() {
         let (x, y) = view.to_screen(node.x, node.y);
         let (wx, wy) = view.to_world(x, y);
-        assert_eq!(scene.hit(wx, wy, &[]), Some(index), "{}", node.label);
+        assert_eq!(scene.hit(wx, wy, &[]), Some(blastmap_worker::scene::Hit::Node(index)), "{}", node.label);
     }
     element.remove();
 }
