@@ -1,12 +1,13 @@
 //! What is selected, the question it puts to the worker, and what the page shows of the answer.
 //!
 //! Selecting a node asks for its blast radius or exposure (with paths and facts); selecting a
-//! finding asks what it lights. The worker answers with indices ([`Lit`]); the page turns them
+//! finding asks what it lights. The worker answers with indices ([`blastmap_worker::wire::Lit`]); the page turns them
 //! into a [`Highlight`] over the scene's nodes and edges. Pure Rust, tested natively.
 
 use blastmap_analysis::radius::Mode;
+pub use blastmap_worker::selection::Highlight;
 pub use blastmap_worker::wire::Direction;
-use blastmap_worker::wire::{Answer, Lit, NodeAnswer, Question};
+use blastmap_worker::wire::{Answer, NodeAnswer, Question};
 
 /// What is selected.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -25,53 +26,6 @@ pub fn question(focus: Option<Focus>, mode: Mode, direction: Direction) -> Optio
     }
 }
 
-/// Which nodes and edges stand out. Empty vectors mean nothing is selected: everything is
-/// drawn as usual.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Highlight {
-    /// Per node: lit (true) or dimmed.
-    pub nodes: Vec<bool>,
-    /// Per edge: lit (true) or dimmed.
-    pub edges: Vec<bool>,
-    /// Nodes drawn with a ring: the selected node, or a finding's subjects.
-    pub marked: Vec<usize>,
-}
-
-impl Highlight {
-    /// Nothing selected.
-    pub fn none() -> Highlight {
-        Highlight::default()
-    }
-
-    /// What `lit` lights, over `nodes` nodes and `edges` edges (indices beyond them are ignored).
-    pub fn of(lit: &Lit, nodes: usize, edges: usize) -> Highlight {
-        let flags = |indices: &[u32], len: usize| {
-            let mut flags = vec![false; len];
-            for &i in indices {
-                if let Some(flag) = flags.get_mut(i as usize) {
-                    *flag = true;
-                }
-            }
-            flags
-        };
-        Highlight {
-            nodes: flags(&lit.nodes, nodes),
-            edges: flags(&lit.edges, edges),
-            marked: lit.marked.iter().map(|&n| n as usize).filter(|&n| n < nodes).collect(),
-        }
-    }
-
-    /// Whether a selection dims the rest.
-    pub fn is_active(&self) -> bool {
-        !self.nodes.is_empty()
-    }
-
-    /// How many nodes are lit.
-    pub fn lit_nodes(&self) -> usize {
-        self.nodes.iter().filter(|&&lit| lit).count()
-    }
-}
-
 /// What the page shows of a selection the worker has answered.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Selected {
@@ -85,8 +39,10 @@ impl Selected {
     /// What the page shows of `answer`, over a scene of `nodes` nodes and `edges` edges.
     pub fn of(answer: Answer, nodes: usize, edges: usize) -> Selected {
         match answer {
-            Answer::Node(node) => Selected { highlight: Highlight::of(&node.lit, nodes, edges), node: Some(*node) },
-            Answer::Finding(lit) => Selected { highlight: Highlight::of(&lit, nodes, edges), node: None },
+            Answer::Node(node) => {
+                Selected { highlight: Highlight::from_lit(&node.lit, nodes, edges), node: Some(*node) }
+            }
+            Answer::Finding(lit) => Selected { highlight: Highlight::from_lit(&lit, nodes, edges), node: None },
         }
     }
 }
@@ -94,6 +50,7 @@ impl Selected {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use blastmap_worker::wire::Lit;
 
     #[test]
     fn a_selection_asks_its_question() {
@@ -108,7 +65,7 @@ mod tests {
     #[test]
     fn lit_indices_become_flags_and_strays_are_ignored() {
         let lit = Lit { nodes: vec![0, 2, 9], edges: vec![1], marked: vec![2, 9] };
-        let highlight = Highlight::of(&lit, 3, 2);
+        let highlight = Highlight::from_lit(&lit, 3, 2);
         assert_eq!(highlight.nodes, [true, false, true]);
         assert_eq!(highlight.edges, [false, true]);
         assert_eq!(highlight.marked, [2]);

@@ -13,9 +13,11 @@ use blastmap_model::Key;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
 use crate::session::Analysis;
-use crate::wire::Direction;
+use crate::wire::{Direction, Lit};
 
-/// Which nodes and edges a selection lights, one flag per node and edge of the graph.
+/// Which nodes and edges a selection lights, one flag per node and edge of the graph. Empty
+/// vectors mean nothing is selected: everything is drawn as usual. The worker computes it; the
+/// page rebuilds it from the indices of a [`Lit`] (the wire carries indices, not flags).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Highlight {
     /// Per node: lit (true) or dimmed.
@@ -27,6 +29,39 @@ pub struct Highlight {
 }
 
 impl Highlight {
+    /// Nothing selected.
+    pub fn none() -> Highlight {
+        Highlight::default()
+    }
+
+    /// What `lit` lights, over `nodes` nodes and `edges` edges (indices beyond them are ignored).
+    pub fn from_lit(lit: &Lit, nodes: usize, edges: usize) -> Highlight {
+        let flags = |indices: &[u32], len: usize| {
+            let mut flags = vec![false; len];
+            for &i in indices {
+                if let Some(flag) = flags.get_mut(i as usize) {
+                    *flag = true;
+                }
+            }
+            flags
+        };
+        Highlight {
+            nodes: flags(&lit.nodes, nodes),
+            edges: flags(&lit.edges, edges),
+            marked: lit.marked.iter().map(|&n| n as usize).filter(|&n| n < nodes).collect(),
+        }
+    }
+
+    /// Whether a selection dims the rest.
+    pub fn is_active(&self) -> bool {
+        !self.nodes.is_empty()
+    }
+
+    /// How many nodes are lit.
+    pub fn lit_nodes(&self) -> usize {
+        self.nodes.iter().filter(|&&lit| lit).count()
+    }
+
     fn of(access: &AccessGraph) -> Highlight {
         Highlight {
             nodes: vec![false; access.graph.node_count()],
@@ -324,7 +359,7 @@ mod tests {
         let direct = radius(a, alice, Mode::Direct);
         let transitive = radius(a, alice, Mode::Transitive);
         assert_eq!((direct.rows.len(), transitive.rows.len()), (4, 15), "as `blastmap radius` says");
-        let lit_nodes = |h: &Highlight| h.nodes.iter().filter(|&&lit| lit).count();
+        let lit_nodes = Highlight::lit_nodes;
         assert!(lit_nodes(&direct.highlight) < lit_nodes(&transitive.highlight));
         assert!(!lit(a, &direct.highlight).contains(&"id-orders".to_owned()), "running code is a pivot");
     }
