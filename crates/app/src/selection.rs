@@ -1,8 +1,9 @@
 //! What is selected, the question it puts to the worker, and what the page shows of the answer.
 //!
 //! Selecting a node asks for its blast radius or exposure (with paths and facts); selecting a
-//! finding asks what it lights. The worker answers with indices ([`blastmap_worker::wire::Lit`]); the page turns them
-//! into a [`Highlight`] over the scene's nodes and edges. Pure Rust, tested natively.
+//! finding asks what it lights. The worker answers with indices
+//! ([`blastmap_worker::wire::Lit`]); the page turns them into a [`Highlight`] over the scene's
+//! nodes and edges. Pure Rust, tested natively.
 
 use blastmap_analysis::radius::Mode;
 pub use blastmap_worker::selection::Highlight;
