@@ -44,8 +44,31 @@ const TYPES = {
   ".json": "application/json",
 };
 
-/** Serves dist/ at http://127.0.0.1:<port>/some/sub/path/. */
+/**
+ * The headers `web/_headers` (copied into dist/) asks a host to send with every file: a small
+ * reader of the Netlify / Cloudflare Pages format, for its one rule `/*`.
+ */
+export async function hostHeaders() {
+  const headers = {};
+  let path;
+  for (const line of (await readFile(join(DIST, "_headers"), "utf8")).split("\n")) {
+    if (!line.trim() || line.trimStart().startsWith("#")) continue;
+    if (!/^\s/.test(line)) {
+      path = line.trim();
+      continue;
+    }
+    const colon = line.indexOf(":");
+    if (path === "/*" && colon > 0) headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+/**
+ * Serves dist/ at http://127.0.0.1:<port>/some/sub/path/ with the headers of `hostHeaders()`, as
+ * a host configured as the README says would.
+ */
 export async function serveDist() {
+  const headers = await hostHeaders();
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
     if (!path.startsWith(SUB_PATH)) {
@@ -59,7 +82,7 @@ export async function serveDist() {
     }
     try {
       const body = await readFile(join(DIST, relative));
-      response.writeHead(200, { "content-type": TYPES[extname(relative)] ?? "application/octet-stream" });
+      response.writeHead(200, { ...headers, "content-type": TYPES[extname(relative)] ?? "application/octet-stream" });
       response.end(body);
     } catch {
       response.writeHead(404).end();
