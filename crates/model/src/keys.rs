@@ -77,9 +77,14 @@ fn table_hash(hash: u32) -> u64 {
 }
 
 impl Keys {
-    fn span(&self, key: Key) -> &str {
+    fn bounds(&self, key: Key) -> (usize, usize) {
         let end = self.ends[key.index()] as usize;
         let start = if key.0 == 0 { 0 } else { self.ends[key.index() - 1] as usize };
+        (start, end)
+    }
+
+    fn span(&self, key: Key) -> &str {
+        let (start, end) = self.bounds(key);
         &self.arena[start..end]
     }
 
@@ -89,8 +94,14 @@ impl Keys {
                 if slot.hash != hash {
                     return false;
                 }
-                let stored = self.span(slot.key);
-                if lowered_ascii { stored.eq_ignore_ascii_case(text) } else { stored == text }
+                // Bytes, not `str`: slicing a `str` checks both ends for char boundaries, which
+                // reads the arena (a cache miss) even when the lengths already differ.
+                let (start, end) = self.bounds(slot.key);
+                if end - start != text.len() {
+                    return false;
+                }
+                let stored = &self.arena.as_bytes()[start..end];
+                if lowered_ascii { stored.eq_ignore_ascii_case(text.as_bytes()) } else { stored == text.as_bytes() }
             })
             .map(|slot| slot.key)
     }
