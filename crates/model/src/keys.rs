@@ -16,6 +16,7 @@
 use std::hash::Hasher;
 
 use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 use rustc_hash::FxHasher;
 
 /// A lower-cased, interned identifier: an ARM id, a scope, or a GUID.
@@ -76,67 +77,74 @@ fn table_hash(hash: u32) -> u64 {
     u64::from(hash) << 32 | u64::from(hash)
 }
 
-impl Keys {
-    fn bounds(&self, key: Key) -> (usize, usize) {
-        let end = self.ends[key.index()] as usize;
-        let start = if key.0 == 0 { 0 } else { self.ends[key.index() - 1] as usize };
-        (start, end)
-    }
+/// Where the text of `key` lies in the arena.
+fn bounds(ends: &[u32], key: Key) -> (usize, usize) {
+    let end = ends[key.index()] as usize;
+    let start = if key.0 == 0 { 0 } else { ends[key.index() - 1] as usize };
+    (start, end)
+}
 
+/// True when the stored text of `key` is `text` (ignoring ASCII case when `ignore_ascii_case`).
+fn stored_equals(arena: &str, ends: &[u32], key: Key, text: &str, ignore_ascii_case: bool) -> bool {
+    // Bytes, not `str`: slicing a `str` checks both ends for char boundaries, which reads the
+    // arena (a cache miss) even when the lengths already differ.
+    let (start, end) = bounds(ends, key);
+    if end - start != text.len() {
+        return false;
+    }
+    let stored = &arena.as_bytes()[start..end];
+    if ignore_ascii_case { stored.eq_ignore_ascii_case(text.as_bytes()) } else { stored == text.as_bytes() }
+}
+
+impl Keys {
     fn span(&self, key: Key) -> &str {
-        let (start, end) = self.bounds(key);
+        let (start, end) = bounds(&self.ends, key);
         &self.arena[start..end]
     }
 
-    fn find(&self, lowered_ascii: bool, text: &str, hash: u32) -> Option<Key> {
+    fn find(&self, lower_ascii: bool, text: &str, hash: u32) -> Option<Key> {
         self.table
             .find(table_hash(hash), |slot| {
-                if slot.hash != hash {
-                    return false;
-                }
-                // Bytes, not `str`: slicing a `str` checks both ends for char boundaries, which
-                // reads the arena (a cache miss) even when the lengths already differ.
-                let (start, end) = self.bounds(slot.key);
-                if end - start != text.len() {
-                    return false;
-                }
-                let stored = &self.arena.as_bytes()[start..end];
-                if lowered_ascii { stored.eq_ignore_ascii_case(text.as_bytes()) } else { stored == text.as_bytes() }
+                slot.hash == hash && stored_equals(&self.arena, &self.ends, slot.key, text, lower_ascii)
             })
             .map(|slot| slot.key)
     }
 
     /// Interns `raw`, lower-cased, and returns its key.
     pub fn intern(&mut self, raw: &str) -> Key {
-        if !raw.is_ascii() {
+        if raw.is_ascii() {
+            self.intern_folded(raw, true)
+        } else {
             // Rare: full Unicode lower-casing needs an allocation.
-            let lowered = raw.to_lowercase();
-            return self.insert_lowered(&lowered);
+            self.intern_folded(&raw.to_lowercase(), false)
         }
-        let hash = hash_folded(raw);
-        if let Some(key) = self.find(true, raw, hash) {
-            return key;
-        }
-        let start = self.arena.len();
-        self.arena.push_str(raw);
-        self.arena[start..].make_ascii_lowercase();
-        self.push(hash)
     }
 
-    fn insert_lowered(&mut self, lowered: &str) -> Key {
-        let hash = hash_folded(lowered);
-        if let Some(key) = self.find(false, lowered, hash) {
-            return key;
+    /// Interns `text`, lower-casing its ASCII when `lower_ascii` (else it is lower-cased
+    /// already), in one probe of the table: the same probe that fails to find it finds where
+    /// it goes.
+    fn intern_folded(&mut self, text: &str, lower_ascii: bool) -> Key {
+        let hash = hash_folded(text);
+        let Keys { arena, ends, table } = self;
+        let entry = table.entry(
+            table_hash(hash),
+            |slot| slot.hash == hash && stored_equals(arena, ends, slot.key, text, lower_ascii),
+            |slot| table_hash(slot.hash),
+        );
+        match entry {
+            Entry::Occupied(found) => found.get().key,
+            Entry::Vacant(place) => {
+                let start = arena.len();
+                arena.push_str(text);
+                if lower_ascii {
+                    arena[start..].make_ascii_lowercase();
+                }
+                let key = Key(u32::try_from(ends.len()).unwrap_or(u32::MAX));
+                ends.push(u32::try_from(arena.len()).unwrap_or(u32::MAX));
+                place.insert(Slot { key, hash });
+                key
+            }
         }
-        self.arena.push_str(lowered);
-        self.push(hash)
-    }
-
-    fn push(&mut self, hash: u32) -> Key {
-        let key = Key(u32::try_from(self.ends.len()).unwrap_or(u32::MAX));
-        self.ends.push(u32::try_from(self.arena.len()).unwrap_or(u32::MAX));
-        self.table.insert_unique(table_hash(hash), Slot { key, hash }, |slot| table_hash(slot.hash));
-        key
     }
 
     /// The key of `raw` (any case) if it was interned.
