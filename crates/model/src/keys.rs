@@ -8,8 +8,10 @@
 //!
 //! The interner is on the hot path of every importer (a tenant of 100,000 resources and
 //! 200,000 role assignments interns about a million ids), so a lookup allocates nothing: the
-//! id is hashed with its ASCII case folded on the fly and compared ignoring ASCII case. Texts live in one
-//! arena string, one allocation for all of them. The table keeps 32 bits of each text's hash
+//! id is hashed with its ASCII case folded on the fly and compared ignoring ASCII case. Texts live
+//! back to back in an arena of chunks of up to a megabyte, which are filled and never moved (one
+//! growing string was copied at every doubling and kept up to half its capacity unused: tens of
+//! megabytes at that size). The table keeps 32 bits of each text's hash
 //! next to its key, so that a probe of another key touches neither the arena nor a side table
 //! (each a cache miss at this size).
 
@@ -41,10 +43,58 @@ struct Slot {
 #[derive(Default, Clone)]
 pub struct Keys {
     /// Every text, lower-cased, back to back.
-    arena: String,
-    /// End of each key's text in `arena`.
+    arena: Arena,
+    /// End of each key's text in the arena (counted across its chunks).
     ends: Vec<u32>,
     table: HashTable<Slot>,
+}
+
+/// Texts back to back in chunks; a text never straddles two chunks, so each is one slice.
+#[derive(Default, Clone)]
+struct Arena {
+    chunks: Vec<String>,
+    /// For each chunk, the key of its first text and where the chunk starts (counted across
+    /// chunks, as `Keys::ends` are).
+    starts: Vec<(u32, u32)>,
+}
+
+impl Arena {
+    /// The largest chunk, unless one text is longer.
+    const CHUNK: usize = 1 << 20;
+
+    /// Appends `text` as the text of `key`, which starts at `offset`, lower-casing its ASCII
+    /// when `lower_ascii`.
+    fn push(&mut self, key: u32, offset: u32, text: &str, lower_ascii: bool) {
+        let room = self.chunks.last().map_or(0, |chunk| chunk.capacity() - chunk.len());
+        if room < text.len() || self.chunks.is_empty() {
+            // Small inventories (a test, the sample) get small chunks.
+            let capacity = (offset as usize).clamp(4096, Self::CHUNK).max(text.len());
+            self.chunks.push(String::with_capacity(capacity));
+            self.starts.push((key, offset));
+        }
+        if let Some(chunk) = self.chunks.last_mut() {
+            let at = chunk.len();
+            chunk.push_str(text);
+            if lower_ascii {
+                chunk[at..].make_ascii_lowercase();
+            }
+        }
+    }
+
+    /// The chunk holding `key`'s text, and where that chunk starts.
+    fn chunk(&self, key: Key) -> (&str, usize) {
+        let at = self.starts.partition_point(|&(first, _)| first <= key.0).saturating_sub(1);
+        match (self.chunks.get(at), self.starts.get(at)) {
+            (Some(chunk), Some(&(_, start))) => (chunk, start as usize),
+            _ => ("", 0),
+        }
+    }
+
+    /// The text between `start` and `end` (offsets across chunks) of `key`.
+    fn text(&self, key: Key, start: usize, end: usize) -> &str {
+        let (chunk, base) = self.chunk(key);
+        chunk.get(start.saturating_sub(base)..end.saturating_sub(base)).unwrap_or("")
+    }
 }
 
 impl std::fmt::Debug for Keys {
@@ -85,21 +135,22 @@ fn bounds(ends: &[u32], key: Key) -> (usize, usize) {
 }
 
 /// True when the stored text of `key` is `text` (ignoring ASCII case when `ignore_ascii_case`).
-fn stored_equals(arena: &str, ends: &[u32], key: Key, text: &str, ignore_ascii_case: bool) -> bool {
+fn stored_equals(arena: &Arena, ends: &[u32], key: Key, text: &str, ignore_ascii_case: bool) -> bool {
     // Bytes, not `str`: slicing a `str` checks both ends for char boundaries, which reads the
     // arena (a cache miss) even when the lengths already differ.
     let (start, end) = bounds(ends, key);
     if end - start != text.len() {
         return false;
     }
-    let stored = &arena.as_bytes()[start..end];
+    let (chunk, base) = arena.chunk(key);
+    let Some(stored) = chunk.as_bytes().get(start.saturating_sub(base)..end.saturating_sub(base)) else { return false };
     if ignore_ascii_case { stored.eq_ignore_ascii_case(text.as_bytes()) } else { stored == text.as_bytes() }
 }
 
 impl Keys {
     fn span(&self, key: Key) -> &str {
         let (start, end) = bounds(&self.ends, key);
-        &self.arena[start..end]
+        self.arena.text(key, start, end)
     }
 
     fn find(&self, lower_ascii: bool, text: &str, hash: u32) -> Option<Key> {
@@ -134,13 +185,10 @@ impl Keys {
         match entry {
             Entry::Occupied(found) => found.get().key,
             Entry::Vacant(place) => {
-                let start = arena.len();
-                arena.push_str(text);
-                if lower_ascii {
-                    arena[start..].make_ascii_lowercase();
-                }
                 let key = Key(u32::try_from(ends.len()).unwrap_or(u32::MAX));
-                ends.push(u32::try_from(arena.len()).unwrap_or(u32::MAX));
+                let start = ends.last().copied().unwrap_or(0);
+                arena.push(key.0, start, text, lower_ascii);
+                ends.push(u32::try_from(start as usize + text.len()).unwrap_or(u32::MAX));
                 place.insert(Slot { key, hash });
                 key
             }
@@ -209,6 +257,22 @@ mod tests {
         let a = keys.intern("/subscriptions/s/resourceGroups/ÄPFEL");
         assert_eq!(keys.intern("/subscriptions/s/resourcegroups/äpfel"), a);
         assert_eq!(keys.text(a), "/subscriptions/s/resourcegroups/äpfel");
+    }
+
+    #[test]
+    fn texts_longer_than_a_chunk_and_across_chunks_read_back() {
+        let mut keys = Keys::default();
+        let long = "L".repeat(Arena::CHUNK + 7);
+        let all: Vec<(Key, String)> = (0..20_000)
+            .map(|i| if i == 9_000 { long.clone() } else { format!("/Chunked/{i}/{}", "x".repeat(i % 300)) })
+            .map(|text| (keys.intern(&text), text.to_lowercase()))
+            .collect();
+        assert!(keys.arena.chunks.len() > 2, "the texts fill several chunks");
+        for (key, text) in &all {
+            assert_eq!(keys.text(*key), text);
+            assert_eq!(keys.get(&text.to_uppercase()), Some(*key));
+        }
+        assert_eq!(keys.intern(""), keys.intern(""), "the empty text is a key too");
     }
 
     #[test]
