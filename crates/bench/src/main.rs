@@ -7,7 +7,8 @@
 //! them, and so are the two whole commands, `blastmap analyze` and `blastmap radius --all`
 //! (goal: 3×, ingest included), phase by phase.
 //!
-//! Usage: `blastmap-bench [RESOURCES] [SEED]` (run by `cargo xtask bench`, release build).
+//! Usage: `blastmap-bench [RESOURCES] [SEED] [ingest]` (run by `cargo xtask bench`, release
+//! build); `ingest` stops after ingest.
 
 #![allow(clippy::print_stdout)]
 
@@ -83,6 +84,20 @@ fn main() {
     let (decoding, _) = fastest(|| sources.iter().filter(|f| blastmap_ingest::text::decode(f.bytes).is_ok()).count());
     let (reading, _) = fastest(|| blastmap_ingest::read_only(&sources));
     let diagnostics: usize = loaded.files.iter().map(|f| f.diagnostics.len()).sum();
+    // The ids importing interns, in the order it meets them: the interner's share of importing
+    // (a fresh interner, so first mentions insert and later ones find).
+    let inventory = &loaded.inventory;
+    let ids: Vec<&str> = inventory
+        .resources()
+        .iter()
+        .map(|r| r.id)
+        .chain(inventory.role_assignments().iter().flat_map(|a| [a.scope, a.id, a.principal, a.role_definition]))
+        .map(|key| inventory.text(key))
+        .collect();
+    let (interning, _) = fastest(|| {
+        let mut fresh = blastmap_ingest::Inventory::new();
+        ids.iter().map(|id| fresh.key(id)).count()
+    });
 
     println!("floor  serde_json → IgnoredAny   {:>8.0} ms", floor.as_secs_f64() * 1e3);
     println!(
@@ -101,6 +116,11 @@ fn main() {
     );
     println!("                importing                  {:>8.0} ms", ms(ingest.saturating_sub(reading)));
     println!(
+        "                  of which interning ids   {:>8.0} ms   ({} ids of resources and role assignments)",
+        ms(interning),
+        ids.len()
+    );
+    println!(
         "memory peak heap during ingest    {:>8.1} MB   (model kept afterwards {:.1} MB; input {:.1} MB not counted; goal: model ≪ 300 MB)",
         mb(peak),
         mb(kept),
@@ -113,6 +133,9 @@ fn main() {
         loaded.inventory.role_assignments().len(),
         diagnostics
     );
+    if args.next().as_deref() == Some("ingest") {
+        return;
+    }
     analysis(&loaded.inventory, floor, ingest);
 }
 

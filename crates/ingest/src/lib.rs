@@ -89,7 +89,7 @@ pub fn load_with(files: &[SourceFile<'_>], context: &DeploymentContext) -> Loade
         report.diagnostics.push(Diagnostic {
             severity: Severity::Warning,
             file: report.name.clone(),
-            path: conflict.origin.path.clone(),
+            path: conflict.origin.path.to_string(),
             message: format!(
                 "{} has {} {:?} here but {:?} in an earlier input; kept {:?}",
                 conflict.id, conflict.field, conflict.ignored, conflict.kept, conflict.kept

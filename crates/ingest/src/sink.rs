@@ -36,7 +36,7 @@ impl<'a> Sink<'a> {
 
     /// Where an object at `path` of this file comes from.
     pub fn origin(&self, path: &str) -> Origin {
-        Origin { file: self.file_index, path: path.to_owned() }
+        Origin::new(self.file_index, path)
     }
 
     fn diagnostic(&mut self, severity: Severity, path: &str, message: String) {

@@ -235,7 +235,7 @@ fn nested_deployments_pass_parameters_in_and_outputs_out() {
     assert_eq!(Some(assignment.principal), identity.principal_id);
     let attachment = &inv.attachments()[0];
     assert_eq!(attachment.identity, AttachedIdentity::User(identity.id), "the script uses the identity by output id");
-    let script = inv.resource(attachment.source).map(|r| r.origin.path.clone());
+    let script = inv.resource(attachment.source).map(|r| r.origin.path.to_string());
     assert_eq!(script.as_deref(), Some("/resources/2/properties/template/resources/0/properties/template/resources/0"));
 }
 

@@ -13,7 +13,55 @@ pub struct Origin {
     /// Index of the input file, as given to the importer.
     pub file: u32,
     /// JSON Pointer to the object inside the file (`/value/3`).
-    pub path: String,
+    pub path: JsonPath,
+}
+
+impl Origin {
+    /// The object at `path` of file `file`.
+    pub fn new(file: u32, path: &str) -> Self {
+        Origin { file, path: JsonPath::new(path) }
+    }
+}
+
+/// A JSON Pointer. Every record of a top-level array (the big exports: a hundred thousand
+/// resources, twice as many role assignments) is at `/{index}`, kept as the index alone and
+/// written out only when shown; any other path is kept as text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JsonPath {
+    /// `/{index}`: an element of the top-level array.
+    Element(u32),
+    /// Any other path.
+    Text(Box<str>),
+}
+
+impl JsonPath {
+    /// The path written as `path`.
+    pub fn new(path: &str) -> Self {
+        // Only the canonical spelling of an index (no sign, no leading zero) reads back as itself.
+        let index = path
+            .strip_prefix('/')
+            .filter(|digits| digits == &"0" || (!digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit())))
+            .and_then(|digits| digits.parse().ok());
+        match index {
+            Some(index) => JsonPath::Element(index),
+            None => JsonPath::Text(path.into()),
+        }
+    }
+}
+
+impl std::fmt::Display for JsonPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JsonPath::Element(index) => write!(f, "/{index}"),
+            JsonPath::Text(path) => f.write_str(path),
+        }
+    }
+}
+
+impl PartialEq<&str> for JsonPath {
+    fn eq(&self, other: &&str) -> bool {
+        *self == JsonPath::new(other)
+    }
 }
 
 /// Tags as `(name, value)` pairs in input order. Names keep their case; lookups ignore it.
@@ -346,7 +394,7 @@ pub struct Inventory {
     /// The interner of every id in the inventory.
     pub keys: Keys,
     resources: Vec<Resource>,
-    resource_index: HashMap<Key, usize>,
+    resource_index: DenseIndex,
     identities: Vec<UserAssignedIdentity>,
     identity_index: HashMap<Key, usize>,
     principals: Vec<Principal>,
@@ -354,7 +402,7 @@ pub struct Inventory {
     role_definitions: Vec<RoleDefinition>,
     role_definition_index: HashMap<Key, usize>,
     role_assignments: Vec<RoleAssignment>,
-    role_assignment_index: HashMap<Key, usize>,
+    role_assignment_index: DenseIndex,
     federated_credentials: Vec<FederatedCredential>,
     federated_credential_index: HashMap<Key, usize>,
     attachments: Vec<Attachment>,
@@ -367,6 +415,32 @@ pub struct Inventory {
     scope_index: HashMap<Key, usize>,
     conflicts: Vec<Conflict>,
     environment_mapping: EnvironmentMapping,
+}
+
+/// Where each object of one kind sits in its list, by key. Keys are dense and every resource
+/// and role assignment has its own (their ids are most of the keys), so a table indexed by key
+/// costs less than a hash map of them and finds an object without hashing.
+#[derive(Debug, Default)]
+struct DenseIndex(Vec<u32>);
+
+impl DenseIndex {
+    const ABSENT: u32 = u32::MAX;
+
+    fn get(&self, key: Key) -> Option<usize> {
+        self.0.get(key.index()).filter(|&&at| at != Self::ABSENT).map(|&at| at as usize)
+    }
+
+    /// Records that `key` sits at `at`, or returns where it already sits.
+    fn insert_new(&mut self, key: Key, at: usize) -> Option<usize> {
+        if let Some(existing) = self.get(key) {
+            return Some(existing);
+        }
+        if self.0.len() <= key.index() {
+            self.0.resize(key.index() + 1, Self::ABSENT);
+        }
+        self.0[key.index()] = u32::try_from(at).unwrap_or(Self::ABSENT);
+        None
+    }
 }
 
 /// Fills `slot` from `incoming` when empty; records a conflict when both are set and differ.
@@ -439,13 +513,9 @@ impl Inventory {
 
     /// Adds a resource, or completes the one with the same id.
     pub fn add_resource(&mut self, resource: Resource) {
-        let at = match self.resource_index.entry(resource.id) {
-            Entry::Occupied(slot) => *slot.get(),
-            Entry::Vacant(slot) => {
-                slot.insert(self.resources.len());
-                self.resources.push(resource);
-                return;
-            }
+        let Some(at) = self.resource_index.insert_new(resource.id, self.resources.len()) else {
+            self.resources.push(resource);
+            return;
         };
         let existing = &mut self.resources[at];
         if resource.implied {
@@ -562,13 +632,9 @@ impl Inventory {
 
     /// Adds a role assignment; one already present (by id) is completed.
     pub fn add_role_assignment(&mut self, assignment: RoleAssignment) {
-        let at = match self.role_assignment_index.entry(assignment.id) {
-            Entry::Occupied(slot) => *slot.get(),
-            Entry::Vacant(slot) => {
-                slot.insert(self.role_assignments.len());
-                self.role_assignments.push(assignment);
-                return;
-            }
+        let Some(at) = self.role_assignment_index.insert_new(assignment.id, self.role_assignments.len()) else {
+            self.role_assignments.push(assignment);
+            return;
         };
         let existing = &mut self.role_assignments[at];
         if existing.principal_type.is_none() {
@@ -677,7 +743,7 @@ impl Inventory {
 
     /// The resource with this id.
     pub fn resource(&self, id: Key) -> Option<&Resource> {
-        self.resource_index.get(&id).map(|&at| &self.resources[at])
+        self.resource_index.get(id).map(|at| &self.resources[at])
     }
 
     /// Every user-assigned identity.
@@ -754,7 +820,17 @@ mod tests {
     use super::*;
 
     fn origin(file: u32) -> Origin {
-        Origin { file, path: String::new() }
+        Origin::new(file, "")
+    }
+
+    #[test]
+    fn json_paths_read_back_as_written() {
+        for path in ["", "/", "/0", "/7", "/42", "/007", "/-1", "/+1", "/1a", "/value/3", "/4294967296"] {
+            assert_eq!(JsonPath::new(path).to_string(), path);
+        }
+        assert_eq!(JsonPath::new("/42"), JsonPath::Element(42));
+        assert_eq!(JsonPath::new("/4294967296"), JsonPath::Text("/4294967296".into()), "beyond u32");
+        assert_eq!(JsonPath::new("/value/3"), "/value/3");
     }
 
     fn resource(inv: &mut Inventory, id: &str, region: Option<&str>) -> Resource {

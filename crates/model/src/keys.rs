@@ -8,14 +8,17 @@
 //!
 //! The interner is on the hot path of every importer (a tenant of 100,000 resources and
 //! 200,000 role assignments interns about a million ids), so a lookup allocates nothing: the
-//! id is hashed with its ASCII case folded on the fly and compared ignoring ASCII case. Texts live in one
-//! arena string, one allocation for all of them. The table keeps 32 bits of each text's hash
+//! id is hashed with its ASCII case folded on the fly and compared ignoring ASCII case. Texts live
+//! back to back in an arena of chunks of up to a megabyte, which are filled and never moved (one
+//! growing string was copied at every doubling and kept up to half its capacity unused: tens of
+//! megabytes at that size). The table keeps 32 bits of each text's hash
 //! next to its key, so that a probe of another key touches neither the arena nor a side table
 //! (each a cache miss at this size).
 
 use std::hash::Hasher;
 
 use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 use rustc_hash::FxHasher;
 
 /// A lower-cased, interned identifier: an ARM id, a scope, or a GUID.
@@ -40,10 +43,58 @@ struct Slot {
 #[derive(Default, Clone)]
 pub struct Keys {
     /// Every text, lower-cased, back to back.
-    arena: String,
-    /// End of each key's text in `arena`.
+    arena: Arena,
+    /// End of each key's text in the arena (counted across its chunks).
     ends: Vec<u32>,
     table: HashTable<Slot>,
+}
+
+/// Texts back to back in chunks; a text never straddles two chunks, so each is one slice.
+#[derive(Default, Clone)]
+struct Arena {
+    chunks: Vec<String>,
+    /// For each chunk, the key of its first text and where the chunk starts (counted across
+    /// chunks, as `Keys::ends` are).
+    starts: Vec<(u32, u32)>,
+}
+
+impl Arena {
+    /// The largest chunk, unless one text is longer.
+    const CHUNK: usize = 1 << 20;
+
+    /// Appends `text` as the text of `key`, which starts at `offset`, lower-casing its ASCII
+    /// when `lower_ascii`.
+    fn push(&mut self, key: u32, offset: u32, text: &str, lower_ascii: bool) {
+        let room = self.chunks.last().map_or(0, |chunk| chunk.capacity() - chunk.len());
+        if room < text.len() || self.chunks.is_empty() {
+            // Small inventories (a test, the sample) get small chunks.
+            let capacity = (offset as usize).clamp(4096, Self::CHUNK).max(text.len());
+            self.chunks.push(String::with_capacity(capacity));
+            self.starts.push((key, offset));
+        }
+        if let Some(chunk) = self.chunks.last_mut() {
+            let at = chunk.len();
+            chunk.push_str(text);
+            if lower_ascii {
+                chunk[at..].make_ascii_lowercase();
+            }
+        }
+    }
+
+    /// The chunk holding `key`'s text, and where that chunk starts.
+    fn chunk(&self, key: Key) -> (&str, usize) {
+        let at = self.starts.partition_point(|&(first, _)| first <= key.0).saturating_sub(1);
+        match (self.chunks.get(at), self.starts.get(at)) {
+            (Some(chunk), Some(&(_, start))) => (chunk, start as usize),
+            _ => ("", 0),
+        }
+    }
+
+    /// The text between `start` and `end` (offsets across chunks) of `key`.
+    fn text(&self, key: Key, start: usize, end: usize) -> &str {
+        let (chunk, base) = self.chunk(key);
+        chunk.get(start.saturating_sub(base)..end.saturating_sub(base)).unwrap_or("")
+    }
 }
 
 impl std::fmt::Debug for Keys {
@@ -76,56 +127,72 @@ fn table_hash(hash: u32) -> u64 {
     u64::from(hash) << 32 | u64::from(hash)
 }
 
+/// Where the text of `key` lies in the arena.
+fn bounds(ends: &[u32], key: Key) -> (usize, usize) {
+    let end = ends[key.index()] as usize;
+    let start = if key.0 == 0 { 0 } else { ends[key.index() - 1] as usize };
+    (start, end)
+}
+
+/// True when the stored text of `key` is `text` (ignoring ASCII case when `ignore_ascii_case`).
+fn stored_equals(arena: &Arena, ends: &[u32], key: Key, text: &str, ignore_ascii_case: bool) -> bool {
+    // Bytes, not `str`: slicing a `str` checks both ends for char boundaries, which reads the
+    // arena (a cache miss) even when the lengths already differ.
+    let (start, end) = bounds(ends, key);
+    if end - start != text.len() {
+        return false;
+    }
+    let (chunk, base) = arena.chunk(key);
+    let Some(stored) = chunk.as_bytes().get(start.saturating_sub(base)..end.saturating_sub(base)) else { return false };
+    if ignore_ascii_case { stored.eq_ignore_ascii_case(text.as_bytes()) } else { stored == text.as_bytes() }
+}
+
 impl Keys {
     fn span(&self, key: Key) -> &str {
-        let end = self.ends[key.index()] as usize;
-        let start = if key.0 == 0 { 0 } else { self.ends[key.index() - 1] as usize };
-        &self.arena[start..end]
+        let (start, end) = bounds(&self.ends, key);
+        self.arena.text(key, start, end)
     }
 
-    fn find(&self, lowered_ascii: bool, text: &str, hash: u32) -> Option<Key> {
+    fn find(&self, lower_ascii: bool, text: &str, hash: u32) -> Option<Key> {
         self.table
             .find(table_hash(hash), |slot| {
-                if slot.hash != hash {
-                    return false;
-                }
-                let stored = self.span(slot.key);
-                if lowered_ascii { stored.eq_ignore_ascii_case(text) } else { stored == text }
+                slot.hash == hash && stored_equals(&self.arena, &self.ends, slot.key, text, lower_ascii)
             })
             .map(|slot| slot.key)
     }
 
     /// Interns `raw`, lower-cased, and returns its key.
     pub fn intern(&mut self, raw: &str) -> Key {
-        if !raw.is_ascii() {
+        if raw.is_ascii() {
+            self.intern_folded(raw, true)
+        } else {
             // Rare: full Unicode lower-casing needs an allocation.
-            let lowered = raw.to_lowercase();
-            return self.insert_lowered(&lowered);
+            self.intern_folded(&raw.to_lowercase(), false)
         }
-        let hash = hash_folded(raw);
-        if let Some(key) = self.find(true, raw, hash) {
-            return key;
-        }
-        let start = self.arena.len();
-        self.arena.push_str(raw);
-        self.arena[start..].make_ascii_lowercase();
-        self.push(hash)
     }
 
-    fn insert_lowered(&mut self, lowered: &str) -> Key {
-        let hash = hash_folded(lowered);
-        if let Some(key) = self.find(false, lowered, hash) {
-            return key;
+    /// Interns `text`, lower-casing its ASCII when `lower_ascii` (else it is lower-cased
+    /// already), in one probe of the table: the same probe that fails to find it finds where
+    /// it goes.
+    fn intern_folded(&mut self, text: &str, lower_ascii: bool) -> Key {
+        let hash = hash_folded(text);
+        let Keys { arena, ends, table } = self;
+        let entry = table.entry(
+            table_hash(hash),
+            |slot| slot.hash == hash && stored_equals(arena, ends, slot.key, text, lower_ascii),
+            |slot| table_hash(slot.hash),
+        );
+        match entry {
+            Entry::Occupied(found) => found.get().key,
+            Entry::Vacant(place) => {
+                let key = Key(u32::try_from(ends.len()).unwrap_or(u32::MAX));
+                let start = ends.last().copied().unwrap_or(0);
+                arena.push(key.0, start, text, lower_ascii);
+                ends.push(u32::try_from(start as usize + text.len()).unwrap_or(u32::MAX));
+                place.insert(Slot { key, hash });
+                key
+            }
         }
-        self.arena.push_str(lowered);
-        self.push(hash)
-    }
-
-    fn push(&mut self, hash: u32) -> Key {
-        let key = Key(u32::try_from(self.ends.len()).unwrap_or(u32::MAX));
-        self.ends.push(u32::try_from(self.arena.len()).unwrap_or(u32::MAX));
-        self.table.insert_unique(table_hash(hash), Slot { key, hash }, |slot| table_hash(slot.hash));
-        key
     }
 
     /// The key of `raw` (any case) if it was interned.
@@ -190,6 +257,22 @@ mod tests {
         let a = keys.intern("/subscriptions/s/resourceGroups/ÄPFEL");
         assert_eq!(keys.intern("/subscriptions/s/resourcegroups/äpfel"), a);
         assert_eq!(keys.text(a), "/subscriptions/s/resourcegroups/äpfel");
+    }
+
+    #[test]
+    fn texts_longer_than_a_chunk_and_across_chunks_read_back() {
+        let mut keys = Keys::default();
+        let long = "L".repeat(Arena::CHUNK + 7);
+        let all: Vec<(Key, String)> = (0..20_000)
+            .map(|i| if i == 9_000 { long.clone() } else { format!("/Chunked/{i}/{}", "x".repeat(i % 300)) })
+            .map(|text| (keys.intern(&text), text.to_lowercase()))
+            .collect();
+        assert!(keys.arena.chunks.len() > 2, "the texts fill several chunks");
+        for (key, text) in &all {
+            assert_eq!(keys.text(*key), text);
+            assert_eq!(keys.get(&text.to_uppercase()), Some(*key));
+        }
+        assert_eq!(keys.intern(""), keys.intern(""), "the empty text is a key too");
     }
 
     #[test]

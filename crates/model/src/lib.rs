@@ -27,7 +27,7 @@ pub use builtin::{BuiltinRole, builtin_role, builtin_roles};
 pub use environment::{Environment, EnvironmentMapping};
 pub use inventory::{
     AccessPolicy, AttachedIdentity, Attachment, AttachmentRole, Conflict, FederatedCredential, Inventory,
-    IsolationScope, Membership, Origin, Permission, Principal, PrincipalKind, Resource, RoleAssignment, RoleDefinition,
-    Scope, Tags, UserAssignedIdentity,
+    IsolationScope, JsonPath, Membership, Origin, Permission, Principal, PrincipalKind, Resource, RoleAssignment,
+    RoleDefinition, Scope, Tags, UserAssignedIdentity,
 };
 pub use keys::{Key, Keys};
