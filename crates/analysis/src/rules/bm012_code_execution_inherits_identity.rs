@@ -17,11 +17,9 @@ use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
-use super::{
-    Context, Finding, SUBJECTS_SHOWN, Severity, evidence_of, merged_runs, subject_id, subjects_counted, union_count,
-};
+use super::{Context, Finding, SUBJECTS_SHOWN, Severity, evidence_of, subject_id, subjects_counted};
 use crate::graph::{EdgeKind, NodeKind, Takes};
-use crate::radius::Mode;
+use crate::radius::{self, Mode};
 
 /// Rule id.
 pub const ID: &str = "BM012";
@@ -49,7 +47,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             controls.entry(edge.source()).or_default().push(edge.id());
             controlled.entry((edge.target(), edge.weight().takes)).or_insert_with(|| {
                 let sources: Vec<NodeIndex> = ctx.access.taken(edge.id()).collect();
-                let reach = merged_runs(sources.iter().map(|&s| ctx.reach.runs(s, Mode::Direct)));
+                let reach = radius::union(sources.iter().map(|&s| ctx.reach.runs(s, Mode::Direct)));
                 Controlled { sources, reach, places: Vec::new() }
             });
         }
@@ -95,7 +93,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         // What the sources' identities reach that the principal does not reach itself.
         let own = ctx.reach.runs(who, Mode::Direct);
         let through = lists.iter().map(|c| c.reach.as_slice());
-        let gained = union_count(&mut buffer, through.chain([own])) - ctx.reach.count(who, Mode::Direct);
+        let gained = radius::union_size_with(&mut buffer, through.chain([own])) - ctx.reach.count(who, Mode::Direct);
         let person = &g[who].label;
         let hosts = || sources.iter().map(|s| g[*s].label.as_str()).collect::<Vec<_>>().join(", ");
         // Ids only for the sources shown: a subscription's Contributor controls thousands.
