@@ -528,21 +528,14 @@ pub struct Grant {
     pub depth: usize,
 }
 
-/// The grants met walking from one start, in the order met, and the shortest way to each:
-/// for callers that pick among a radius's resources without listing them all (a resource's
-/// strongest grant is the first met with its highest access, then its least depth).
-pub struct Walk<'g> {
+/// The shortest way from one start to every node a walk reached, for the paths of the grants
+/// [`walk_grants`] reported.
+pub struct Ways<'g> {
     access: &'g AccessGraph,
-    grants: Vec<Grant>,
     parent: Parents,
 }
 
-impl Walk<'_> {
-    /// Every grant met, in the order the breadth-first walk met them.
-    pub fn grants(&self) -> &[Grant] {
-        &self.grants
-    }
-
+impl Ways<'_> {
     /// The shortest path that ends with `grant`, edge by edge.
     pub fn path(&self, grant: &Grant) -> Vec<EdgeIndex> {
         let tail = self.access.graph.edge_endpoints(grant.edge).map(|(from, _)| from);
@@ -550,13 +543,19 @@ impl Walk<'_> {
     }
 }
 
-/// Walks from `start`, keeping the grants met and the way back, but not what they cover.
-pub fn walk_grants<'g>(access: &'g AccessGraph, start: NodeIndex, mode: Mode) -> Walk<'g> {
-    let mut grants = Vec::new();
+/// Walks from `start`, calling `on_grant` for every grant met (nearest first; the first met of
+/// a resource's highest access, then least depth, is its strongest), without filling in what
+/// the grants cover: for callers that pick a few resources of a radius by searching runs.
+pub fn walk_grants<'g>(
+    access: &'g AccessGraph,
+    start: NodeIndex,
+    mode: Mode,
+    mut on_grant: impl FnMut(Grant),
+) -> Ways<'g> {
     let parent = walk(access, start, mode, |met| {
-        grants.push(Grant { edge: met.grant, scope: met.scope, access: met.access, depth: met.depth });
+        on_grant(Grant { edge: met.grant, scope: met.scope, access: met.access, depth: met.depth });
     });
-    Walk { access, grants, parent }
+    Ways { access, parent }
 }
 
 /// The path to `tail` (as `parent` kept it), then `grant`.

@@ -119,13 +119,14 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             crate::graph::NodeKey::Arm(k) => inventory.text(k).to_owned(),
             _ => continue,
         };
-        // Per later environment, the example a reviewer should see. A resource's access and
-        // path length are those of its strongest grant, so the best (resource, grant) pair gives
-        // the example; per grant that is the first resource of its highest value it covers.
-        let walk = walk_grants(ctx.access, node, Mode::Transitive);
-        let mut examples: [Option<Example>; Environment::ALL.len()] = [None; Environment::ALL.len()];
-        for grant in walk.grants() {
-            let Some(slot) = first_slot.get_mut(grant.scope.index()) else { continue };
+        // Per later environment, the example a reviewer should see, and the grant that shows
+        // it. A resource's access and path length are those of its strongest grant, so the best
+        // (resource, grant) pair gives the example; per grant that is the first resource of its
+        // highest value it covers. The first grant to give the best pair is the example's
+        // strongest: an earlier or nearer one covering it would give a pair as good or better.
+        let mut examples: [Option<(Example, Grant)>; Environment::ALL.len()] = [None; Environment::ALL.len()];
+        let ways = walk_grants(ctx.access, node, Mode::Transitive, |grant| {
+            let Some(slot) = first_slot.get_mut(grant.scope.index()) else { return };
             if *slot == 0 {
                 let runs = coverage.runs(grant.scope);
                 firsts.push(Environment::ALL.map(|to| {
@@ -136,40 +137,24 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 }));
                 *slot = u32::try_from(firsts.len()).unwrap_or(u32::MAX);
             }
-            let Some(first) = firsts.get(*slot as usize - 1) else { continue };
+            let Some(first) = firsts.get(*slot as usize - 1) else { return };
             for &(to, _) in &later {
                 let Some((value, at)) = first[to as usize] else { continue };
                 let candidate = (value, grant.access, std::cmp::Reverse(grant.depth), std::cmp::Reverse(at));
                 let best = &mut examples[to as usize];
-                if best.is_none_or(|best| candidate > best) {
-                    *best = Some(candidate);
+                if best.is_none_or(|(best, _)| candidate > best) {
+                    *best = Some((candidate, grant));
                 }
             }
-        }
+        });
         let source = &g[node].label;
         for (to, reached) in later {
-            let Some((_, example_access, _, std::cmp::Reverse(example))) = examples[to as usize] else { continue };
-            // The way to the example is its strongest grant's: the first met with the highest
-            // access, then the least depth.
-            let mut strongest: Option<&Grant> = None;
-            for grant in walk.grants() {
-                if !coverage.runs(grant.scope).iter().any(|&(lo, hi)| (lo..hi).contains(&example)) {
-                    continue;
-                }
-                if strongest.is_none_or(|s| {
-                    (grant.access, std::cmp::Reverse(grant.depth)) > (s.access, std::cmp::Reverse(s.depth))
-                }) {
-                    strongest = Some(grant);
-                }
-            }
+            let Some(((_, example_access, _, std::cmp::Reverse(example)), grant)) = examples[to as usize] else {
+                continue;
+            };
             let example = resources[example as usize];
             let example_name = example.map_or("", |r| r.name.as_str());
-            let path: Vec<&str> = strongest
-                .map(|grant| walk.path(grant))
-                .unwrap_or_default()
-                .iter()
-                .map(|&e| g[e].reason.as_str())
-                .collect();
+            let path: Vec<&str> = ways.path(&grant).iter().map(|&e| g[e].reason.as_str()).collect();
             // The first resources reached there, in id order, as subjects.
             let ids = runs
                 .iter()
