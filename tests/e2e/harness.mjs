@@ -1,8 +1,10 @@
 // Shared by the end-to-end tests: a static server that mounts dist/ under a sub-path (as any
 // static host would), Debian's Chromium driven by playwright-core, and the checks every page
 // must pass: no request outside its own origin, no console error, no uncaught exception.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createServer } from "node:http";
-import { readFile, mkdir } from "node:fs/promises";
+import { readFile, readdir, mkdir } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
 import { after, afterEach, before } from "node:test";
 import assert from "node:assert/strict";
@@ -15,6 +17,22 @@ export const SCREENSHOTS = join(ROOT, "target/e2e-screenshots");
 export const fixture = (name) => join(ROOT, "tests/fixtures", name);
 /** A real public file from shared/corpus (read in place, beside the repository). */
 export const corpus = (name) => join(ROOT, "../shared/corpus", name);
+
+/**
+ * The files of a deterministic synthetic tenant of `resources` resources (az CLI exports),
+ * written once by `cargo xtask gen` under target/gen and reused (`cargo xtask test` writes the
+ * worker tests' tenant before it runs them).
+ */
+export async function generatedTenant(resources, seed = 1) {
+  const dir = join(ROOT, "target/gen", `tenant-${resources}-${seed}`);
+  if (!existsSync(join(dir, "az-role-assignment-list.json"))) {
+    execFileSync("cargo", ["xtask", "gen", "--resources", String(resources), "--seed", String(seed), "--out", dir], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+  }
+  return (await readdir(dir)).filter((f) => f.endsWith(".json")).sort().map((f) => join(dir, f));
+}
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -64,13 +82,16 @@ export async function launch() {
 }
 
 /**
- * Opens the app and records everything that must not happen. `problems()` lists them.
+ * Opens the app and records everything that must not happen. `problems()` lists them;
+ * `requests()` lists every request the page and its worker made.
  */
 export async function openApp(browser, site, { width = 1440, height = 900, colorScheme = "light" } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, colorScheme });
   const page = await context.newPage();
   const problems = [];
+  const requests = [];
   page.on("request", (request) => {
+    requests.push(request.url());
     const url = new URL(request.url());
     if (url.origin !== site.origin && url.protocol !== "data:" && url.protocol !== "blob:") {
       problems.push(`request outside the page's origin: ${request.url()}`);
@@ -85,7 +106,7 @@ export async function openApp(browser, site, { width = 1440, height = 900, color
   page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
   await page.goto(site.url);
   await page.locator("#graph-canvas[data-nodes]").waitFor({ state: "attached" });
-  return { page, context, problems: () => problems };
+  return { page, context, problems: () => problems, requests: () => requests };
 }
 
 export async function screenshot(page, name) {

@@ -129,6 +129,12 @@ pub fn run() -> Result<ExitCode, String> {
     let (built, _, secs) = stage("trunk build --release", &mut trunk(["build", "--release"]));
     checks.push(("release build", built, secs));
     if built {
+        // The worker's end-to-end tests load a generated tenant (`generatedTenant` in
+        // tests/e2e/harness.mjs, same path); written here so that they need not run cargo.
+        let tenant = std::path::Path::new("target/gen/tenant-20000-1");
+        if !tenant.join("az-role-assignment-list.json").exists() {
+            crate::generate(20_000, 1, tenant)?;
+        }
         let mut files: Vec<String> = std::fs::read_dir("tests/e2e")
             .map_err(|e| format!("cannot list tests/e2e: {e}"))?
             .filter_map(|entry| entry.ok().map(|e| e.path()))

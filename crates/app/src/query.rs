@@ -1,11 +1,10 @@
 //! Finding nodes: search by name or id, filters by environment, region, subscription, kind and
 //! severity, and the reading order keyboard navigation follows. Pure Rust, tested natively.
 
-use blastmap_analysis::rules::{Finding, Severity};
-use blastmap_analysis::{Environment, Node, NodeKey, scope_label};
+use blastmap_analysis::Environment;
+use blastmap_analysis::rules::Severity;
 use blastmap_layout::Column;
-use blastmap_model::arm;
-use petgraph::graph::NodeIndex;
+use blastmap_worker::wire::{Finding, NodeFacts};
 
 use crate::scene::Scene;
 use crate::workspace::Analysis;
@@ -38,7 +37,7 @@ pub fn toggle<T: PartialEq>(list: &mut Vec<T>, item: T) {
 
 impl Filter {
     /// Whether a node drawn in lane `lane`, in subscription `subscription` (`""` for none), is shown.
-    pub fn admits(&self, node: &Node, lane: Environment, subscription: &str) -> bool {
+    pub fn admits(&self, node: &NodeFacts, lane: Environment, subscription: &str) -> bool {
         !self.hidden_environments.contains(&lane)
             && !self.hidden_columns.contains(&Column::of(node.kind))
             && self.region.as_deref().is_none_or(|region| node.region.as_deref().unwrap_or("") == region)
@@ -57,11 +56,8 @@ impl Filter {
 
     /// Per node of the analysis: hidden by this filter. Empty when nothing is hidden.
     pub fn hidden(&self, analysis: &Analysis) -> Vec<bool> {
-        let hidden_nodes: Vec<bool> = analysis
-            .access
-            .graph
-            .node_indices()
-            .map(|n| !self.admits(&analysis.access.graph[n], analysis.lane(n.index()), &subscription_of(analysis, n)))
+        let hidden_nodes: Vec<bool> = (analysis.nodes.iter().enumerate())
+            .map(|(n, node)| !self.admits(node, analysis.lane(n), analysis.subscription_of(n)))
             .collect();
         if hidden_nodes.iter().any(|&h| h) { hidden_nodes } else { Vec::new() }
     }
@@ -69,49 +65,10 @@ impl Filter {
 
 /// Every region of the analysis's nodes, sorted; `""` stands for "no region" when some node has none.
 pub fn regions(analysis: &Analysis) -> Vec<String> {
-    let mut regions: Vec<String> =
-        analysis.access.graph.node_weights().map(|n| n.region.clone().unwrap_or_default()).collect();
+    let mut regions: Vec<String> = analysis.nodes.iter().map(|n| n.region.clone().unwrap_or_default()).collect();
     regions.sort();
     regions.dedup();
     regions
-}
-
-/// The subscription a node lies in, lower-cased (`""` for people, groups and scopes above
-/// subscriptions).
-pub fn subscription_of(analysis: &Analysis, node: NodeIndex) -> String {
-    match analysis.access.graph[node].key {
-        NodeKey::Arm(k) | NodeKey::System(k) | NodeKey::Federated(k) => {
-            arm::subscription_id(analysis.inventory.text(k)).unwrap_or_default().to_ascii_lowercase()
-        }
-        NodeKey::Principal(_) => String::new(),
-    }
-}
-
-/// Every subscription of the analysis's nodes with a name for people (its display name when an
-/// export gives one), sorted by name; `("", "no subscription")` when some node has none.
-pub fn subscriptions(analysis: &Analysis) -> Vec<(String, String)> {
-    let mut ids: Vec<String> = analysis.access.graph.node_indices().map(|n| subscription_of(analysis, n)).collect();
-    ids.sort();
-    ids.dedup();
-    let inventory = &analysis.inventory;
-    let mut named: Vec<(String, String)> = ids
-        .into_iter()
-        .map(|id| {
-            let scope = format!("/subscriptions/{id}");
-            let name = match id.as_str() {
-                "" => "no subscription".to_owned(),
-                _ => inventory
-                    .keys
-                    .get(&scope)
-                    .and_then(|k| inventory.scope(k))
-                    .and_then(|s| s.name.clone())
-                    .unwrap_or_else(|| scope_label(&scope)),
-            };
-            (id, name)
-        })
-        .collect();
-    named.sort_by(|a, b| (a.0.is_empty(), &a.1).cmp(&(b.0.is_empty(), &b.1)));
-    named
 }
 
 /// The environment lanes drawn, in order.
@@ -135,22 +92,20 @@ pub fn search(analysis: &Analysis, hidden: &[bool], query: &str, limit: usize) -
     if query.is_empty() {
         return Vec::new();
     }
-    let g = &analysis.access.graph;
-    let mut hits: Vec<(u8, String, usize)> = g
-        .node_indices()
-        .filter(|n| !hidden.get(n.index()).copied().unwrap_or(false))
-        .filter_map(|n| {
-            let label = g[n].label.to_lowercase();
+    let mut hits: Vec<(u8, String, usize)> = (analysis.scene.nodes.iter().zip(&analysis.nodes).enumerate())
+        .filter(|(n, _)| !hidden.get(*n).copied().unwrap_or(false))
+        .filter_map(|(n, (drawn, facts))| {
+            let label = drawn.label.to_lowercase();
             let rank = if label.starts_with(&query) {
                 0
             } else if label.contains(&query) {
                 1
-            } else if blastmap_analysis::rules::subject_id(&analysis.inventory, &analysis.access, n).contains(&query) {
+            } else if facts.id.contains(&query) {
                 2
             } else {
                 return None;
             };
-            Some((rank, label, n.index()))
+            Some((rank, label, n))
         })
         .collect();
     hits.sort();
@@ -159,8 +114,17 @@ pub fn search(analysis: &Analysis, hidden: &[bool], query: &str, limit: usize) -
 
 /// The next shown node in reading order (top to bottom, then left to right) after `current`,
 /// or before it when `forward` is false; wraps around. The first node when `current` is `None`.
+/// An aggregate is visited once, as its first shown member.
 pub fn next_node(scene: &Scene, hidden: &[bool], current: Option<usize>, forward: bool) -> Option<usize> {
-    let mut order: Vec<usize> = (0..scene.nodes.len()).filter(|&i| !hidden.get(i).copied().unwrap_or(false)).collect();
+    let shown = |i: usize| !hidden.get(i).copied().unwrap_or(false);
+    let stands_for_aggregate = |i: usize| match scene.folded.get(i).copied().flatten() {
+        None => true,
+        Some(a) => {
+            scene.aggregates.get(a as usize).and_then(|a| a.members.iter().map(|&m| m as usize).find(|&m| shown(m)))
+                == Some(i)
+        }
+    };
+    let mut order: Vec<usize> = (0..scene.nodes.len()).filter(|&i| shown(i) && stands_for_aggregate(i)).collect();
     order.sort_by(|&a, &b| {
         let (a, b) = (&scene.nodes[a], &scene.nodes[b]);
         a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x))
@@ -178,7 +142,7 @@ pub fn next_node(scene: &Scene, hidden: &[bool], current: Option<usize>, forward
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workspace::Workspace;
+    use crate::workspace::sample;
 
     fn labels(analysis: &Analysis, nodes: &[usize]) -> Vec<String> {
         nodes.iter().map(|&n| analysis.scene.nodes[n].label.clone()).collect()
@@ -186,8 +150,7 @@ mod tests {
 
     #[test]
     fn search_ranks_name_prefixes_first_then_names_then_ids() {
-        let w = Workspace::sample();
-        let a = &w.analysis;
+        let a = &sample();
         let hits = labels(a, &search(a, &[], "ID-ORD", 10));
         assert_eq!(hits, ["id-orders"]);
         let hits = labels(a, &search(a, &[], "orders-prod", 10));
@@ -205,8 +168,7 @@ mod tests {
 
     #[test]
     fn filters_hide_by_environment_region_and_kind_and_search_skips_hidden_nodes() {
-        let w = Workspace::sample();
-        let a = &w.analysis;
+        let a = &sample();
         assert!(Filter::default().hidden(a).is_empty(), "nothing hidden by default");
         let mut filter = Filter::default();
         toggle(&mut filter.hidden_environments, Environment::Prod);
@@ -225,9 +187,6 @@ mod tests {
 
         // The sample's prod subscription: its resources stay, dev's go, people have none.
         let prod = "9e3b8c55-2a41-4f6e-8b7d-0d6f1e2a3b4c".to_owned();
-        let subscriptions = subscriptions(a);
-        assert!(subscriptions.iter().any(|(id, _)| *id == prod), "{subscriptions:?}");
-        assert_eq!(subscriptions.last().map(|(id, name)| (id.as_str(), name.as_str())), Some(("", "no subscription")));
         let only_prod = Filter { subscription: Some(prod), ..Filter::default() };
         let hidden = only_prod.hidden(a);
         let shown: Vec<&str> =
@@ -237,8 +196,7 @@ mod tests {
 
         let no_targets = Filter { hidden_columns: vec![Column::Targets], ..Filter::default() };
         let hidden = no_targets.hidden(a);
-        let g = &a.access.graph;
-        assert!(g.node_indices().all(|n| hidden[n.index()] == (Column::of(g[n].kind) == Column::Targets)));
+        assert!(a.nodes.iter().enumerate().all(|(n, node)| hidden[n] == (Column::of(node.kind) == Column::Targets)));
 
         // A person is filtered with the lane they are drawn in.
         let no_dev = Filter { hidden_environments: vec![Environment::Dev], ..Filter::default() };
@@ -249,8 +207,7 @@ mod tests {
 
     #[test]
     fn severity_filters_and_counts() {
-        let w = Workspace::sample();
-        let a = &w.analysis;
+        let a = &sample();
         let counts = severity_counts(&a.findings);
         assert_eq!(counts[0], (Severity::Critical, 3), "as `blastmap analyze` counts the sample");
         let filter = Filter { hidden_severities: vec![Severity::Critical], ..Filter::default() };
@@ -260,8 +217,7 @@ mod tests {
 
     #[test]
     fn keyboard_order_reads_top_to_bottom_and_wraps() {
-        let w = Workspace::sample();
-        let a = &w.analysis;
+        let a = &sample();
         let scene = &a.scene;
         let first = next_node(scene, &[], None, true).unwrap();
         assert_eq!(scene.nodes[first].label, "alice@contoso.com", "top left");
@@ -272,5 +228,43 @@ mod tests {
         assert_eq!(next_node(scene, &[], Some(first), false), Some(last));
         let all_hidden = vec![true; scene.nodes.len()];
         assert_eq!(next_node(scene, &all_hidden, None, true), None);
+    }
+
+    /// Keyboard focus visits an aggregate once, as its first shown member.
+    #[test]
+    fn keyboard_order_visits_an_aggregate_once() {
+        let a = &sample();
+        let mut scene = a.scene.clone();
+        let first = next_node(&scene, &[], None, true).unwrap();
+        let members: Vec<usize> = (0..scene.nodes.len()).filter(|&n| n != first).take(3).collect();
+        scene.folded = vec![None; scene.nodes.len()];
+        for &m in &members {
+            scene.folded[m] = Some(0);
+        }
+        scene.aggregates = vec![crate::scene::SceneAggregate {
+            x: scene.nodes[members[0]].x,
+            y: scene.nodes[members[0]].y,
+            style: scene.nodes[members[0]].style,
+            label: "rg".into(),
+            members: members.iter().map(|&m| m as u32).collect(),
+            lane: scene.nodes[members[0]].lane,
+        }];
+        let mut visited = Vec::new();
+        let mut at = None;
+        for _ in 0..scene.nodes.len() {
+            at = next_node(&scene, &[], at, true);
+            visited.push(at.unwrap());
+        }
+        assert!(visited.contains(&members[0]));
+        assert!(!visited.contains(&members[1]) && !visited.contains(&members[2]));
+        let mut hidden = vec![false; scene.nodes.len()];
+        hidden[members[0]] = true;
+        let visits_second = (0..scene.nodes.len())
+            .scan(None, |at, _| {
+                *at = next_node(&scene, &hidden, *at, true);
+                *at
+            })
+            .any(|n| n == members[1]);
+        assert!(visits_second, "the first shown member stands for the aggregate");
     }
 }

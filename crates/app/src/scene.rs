@@ -1,193 +1,18 @@
-//! What the canvas shows, in world units: boxes, lines, lanes and bands, plus the viewport
-//! that maps world to screen and the hit-testing that maps screen back to a node.
+//! How the scene is seen: the viewport that maps world units to screen pixels (pan, zoom,
+//! fit, centre), and what a filter hides and a selection lights.
 //!
-//! Pure Rust with no browser types, so it is tested natively; a [`crate::render::Renderer`]
-//! turns it into pixels.
+//! The [`Scene`] itself comes from the worker; this is the page's side of it. Pure Rust with
+//! no browser types, so it is tested natively; a [`crate::render::Renderer`] turns it into
+//! pixels.
 
-use blastmap_analysis::{AccessGraph, EdgeKind, Environment, NodeKind};
-use blastmap_layout::Layout;
+pub use blastmap_worker::scene::{
+    EdgeStyle, NODE_HEIGHT, NODE_WIDTH, NodeStyle, Scene, SceneAggregate, SceneBand, SceneEdge, SceneNode,
+};
 
 use crate::selection::Highlight;
 
-/// Width of a node box in world units.
-pub const NODE_WIDTH: f32 = 200.0;
-/// Height of a node box in world units.
-pub const NODE_HEIGHT: f32 = 30.0;
 /// Below this zoom, labels are not drawn (level of detail).
 pub const LABEL_MIN_SCALE: f32 = 0.45;
-
-/// How a node is drawn.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum NodeStyle {
-    /// A person, group or app that can act.
-    Actor,
-    /// A resource carrying identities.
-    Source,
-    /// A user-assigned identity.
-    Identity,
-    /// A system-assigned identity.
-    SystemIdentity,
-    /// A scope roles are held on.
-    Target,
-}
-
-impl NodeStyle {
-    /// Every style, in the order palettes list them.
-    pub const ALL: [NodeStyle; 5] =
-        [NodeStyle::Actor, NodeStyle::Source, NodeStyle::Identity, NodeStyle::SystemIdentity, NodeStyle::Target];
-
-    fn of(kind: NodeKind) -> Self {
-        match kind {
-            NodeKind::Principal(_) | NodeKind::Pipeline => NodeStyle::Actor,
-            NodeKind::Source => NodeStyle::Source,
-            NodeKind::UserAssignedIdentity => NodeStyle::Identity,
-            NodeKind::SystemIdentity => NodeStyle::SystemIdentity,
-            NodeKind::Target(_) => NodeStyle::Target,
-        }
-    }
-}
-
-/// How an edge is drawn.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum EdgeStyle {
-    /// A source uses an identity.
-    Uses,
-    /// A role held on a scope.
-    Role,
-    /// Any edge whose ends lie in different environments: the warning colour.
-    CrossEnvironment,
-}
-
-/// A node box.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SceneNode {
-    /// Centre.
-    pub x: f32,
-    /// Centre.
-    pub y: f32,
-    /// Style.
-    pub style: NodeStyle,
-    /// Label.
-    pub label: String,
-    /// The environment lane it is drawn in: its own, or its neighbours' when it has none (a
-    /// person shows in the lane of what they reach). What people see is what they filter by.
-    pub lane: Environment,
-}
-
-/// An edge between two nodes (indices into [`Scene::nodes`]).
-#[derive(Clone, Debug, PartialEq)]
-pub struct SceneEdge {
-    /// Start node.
-    pub from: usize,
-    /// End node.
-    pub to: usize,
-    /// Style.
-    pub style: EdgeStyle,
-}
-
-/// A labelled horizontal band (an environment lane or a region band).
-#[derive(Clone, Debug, PartialEq)]
-pub struct SceneBand {
-    /// Top edge.
-    pub top: f32,
-    /// Height.
-    pub height: f32,
-    /// Its title.
-    pub title: String,
-}
-
-/// Everything the canvas shows.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Scene {
-    /// Node boxes.
-    pub nodes: Vec<SceneNode>,
-    /// Edges.
-    pub edges: Vec<SceneEdge>,
-    /// Environment lanes.
-    pub lanes: Vec<SceneBand>,
-    /// Region bands.
-    pub bands: Vec<SceneBand>,
-    /// Column titles with their centre x.
-    pub columns: Vec<(f32, &'static str)>,
-    /// World width.
-    pub width: f32,
-    /// World height.
-    pub height: f32,
-    /// How many edges cross environments.
-    pub cross_environment_edges: usize,
-}
-
-impl Scene {
-    /// Builds the scene of a laid-out access graph.
-    pub fn new(access: &AccessGraph, layout: &Layout) -> Scene {
-        let g = &access.graph;
-        let nodes: Vec<SceneNode> = g
-            .node_indices()
-            .map(|n| {
-                let at = layout.nodes[n.index()];
-                SceneNode {
-                    x: at.x,
-                    y: at.y,
-                    style: NodeStyle::of(g[n].kind),
-                    label: g[n].label.clone(),
-                    lane: at.lane,
-                }
-            })
-            .collect();
-        let lane_of = |i: usize| layout.nodes[i].lane;
-        let edges: Vec<SceneEdge> = g
-            .raw_edges()
-            .iter()
-            .map(|e| {
-                let (from, to) = (e.source().index(), e.target().index());
-                let crosses = lane_of(from) != lane_of(to)
-                    && lane_of(from) != Environment::Unknown
-                    && lane_of(to) != Environment::Unknown;
-                let style = match (crosses, e.weight.kind) {
-                    (true, _) => EdgeStyle::CrossEnvironment,
-                    (false, EdgeKind::CanUse) => EdgeStyle::Uses,
-                    (false, _) => EdgeStyle::Role,
-                };
-                SceneEdge { from, to, style }
-            })
-            .collect();
-        let lanes = layout
-            .lanes
-            .iter()
-            .map(|l| SceneBand { top: l.top, height: l.height, title: l.environment.as_str().to_uppercase() })
-            .collect();
-        let bands = layout
-            .bands
-            .iter()
-            .map(|b| SceneBand {
-                top: b.top,
-                height: b.height,
-                title: b.region.clone().unwrap_or_else(|| "no region".to_owned()),
-            })
-            .collect();
-        let columns = layout.columns.iter().map(|span| (span.centre(), span.column.title())).collect();
-        let cross_environment_edges = edges.iter().filter(|e| e.style == EdgeStyle::CrossEnvironment).count();
-        Scene {
-            nodes,
-            edges,
-            lanes,
-            bands,
-            columns,
-            width: layout.width,
-            height: layout.height,
-            cross_environment_edges,
-        }
-    }
-
-    /// The shown node under a world point, if any (`hidden` is per node; empty hides none).
-    pub fn hit(&self, x: f32, y: f32, hidden: &[bool]) -> Option<usize> {
-        self.nodes.iter().enumerate().position(|(i, n)| {
-            !hidden.get(i).copied().unwrap_or(false)
-                && (n.x - x).abs() <= NODE_WIDTH / 2.0
-                && (n.y - y).abs() <= NODE_HEIGHT / 2.0
-        })
-    }
-}
 
 /// How the scene looks right now: what a filter hides, what a selection lights, and which
 /// node has the keyboard's attention.
@@ -216,6 +41,43 @@ impl Look<'_> {
     pub fn is_edge_dimmed(&self, i: usize) -> bool {
         self.highlight.is_active() && !self.highlight.edges.get(i).copied().unwrap_or(false)
     }
+
+    /// Whether an aggregate is dimmed: a selection lights none of its members.
+    pub fn is_aggregate_dimmed(&self, aggregate: &SceneAggregate) -> bool {
+        aggregate.members.iter().all(|&m| self.is_dimmed(m as usize))
+    }
+
+    /// Whether edge `i` of `scene` is drawn: once per pair of boxes, or whenever it is lit; never
+    /// when hidden, or inside one aggregate.
+    pub fn shows_edge(&self, scene: &Scene, i: usize) -> bool {
+        let Some(edge) = scene.edges.get(i) else { return false };
+        let inside = scene.is_folded(edge.from) && scene.folded.get(edge.from) == scene.folded.get(edge.to);
+        let lit = self.highlight.is_active() && !self.is_edge_dimmed(i);
+        !self.is_hidden(edge.from) && !self.is_hidden(edge.to) && !inside && (edge.drawn || lit)
+    }
+}
+
+/// Most lines of a batch drawn as wide as their style says when zoomed out; more are drawn one
+/// device pixel wide. Lines wider than a device pixel cost a software rasteriser (Chromium
+/// without a GPU) 10 to 20 times as much as hairlines: 100,000 curves took 0.6 s at one pixel
+/// and 6 to 16 s at 1.2 to 2.2 pixels (measured, Chromium 156, 2 cores). Zoomed out, a
+/// picture of thousands of edges cannot show their width anyway.
+pub const MAX_WIDE_LINES: usize = 2_000;
+
+/// The width to stroke a batch of `count` lines whose style asks for `width` CSS pixels, on a
+/// screen of `ratio` device pixels per CSS pixel.
+pub fn line_width(width: f64, count: usize, view: &Viewport, ratio: f64) -> f64 {
+    if view.shows_labels() || count <= MAX_WIDE_LINES { width } else { 1.0 / ratio.max(1.0) }
+}
+
+/// Whether a shape whose points (a curve's ends and control points, which bound it) are
+/// `points` can show in a `width` × `height` pixel area.
+pub fn may_show(points: &[(f64, f64)], width: f64, height: f64) -> bool {
+    let (mut left, mut top, mut right, mut bottom) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for &(x, y) in points {
+        (left, right, top, bottom) = (left.min(x), right.max(x), top.min(y), bottom.max(y));
+    }
+    left <= width && right >= 0.0 && top <= height && bottom >= 0.0
 }
 
 /// Maps world units to screen pixels: `screen = world * scale + offset`.
@@ -306,6 +168,7 @@ impl Viewport {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use blastmap_analysis::Environment;
 
     fn scene() -> Scene {
         Scene {
@@ -317,17 +180,6 @@ mod tests {
             height: 500.0,
             ..Scene::default()
         }
-    }
-
-    #[test]
-    fn hit_testing_finds_the_box_under_a_point() {
-        let s = scene();
-        assert_eq!(s.hit(100.0, 50.0, &[]), Some(0));
-        assert_eq!(s.hit(100.0 + NODE_WIDTH / 2.0 - 1.0, 50.0 + NODE_HEIGHT / 2.0 - 1.0, &[]), Some(0));
-        assert_eq!(s.hit(400.0, 60.0, &[]), Some(1));
-        assert_eq!(s.hit(250.0, 50.0, &[]), None);
-        assert_eq!(s.hit(100.0, 80.0, &[]), None);
-        assert_eq!(s.hit(100.0, 50.0, &[true, false]), None, "hidden nodes cannot be hit");
     }
 
     #[test]
@@ -360,6 +212,19 @@ mod tests {
         let none = Highlight::none();
         let look = Look { hidden: &[false, true], highlight: &none, focused: None };
         assert!(!look.is_dimmed(1) && !look.is_edge_dimmed(0) && look.is_hidden(1) && !look.is_hidden(0));
+    }
+
+    #[test]
+    fn many_lines_are_hairlines_when_zoomed_out_and_offscreen_curves_are_skipped() {
+        let far = Viewport { scale: 0.1, offset_x: 0.0, offset_y: 0.0 };
+        let near = Viewport { scale: 1.0, ..far };
+        assert_eq!(line_width(2.2, MAX_WIDE_LINES, &far, 1.0), 2.2, "a few lines keep their width");
+        assert_eq!(line_width(2.2, MAX_WIDE_LINES + 1, &far, 2.0), 0.5, "one device pixel");
+        assert_eq!(line_width(2.2, 100_000, &near, 1.0), 2.2, "zoomed in, widths show");
+        assert!(may_show(&[(-50.0, 10.0), (30.0, 10.0)], 800.0, 600.0), "crosses the left edge");
+        assert!(may_show(&[(-50.0, -10.0), (900.0, 700.0)], 800.0, 600.0), "spans the area");
+        assert!(!may_show(&[(-50.0, 10.0), (-5.0, 500.0)], 800.0, 600.0), "all left of it");
+        assert!(!may_show(&[(10.0, 610.0), (700.0, 900.0)], 800.0, 600.0), "all below it");
     }
 
     #[test]

@@ -1,11 +1,15 @@
 //! Browser unit tests: the real renderer on a real canvas in headless Chromium.
 #![cfg(target_arch = "wasm32")]
+// Clippy allows unwrap in `#[test]`s but does not know `#[wasm_bindgen_test]` is one.
+#![allow(clippy::unwrap_used)]
 
 use blastmap_analysis::radius::Mode;
 use blastmap_app::render::{Canvas2d, DARK, LIGHT, Palette, Renderer};
 use blastmap_app::scene::{Look, NodeStyle, Viewport};
-use blastmap_app::selection::{self, Highlight};
-use blastmap_app::workspace::{OpenFile, Workspace};
+use blastmap_app::selection::{Direction, Highlight, Selected};
+use blastmap_worker::session::{Analysis, OpenFile};
+use blastmap_worker::settings::Settings;
+use blastmap_worker::wire::Question;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -36,18 +40,22 @@ fn hex(colour: &str) -> [u8; 3] {
     [byte(1), byte(3), byte(5)]
 }
 
+fn sample() -> Analysis {
+    Analysis::sample(&Settings::default())
+}
+
 #[wasm_bindgen_test]
 fn the_sample_is_analysed_in_the_browser() {
-    let workspace = Workspace::sample();
-    let summary = workspace.analysis.summary;
+    let snapshot = sample().snapshot();
+    let summary = snapshot.summary;
     assert_eq!((summary.user_assigned_identities, summary.sources, summary.errors), (4, 5, 0));
-    assert!(workspace.analysis.graph_size.0 > 15);
+    assert!(snapshot.scene.nodes.len() > 15);
 }
 
 #[wasm_bindgen_test]
 fn nodes_are_drawn_where_the_scene_puts_them() {
-    let workspace = Workspace::sample();
-    let scene = &workspace.analysis.scene;
+    let analysis = sample();
+    let scene = &analysis.scene;
     let element = canvas(1200, 800);
     let mut renderer = Canvas2d::new(&element).expect("a 2D context");
     assert_eq!(renderer.size(), (1200.0, 800.0));
@@ -80,15 +88,15 @@ fn fill_of(element: &HtmlCanvasElement, view: &Viewport, x: f32, y: f32) -> [u8;
 
 #[wasm_bindgen_test]
 fn a_selection_dims_the_rest_and_hidden_nodes_are_not_drawn() {
-    let workspace = Workspace::sample();
-    let analysis = &workspace.analysis;
+    let analysis = sample();
     let scene = &analysis.scene;
     let element = canvas(1200, 800);
     let mut renderer = Canvas2d::new(&element).unwrap();
     let view = Viewport::fit(scene, 1200.0, 800.0);
     let at = |label: &str| scene.nodes.iter().position(|n| n.label == label).unwrap();
     let (app, uat) = (at("app-orders-dev"), at("app-orders-uat"));
-    let selected = selection::radius(analysis, app, Mode::Transitive);
+    let question = Question::Node { node: app as u32, mode: Mode::Transitive, direction: Direction::Radius };
+    let selected = Selected::of(analysis.answer(&question), scene.nodes.len(), scene.edges.len());
     let look = Look { hidden: &[], highlight: &selected.highlight, focused: None };
     let palette: &Palette = &LIGHT;
     renderer.draw(scene, &view, &look, palette);
@@ -107,8 +115,8 @@ fn a_selection_dims_the_rest_and_hidden_nodes_are_not_drawn() {
 
 #[wasm_bindgen_test]
 fn a_click_on_screen_finds_its_node() {
-    let workspace = Workspace::sample();
-    let scene = &workspace.analysis.scene;
+    let analysis = sample();
+    let scene = &analysis.scene;
     let element = canvas(900, 700);
     let renderer = Canvas2d::new(&element).unwrap();
     let (w, h) = renderer.size();
@@ -116,18 +124,16 @@ fn a_click_on_screen_finds_its_node() {
     for (index, node) in scene.nodes.iter().enumerate() {
         let (x, y) = view.to_screen(node.x, node.y);
         let (wx, wy) = view.to_world(x, y);
-        assert_eq!(scene.hit(wx, wy, &[]), Some(index), "{}", node.label);
+        assert_eq!(scene.hit(wx, wy, &[]), Some(blastmap_worker::scene::Hit::Node(index)), "{}", node.label);
     }
     element.remove();
 }
 
 #[wasm_bindgen_test]
 fn a_broken_file_is_reported_and_the_rest_still_shows() {
-    let workspace = Workspace::sample();
-    let good = workspace.files[0].clone();
-    let broken = OpenFile::read("broken.json".into(), b"{\"schema\": ".to_vec());
-    let workspace = Workspace::empty().open(vec![broken, good]);
-    assert_eq!(workspace.analysis.summary.errors, 1);
-    assert!(workspace.analysis.files[0].diagnostics[0].message.starts_with("not valid JSON"));
-    assert_eq!(workspace.analysis.summary.user_assigned_identities, 4);
+    let broken = OpenFile { name: "broken.json".into(), bytes: Ok(b"{\"schema\": ".to_vec()) };
+    let snapshot = Analysis::load(&[broken, OpenFile::sample()], &Settings::default(), |_| {}).snapshot();
+    assert_eq!(snapshot.summary.errors, 1);
+    assert!(snapshot.files[0].diagnostics[0].message.starts_with("not valid JSON"));
+    assert_eq!(snapshot.summary.user_assigned_identities, 4);
 }

@@ -20,7 +20,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use blastmap_analysis::{AccessGraph, Environment, Node, NodeKey, NodeKind};
+use blastmap_analysis::{AccessGraph, Environment, Node, NodeKey, NodeKind, scope_label};
 use blastmap_model::{Inventory, PrincipalKind, arm};
 use petgraph::Direction;
 use petgraph::graph::NodeIndex;
@@ -131,11 +131,16 @@ pub struct Band {
     pub height: f32,
 }
 
-/// A group of nodes that can fold into one row: the members of one column under one container
-/// (a resource group or subscription, by its lower-cased id; for actors, a principal kind).
+/// A group of nodes that can fold into one row: the members of one cell (lane, region band,
+/// column) under one container (a resource group or subscription, by its lower-cased id; for
+/// actors, a principal kind). Opening it opens that box only, not the container's other cells.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct GroupKey {
-    /// The column the group lies in.
+    /// The lane of its cell.
+    pub lane: Environment,
+    /// The region band of its cell.
+    pub region: Option<String>,
+    /// The column of its cell.
     pub column: Column,
     /// The container's lower-cased scope id, or the plural name of a principal kind.
     pub container: String,
@@ -164,9 +169,10 @@ impl Folding {
     }
 }
 
-/// Cells up to this many rows show every node; larger ones fold their groups. About a screen
-/// of rows: past that, a column of names is no longer read, only scrolled.
-pub const FOLD_ABOVE: usize = 40;
+/// Cells up to this many rows show every node; larger ones fold their groups. A tenant then
+/// reads as an overview of groups (a few rows per region band, not hundreds), opened where the
+/// reviewer looks; a design the size of the sample never folds.
+pub const FOLD_ABOVE: usize = 16;
 /// A group folds only when it has at least this many members: folding two nodes hides more
 /// than it saves.
 const FOLD_AT_LEAST: usize = 3;
@@ -235,14 +241,17 @@ pub fn layout(inventory: &Inventory, access: &AccessGraph, folding: &Folding) ->
         let node = &g[n];
         cells.entry((lanes[n.index()], node.region.as_deref(), Column::of(node.kind))).or_default().push(n);
     }
-    let expanded: HashSet<(Column, &str)> =
-        folding.expanded.iter().map(|group| (group.column, group.container.as_str())).collect();
+    let expanded: HashSet<(Cell<'_>, &str)> = folding
+        .expanded
+        .iter()
+        .map(|group| ((group.lane, group.region.as_deref(), group.column), group.container.as_str()))
+        .collect();
     let mut folds: Vec<Fold> = Vec::new();
     let mut cells: BTreeMap<Cell<'_>, Vec<Row>> = cells
         .into_iter()
         .map(|(cell, mut members)| {
             members.sort_by(|&a, &b| g[a].label.cmp(&g[b].label).then(a.cmp(&b)));
-            let rows = fold_cell(inventory, access, cell.2, members, folding.above, &expanded, &mut folds);
+            let rows = fold_cell(inventory, access, cell, members, folding.above, &expanded, &mut folds);
             (cell, rows)
         })
         .collect();
@@ -364,12 +373,12 @@ fn container_label(inventory: &Inventory, container: &str) -> String {
         return group.to_owned();
     }
     match arm::subscription_id(container) {
-        Some(subscription) => inventory
+        Some(_) => inventory
             .keys
             .get(container)
             .and_then(|key| inventory.scope(key))
             .and_then(|scope| scope.name.clone())
-            .unwrap_or_else(|| format!("subscription {subscription}")),
+            .unwrap_or_else(|| scope_label(container)),
         None => container.to_owned(),
     }
 }
@@ -381,21 +390,22 @@ fn container_label(inventory: &Inventory, container: &str) -> String {
 fn fold_cell<'a>(
     inventory: &'a Inventory,
     access: &AccessGraph,
-    column: Column,
+    cell: Cell<'_>,
     members: Vec<NodeIndex>,
     above: usize,
-    expanded: &HashSet<(Column, &str)>,
+    expanded: &HashSet<(Cell<'_>, &str)>,
     folds: &mut Vec<Fold>,
 ) -> Vec<Row> {
     if members.len() <= above {
         return members.into_iter().map(Row::Node).collect();
     }
+    let (lane, region, column) = cell;
     let chains: Vec<[Option<&'a str>; 2]> = members.iter().map(|&n| containers(inventory, &access.graph[n])).collect();
-    let grouped_at = |level: usize, expanded: &HashSet<(Column, &str)>| {
+    let grouped_at = |level: usize, expanded: &HashSet<(Cell<'_>, &str)>| {
         let mut groups: FxHashMap<&'a str, Vec<NodeIndex>> = FxHashMap::default();
         let mut single = Vec::new();
         for (&n, chain) in members.iter().zip(&chains) {
-            let group = chain[..=level].iter().rev().flatten().find(|&&c| !expanded.contains(&(column, c)));
+            let group = chain[..=level].iter().rev().flatten().find(|&&c| !expanded.contains(&(cell, c)));
             match group {
                 Some(container) => groups.entry(container).or_default().push(n),
                 None => single.push(n),
@@ -423,7 +433,7 @@ fn fold_cell<'a>(
     for (container, members) in groups {
         out.push(Row::Fold(folds.len()));
         folds.push(Fold {
-            group: GroupKey { column, container: container.to_owned() },
+            group: GroupKey { lane, region: region.map(str::to_owned), column, container: container.to_owned() },
             label: container_label(inventory, container),
             members,
         });

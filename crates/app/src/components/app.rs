@@ -1,14 +1,15 @@
 //! The root component: holds the workspace and the interactive state, and takes files dropped
 //! anywhere on the page.
 
-use std::cell::Cell;
 use std::rc::Rc;
 
+use blastmap_worker::settings::Settings;
+use blastmap_worker::wire::{Progress, Question, Snapshot, Step};
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::spawn_local;
 use web_sys::{DragEvent, File, KeyboardEvent};
 use yew::prelude::*;
 
+use super::analyst::{Loading, use_analyst};
 use super::details::DetailsPanel;
 use super::files::FilePanel;
 use super::findings::FindingsPanel;
@@ -18,83 +19,25 @@ use super::settings::{SettingsPanel, store_settings, stored_settings};
 use super::table::TableView;
 use super::theme::use_theme;
 use super::toolbar::Toolbar;
-use crate::selection::{self, Focus, Highlight, Selected};
-use crate::settings::Settings;
+use crate::selection::{self, Focus, Selected};
 use crate::text::count;
 use crate::ui::{Ui, UiAction, View};
-use crate::workspace::{OpenFile, Workspace};
+use crate::workspace::{Analysis, Workspace};
 
-/// What can happen to the workspace.
-pub enum Action {
-    /// Files were read.
-    Open(Vec<OpenFile>),
-    /// The file at this index was removed.
-    Close(usize),
-    /// The built-in sample was asked for.
-    Sample,
-    /// New settings were applied: the same files are read again with them.
-    Settings(Settings),
-}
-
-impl Reducible for Workspace {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        Rc::new(match action {
-            Action::Open(files) => self.open(files),
-            Action::Close(index) => self.close(index),
-            Action::Sample => Workspace::sample_with(self.settings.clone()),
-            Action::Settings(settings) => self.with_settings(settings),
-        })
+/// What the load status says, and how far its bar is (of `max`).
+fn load_status(loading: Loading) -> (String, usize, usize) {
+    let max = loading.files + Step::ALL.len();
+    match loading.progress {
+        Progress::Reading { done, .. } => (
+            format!("Reading {} of {}…", (done as usize + 1).min(loading.files), count(loading.files, "file", "files")),
+            done as usize,
+            max,
+        ),
+        Progress::Step(step) => {
+            let at = Step::ALL.iter().position(|&s| s == step).unwrap_or(0);
+            (format!("{}…", step.label()), loading.files + at, max)
+        }
     }
-}
-
-/// How far a load has got: files read of all, then the analysis.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct Loading {
-    /// Files read so far.
-    pub read: usize,
-    /// Files in the load.
-    pub total: usize,
-    /// Whether every file is read and the analysis is under way.
-    pub analysing: bool,
-}
-
-/// Reads every file's bytes, reporting progress, then opens them all at once. A load gives up
-/// when `generation` moves on (Cancel, or a newer load) before it is analysed.
-pub fn read_files(
-    files: Vec<File>,
-    workspace: UseReducerDispatcher<Workspace>,
-    progress: UseStateHandle<Option<Loading>>,
-    generation: Rc<Cell<u32>>,
-) {
-    let load = generation.get().wrapping_add(1);
-    generation.set(load);
-    let total = files.len();
-    progress.set(Some(Loading { read: 0, total, analysing: false }));
-    spawn_local(async move {
-        let mut opened = Vec::with_capacity(total);
-        for file in files {
-            let file = gloo::file::File::from(file);
-            let name = file.name();
-            opened.push(match gloo::file::futures::read_as_bytes(&file).await {
-                Ok(bytes) => OpenFile::read(name, bytes),
-                Err(error) => OpenFile::unreadable(name, error.to_string()),
-            });
-            if generation.get() != load {
-                return;
-            }
-            progress.set(Some(Loading { read: opened.len(), total, analysing: false }));
-        }
-        progress.set(Some(Loading { read: total, total, analysing: true }));
-        // The analysis holds the main thread: give the browser a frame to show that it started.
-        gloo::timers::future::TimeoutFuture::new(50).await;
-        if generation.get() != load {
-            return;
-        }
-        workspace.dispatch(Action::Open(opened));
-        progress.set(None);
-    });
 }
 
 /// The files held by a drag event.
@@ -106,36 +49,51 @@ pub fn dropped_files(event: &DragEvent) -> Vec<File> {
 /// The whole page.
 #[component]
 pub fn App() -> Html {
-    let workspace = use_reducer(|| Workspace::sample_with(stored_settings()));
+    let analyst = use_analyst();
     let settings_open = use_state(|| false);
     let ui = use_reducer(Ui::default);
     let dragging = use_state(|| false);
     let theme = use_theme();
-    let loading = use_state(|| None::<Loading>);
-    // Which load is current: Cancel and newer loads move it on.
-    let generation = use_memo((), |()| Cell::new(0u32));
-
-    let analysis = Rc::clone(&workspace.analysis);
-    // Indices of the old analysis mean nothing in a new one.
+    // The built-in sample on first visit, read with the settings remembered.
+    {
+        let analyst = analyst.clone();
+        use_effect_with((), move |_| analyst.load(Workspace::sample_with(stored_settings())));
+    }
+    let state = &analyst.state;
+    let shown = state.shown.clone();
+    // Before the first load ends there is nothing to draw.
+    let empty_analysis = use_memo((), |()| Analysis::new(Snapshot::default(), 0));
+    let analysis = shown.as_ref().map_or_else(|| Rc::clone(&empty_analysis), |s| Rc::clone(&s.analysis));
+    // What edits to the files and settings start from: what is shown.
+    let workspace = shown.as_ref().map_or_else(|| Workspace::sample_with(stored_settings()), |s| s.workspace.clone());
+    // Indices of the old analysis mean nothing in a new one (an unfold keeps them).
     {
         let dispatcher = ui.dispatcher();
-        use_effect_with(Rc::clone(&analysis), move |_| dispatcher.dispatch(UiAction::NewAnalysis));
+        use_effect_with(analysis.load, move |_| dispatcher.dispatch(UiAction::NewAnalysis));
     }
     let hidden = use_memo((Rc::clone(&analysis), ui.filter.clone()), |(analysis, filter)| filter.hidden(analysis));
-    let selected =
-        use_memo((Rc::clone(&analysis), ui.focus, ui.mode, ui.direction), |(analysis, focus, mode, direction)| {
-            match *focus {
-                Some(Focus::Node(node)) => selection::select(analysis, node, *mode, *direction),
-                Some(Focus::Finding(at)) => Selected {
-                    highlight: analysis
-                        .findings
-                        .get(at)
-                        .map_or_else(Highlight::none, |f| selection::finding(analysis, f)),
-                    ..Selected::default()
-                },
-                None => Selected::default(),
+    // The selection's question goes to the worker; its answer is shown once it is the answer
+    // to the question asked now. Until then a node's earlier answer (the other direction or
+    // depth) stays, so the panel and the focus in it stay put.
+    let question = selection::question(ui.focus, ui.mode, ui.direction);
+    {
+        let analyst = analyst.clone();
+        use_effect_with((analysis.load, question), move |(_, question)| {
+            if let Some(question) = question {
+                analyst.ask(*question);
             }
         });
+    }
+    let no_selection = use_memo((), |()| Selected::default());
+    let (selected, answered) = match (&state.answer, question) {
+        (Some((answered, selected)), Some(asked)) if *answered == asked => (Rc::clone(selected), true),
+        (Some((Question::Node { node: before, .. }, selected)), Some(Question::Node { node, .. }))
+            if *before == node =>
+        {
+            (Rc::clone(selected), false)
+        }
+        _ => (Rc::clone(&no_selection), false),
+    };
 
     let on_drag_over = {
         let dragging = dragging.clone();
@@ -155,11 +113,8 @@ pub fn App() -> Html {
         })
     };
     let on_files = {
-        let dispatcher = workspace.dispatcher();
-        let (loading, generation) = (loading.clone(), Rc::clone(&generation));
-        Callback::from(move |files: Vec<File>| {
-            read_files(files, dispatcher.clone(), loading.clone(), Rc::clone(&generation));
-        })
+        let (analyst, workspace) = (analyst.clone(), workspace.clone());
+        Callback::from(move |files: Vec<File>| analyst.load(workspace.open(files)))
     };
     let on_drop = {
         let dragging = dragging.clone();
@@ -174,19 +129,16 @@ pub fn App() -> Html {
         })
     };
     let on_cancel = {
-        let (loading, generation) = (loading.clone(), Rc::clone(&generation));
-        Callback::from(move |_: MouseEvent| {
-            generation.set(generation.get().wrapping_add(1));
-            loading.set(None);
-        })
+        let analyst = analyst.clone();
+        Callback::from(move |_: MouseEvent| analyst.cancel())
     };
     let on_sample = {
-        let dispatcher = workspace.dispatcher();
-        Callback::from(move |()| dispatcher.dispatch(Action::Sample))
+        let (analyst, settings) = (analyst.clone(), workspace.settings.clone());
+        Callback::from(move |()| analyst.load(Workspace::sample_with(settings.clone())))
     };
     let on_close = {
-        let dispatcher = workspace.dispatcher();
-        Callback::from(move |index: usize| dispatcher.dispatch(Action::Close(index)))
+        let (analyst, workspace) = (analyst.clone(), workspace.clone());
+        Callback::from(move |index: usize| analyst.load(workspace.close(index)))
     };
     let on_open_settings = {
         let settings_open = settings_open.clone();
@@ -197,10 +149,10 @@ pub fn App() -> Html {
         Callback::from(move |()| settings_open.set(false))
     };
     let on_apply_settings = {
-        let dispatcher = workspace.dispatcher();
+        let (analyst, workspace) = (analyst.clone(), workspace.clone());
         Callback::from(move |settings: Settings| {
             store_settings(&settings);
-            dispatcher.dispatch(Action::Settings(settings));
+            analyst.load(workspace.with_settings(settings));
         })
     };
     let on_ui = {
@@ -221,12 +173,42 @@ pub fn App() -> Html {
             }
         }
     });
-    let empty = analysis.graph_size.0 == 0;
+    let empty = analysis.graph_size().0 == 0;
+    let centre_on = match ui.focus {
+        Some(Focus::Node(node)) => Some(node),
+        Some(Focus::Finding(at)) => {
+            analysis.findings.get(at).and_then(|f| f.subjects.iter().find_map(|s| s.node)).map(|n| n as usize)
+        }
+        None => None,
+    };
+    // What is newly selected, or a finding's first subject, shows on its own: its group unfolds.
+    // (Only on a new selection: "Fold groups" may fold it again.)
+    {
+        let analyst = analyst.clone();
+        let folded = centre_on.and_then(|n| analysis.scene.folded.get(n).copied().flatten());
+        use_effect_with((centre_on, analysis.load), move |_| {
+            if let Some(aggregate) = folded {
+                analyst.unfold(aggregate as usize);
+            }
+        });
+    }
+    let on_unfold = {
+        let analyst = analyst.clone();
+        Callback::from(move |aggregate: usize| analyst.unfold(aggregate))
+    };
+    let on_fold_all = {
+        let analyst = analyst.clone();
+        Callback::from(move |()| analyst.fold_all())
+    };
+    let on_open_all = {
+        let analyst = analyst.clone();
+        Callback::from(move |()| analyst.open_all())
+    };
     html! {
         <div class={classes!("app", dragging.then_some("dragging"))}
             ondragenter={on_drag_over.clone()} ondragover={on_drag_over}
             ondragleave={on_drag_leave} ondrop={on_drop} onkeydown={on_key}>
-            <Header summary={analysis.summary} file_count={workspace.files.len()} is_sample={workspace.is_sample}
+            <Header summary={analysis.summary} file_count={workspace.file_count()} is_sample={workspace.is_sample}
                 analysis={Rc::clone(&analysis)} theme={theme.clone()}
                 on_files={on_files} on_sample={on_sample.clone()} on_settings={on_open_settings.clone()} />
             <Toolbar analysis={Rc::clone(&analysis)} ui={(*ui).clone()} hidden={Rc::clone(&hidden)} on_ui={on_ui.clone()} />
@@ -241,25 +223,26 @@ pub fn App() -> Html {
                     <TableView analysis={Rc::clone(&analysis)} hidden={Rc::clone(&hidden)}
                         highlight={Rc::clone(&selected)} selected={ui.node()} on_ui={on_ui.clone()} />
                 } else {
-                    <GraphView analysis={Rc::clone(&analysis)} hidden={Rc::clone(&hidden)}
-                        selected={Rc::clone(&selected)} node={ui.node()} centre_requests={ui.centre_requests}
-                        dark={theme.dark} on_ui={on_ui.clone()} on_sample={on_sample} />
+                    <GraphView analysis={Rc::clone(&analysis)} loaded={shown.is_some()} hidden={Rc::clone(&hidden)}
+                        selected={Rc::clone(&selected)} node={ui.node()} centre_on={centre_on} centre_requests={ui.centre_requests}
+                        dark={theme.dark} on_ui={on_ui.clone()} on_sample={on_sample}
+                        on_unfold={on_unfold} on_fold_all={on_fold_all} on_open_all={on_open_all} />
                 }
-                <DetailsPanel analysis={Rc::clone(&analysis)} ui={(*ui).clone()} selected={selected} on_ui={on_ui} />
+                <DetailsPanel analysis={Rc::clone(&analysis)} ui={(*ui).clone()} selected={selected} answered={answered}
+                    on_ui={on_ui} />
             </main>
-            if let Some(status) = *loading {
+            if let Some(loading) = state.loading {
                 <div class="load-status" id="load-status" role="status">
-                    <span>{ if status.analysing {
-                        format!("Analysing {}…", count(status.total, "file", "files"))
-                    } else {
-                        format!("Reading {} of {}…", status.read, count(status.total, "file", "files"))
-                    } }</span>
-                    <progress max={(status.total + 1).to_string()}
-                        value={(status.read + usize::from(status.analysing)).to_string()}></progress>
-                    if !status.analysing {
-                        <button type="button" class="button small" id="load-cancel" onclick={on_cancel}>{ "Cancel" }</button>
-                    }
+                    { { let (text, value, max) = load_status(loading); html! {
+                        <>
+                            <span>{ text }</span>
+                            <progress max={max.to_string()} value={value.to_string()}></progress>
+                        </>
+                    } } }
+                    <button type="button" class="button small" id="load-cancel" onclick={on_cancel}>{ "Cancel" }</button>
                 </div>
+            } else if let Some(failure) = &state.failure {
+                <div class="load-status failed" id="load-status" role="alert"><span>{ failure }</span></div>
             }
             if *settings_open {
                 <SettingsPanel settings={workspace.settings.clone()} on_apply={on_apply_settings}

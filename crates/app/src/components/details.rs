@@ -4,20 +4,14 @@
 use std::rc::Rc;
 
 use blastmap_analysis::radius::Mode;
-use blastmap_analysis::rules::{Finding, subject_id};
-use blastmap_analysis::{AccessGraph, EdgeKind, NodeKey};
-use petgraph::Direction::{Incoming, Outgoing};
-use petgraph::graph::NodeIndex;
-use petgraph::visit::EdgeRef;
+use blastmap_worker::session::ROWS_LISTED;
+use blastmap_worker::wire::{Facts, Finding, NodeAnswer, Row};
 use yew::prelude::*;
 
-use crate::selection::{Direction, Focus, Row, Selected, explain, groups};
+use crate::selection::{Direction, Focus, Selected};
 use crate::text::{code_spans, count, kind_name};
 use crate::ui::{Ui, UiAction};
 use crate::workspace::Analysis;
-
-/// Most rows of a radius listed; the count says how many there are in all.
-const MAX_ROWS: usize = 200;
 
 /// Properties of [`DetailsPanel`].
 #[derive(Properties, PartialEq)]
@@ -28,6 +22,9 @@ pub struct DetailsProps {
     pub ui: Ui,
     /// What the selection shows.
     pub selected: Rc<Selected>,
+    /// Whether `selected` answers the selection; when not, the worker is still working on it
+    /// (and `selected` may be the node's answer to another direction or depth).
+    pub answered: bool,
     /// Changes to the interactive state.
     pub on_ui: Callback<UiAction>,
 }
@@ -35,10 +32,15 @@ pub struct DetailsProps {
 /// The side panel.
 #[component]
 pub fn DetailsPanel(props: &DetailsProps) -> Html {
-    let body = match props.ui.focus {
-        Some(Focus::Node(node)) if node < props.analysis.access.graph.node_count() => node_details(props, node),
-        Some(Focus::Finding(at)) if at < props.analysis.findings.len() => {
-            finding_details(&props.analysis, &props.analysis.findings[at], &props.on_ui)
+    let body = match (props.ui.focus, &props.selected.node) {
+        (Some(Focus::Node(node)), Some(answer)) if node < props.analysis.nodes.len() => {
+            node_details(props, node, answer)
+        }
+        (Some(_), _) if !props.answered => html! {
+            <p class="muted working" id="details-working">{ "Working out the answer…" }</p>
+        },
+        (Some(Focus::Finding(at)), _) if at < props.analysis.findings.len() => {
+            finding_details(&props.analysis.findings[at], &props.analysis, &props.on_ui)
         }
         _ => nothing_selected(props),
     };
@@ -82,44 +84,40 @@ fn switch_button(label: &str, id: &str, on: bool, onclick: Callback<MouseEvent>)
     }
 }
 
-fn node_details(props: &DetailsProps, node: usize) -> Html {
+fn node_details(props: &DetailsProps, node: usize, answer: &NodeAnswer) -> Html {
     let analysis = &props.analysis;
-    let g = &analysis.access.graph;
-    let at = NodeIndex::new(node);
-    let weight = &g[at];
+    let (label, facts) = (&analysis.scene.nodes[node].label, &analysis.nodes[node]);
     let ui = &props.ui;
     let action = |action: UiAction| {
         let on_ui = props.on_ui.clone();
         Callback::from(move |_: MouseEvent| on_ui.emit(action.clone()))
     };
-    let selected = &props.selected;
-    let reached = selected.rows.len();
+    let reached = answer.total();
     let summary = match ui.direction {
         Direction::Radius => format!("Reaches {}", count(reached, "resource", "resources")),
         Direction::Exposure => format!("Reached by {}", count(reached, "node", "nodes")),
     };
     let per_environment: Vec<String> = {
         let mut counts: Vec<(&str, usize)> = Vec::new();
-        for row in &selected.rows {
-            match counts.iter_mut().find(|(e, _)| *e == row.environment.as_str()) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((row.environment.as_str(), 1)),
+        for group in &answer.groups {
+            match counts.iter_mut().find(|(e, _)| *e == group.environment.as_str()) {
+                Some((_, n)) => *n += group.total,
+                None => counts.push((group.environment.as_str(), group.total)),
             }
         }
         counts.into_iter().map(|(e, n)| format!("{e} {n}")).collect()
     };
-    let mut shown = 0usize;
     html! {
-        <div class="node-details">
+        <div class="node-details" aria-busy={(!props.answered).to_string()}>
             <div class="panel-head">
                 <h2 class="panel-title">{ "Selected node" }</h2>
                 <button type="button" class="icon-button" id="clear-selection" aria-label="Clear the selection"
                     title="Clear the selection (Escape on the graph)" onclick={clear(&props.on_ui)}>{ "×" }</button>
             </div>
-            <h3 class="details-name" id="details-name">{ &weight.label }</h3>
+            <h3 class="details-name" id="details-name">{ label }</h3>
             <p class="details-kind">
-                { kind_name(weight.kind) }{ " · " }{ analysis.lane(node).as_str() }
-                if let Some(region) = &weight.region { { " · " }{ region } }
+                { kind_name(facts.kind) }{ " · " }{ analysis.lane(node).as_str() }
+                if let Some(region) = &facts.region { { " · " }{ region } }
             </p>
             <div class="switches">
                 <div class="segmented" role="group" aria-label="Question">
@@ -138,7 +136,7 @@ fn node_details(props: &DetailsProps, node: usize) -> Html {
                 Direction::Radius => "What a compromise of this node reaches, with the strongest access and the path that explains it.",
                 Direction::Exposure => "Who reaches this node if compromised, with the strongest access and the path that explains it.",
             } }</p>
-            if let Some(why) = selected.not_applicable {
+            if let Some(why) = &answer.not_applicable {
                 <p class="muted" id="reach-summary">{ why }</p>
             } else {
                 <p class="reach-summary" id="reach-summary">
@@ -151,32 +149,26 @@ fn node_details(props: &DetailsProps, node: usize) -> Html {
                     </p>
                 }
                 <div class="reach-groups" id="reach-groups">
-                    { for groups(&selected.rows).into_iter().map(|(environment, region, rows)| {
-                        let room = MAX_ROWS.saturating_sub(shown);
-                        shown += rows.len().min(room);
-                        html! {
-                            <section class="reach-group">
-                                <h4 class={classes!("group-title", environment.as_str())}>
-                                    { environment.as_str().to_uppercase() }{ " · " }{ region.unwrap_or("no region") }
-                                    <span class="muted">{ format!(" · {}", rows.len()) }</span>
-                                </h4>
-                                <ul class="reach-list">
-                                    { for rows.iter().take(room).map(|row| reach_row(&analysis.access, row)) }
-                                </ul>
-                            </section>
-                        }
+                    { for answer.groups.iter().map(|group| html! {
+                        <section class="reach-group">
+                            <h4 class={classes!("group-title", group.environment.as_str())}>
+                                { group.environment.as_str().to_uppercase() }{ " · " }{ group.region.as_deref().unwrap_or("no region") }
+                                <span class="muted">{ format!(" · {}", group.total) }</span>
+                            </h4>
+                            <ul class="reach-list">{ for group.rows.iter().map(reach_row) }</ul>
+                        </section>
                     }) }
-                    if reached > MAX_ROWS {
-                        <p class="muted">{ format!("The first {MAX_ROWS} of {reached} are listed.") }</p>
+                    if reached > ROWS_LISTED {
+                        <p class="muted">{ format!("The first {ROWS_LISTED} of {reached} are listed.") }</p>
                     }
                 </div>
             }
-            { facts(analysis, at) }
+            { about(analysis, node, &answer.facts) }
         </div>
     }
 }
 
-fn reach_row(access: &AccessGraph, row: &Row) -> Html {
+fn reach_row(row: &Row) -> Html {
     html! {
         <li class="reach-row">
             <details>
@@ -186,7 +178,7 @@ fn reach_row(access: &AccessGraph, row: &Row) -> Html {
                 </summary>
                 <code class="id">{ &row.id }</code>
                 <ol class="path" aria-label="Why, edge by edge">
-                    { for explain(access, &row.path).into_iter().map(|step| html! { <li>{ step }</li> }) }
+                    { for row.steps.iter().map(|step| html! { <li>{ step }</li> }) }
                 </ol>
             </details>
         </li>
@@ -194,47 +186,23 @@ fn reach_row(access: &AccessGraph, row: &Row) -> Html {
 }
 
 /// Id, type, region, environment, tags, identities and role assignments of a node.
-fn facts(analysis: &Analysis, at: NodeIndex) -> Html {
-    let g = &analysis.access.graph;
-    let weight = &g[at];
-    let inventory = &analysis.inventory;
-    let arm = match weight.key {
-        NodeKey::Arm(key) => Some(key),
-        _ => None,
-    };
-    let resource = arm.and_then(|key| inventory.resource(key));
-    let tags = resource.map(|r| &r.tags).or_else(|| arm.and_then(|key| inventory.scope(key)).map(|s| &s.tags));
-    let kind = resource.map_or_else(|| kind_name(weight.kind).to_owned(), |r| r.resource_type.clone());
-    let lane = analysis.lane(at.index());
-    let environment = if lane == weight.environment {
+fn about(analysis: &Analysis, node: usize, facts: &Facts) -> Html {
+    let drawn = &analysis.nodes[node];
+    let kind = facts.resource_type.clone().unwrap_or_else(|| kind_name(drawn.kind).to_owned());
+    let lane = analysis.lane(node);
+    let environment = if lane == drawn.environment {
         lane.as_str().to_owned()
     } else {
-        format!("{} (its own is {}; drawn with what it reaches)", lane.as_str(), weight.environment.as_str())
+        format!("{} (its own is {}; drawn with what it reaches)", lane.as_str(), drawn.environment.as_str())
     };
-    let linked = |direction: petgraph::Direction, kinds: &[EdgeKind], granting: bool| -> Vec<String> {
-        g.edges_directed(at, direction)
-            .filter(|e| kinds.contains(&e.weight().kind) && e.weight().access.is_some() == granting)
-            .map(|e| {
-                let other = if direction == Outgoing { e.target() } else { e.source() };
-                match e.weight().access {
-                    Some(class) => format!("{} ({})", e.weight().reason, class.as_str()),
-                    None => g[other].label.clone(),
-                }
-            })
-            .collect()
-    };
-    let identities = linked(Outgoing, &[EdgeKind::CanUse], false);
-    let used_by = linked(Incoming, &[EdgeKind::CanUse], false);
-    let held = linked(Outgoing, &[EdgeKind::HasRole], true);
-    let held_on = linked(Incoming, &[EdgeKind::HasRole], true);
-    let list = |title: &str, items: Vec<String>| -> Html {
+    let list = |title: &str, items: &[String]| -> Html {
         if items.is_empty() {
             return Html::default();
         }
         html! {
             <>
                 <dt>{ title }</dt>
-                <dd><ul class="plain">{ for items.into_iter().map(|item| html! { <li>{ item }</li> }) }</ul></dd>
+                <dd><ul class="plain">{ for items.iter().map(|item| html! { <li>{ item }</li> }) }</ul></dd>
             </>
         }
     };
@@ -242,24 +210,24 @@ fn facts(analysis: &Analysis, at: NodeIndex) -> Html {
         <section class="facts-section">
             <h4 class="section-title">{ "About" }</h4>
             <dl class="facts" id="details-facts">
-                <dt>{ "Id" }</dt><dd><code class="id">{ subject_id(inventory, &analysis.access, at) }</code></dd>
+                <dt>{ "Id" }</dt><dd><code class="id">{ &facts.id }</code></dd>
                 <dt>{ "Type" }</dt><dd>{ kind }</dd>
                 <dt>{ "Environment" }</dt><dd>{ environment }</dd>
-                <dt>{ "Region" }</dt><dd>{ weight.region.clone().unwrap_or_else(|| "none".to_owned()) }</dd>
-                if let Some(tags) = tags.filter(|t| !t.is_empty()) {
+                <dt>{ "Region" }</dt><dd>{ drawn.region.clone().unwrap_or_else(|| "none".to_owned()) }</dd>
+                if !facts.tags.is_empty() {
                     <dt>{ "Tags" }</dt>
-                    <dd class="tags">{ for tags.0.iter().map(|(k, v)| html! { <span class="tag">{ format!("{k}={v}") }</span> }) }</dd>
+                    <dd class="tags">{ for facts.tags.iter().map(|(k, v)| html! { <span class="tag">{ format!("{k}={v}") }</span> }) }</dd>
                 }
-                { list("Identities", identities) }
-                { list("Used by", used_by) }
-                { list("Role assignments", held) }
-                { list("Roles held on it", held_on) }
+                { list("Identities", &facts.identities) }
+                { list("Used by", &facts.used_by) }
+                { list("Role assignments", &facts.roles_held) }
+                { list("Roles held on it", &facts.roles_on_it) }
             </dl>
         </section>
     }
 }
 
-fn finding_details(analysis: &Analysis, finding: &Finding, on_ui: &Callback<UiAction>) -> Html {
+fn finding_details(finding: &Finding, analysis: &Analysis, on_ui: &Callback<UiAction>) -> Html {
     html! {
         <div class="finding-details" id="finding-details">
             <div class="panel-head">
@@ -269,29 +237,29 @@ fn finding_details(analysis: &Analysis, finding: &Finding, on_ui: &Callback<UiAc
             </div>
             <p class="finding-rule">
                 <span class={classes!("severity-badge", finding.severity.as_str())}>{ finding.severity.as_str() }</span>
-                <span class="rule-id">{ finding.rule }</span>
-                <span class="muted">{ finding.name }</span>
+                <span class="rule-id">{ &finding.rule }</span>
+                <span class="muted">{ &finding.name }</span>
             </p>
             <h3 class="details-name">{ &finding.title }</h3>
             <p>{ &finding.message }</p>
             <h4 class="section-title">{ "Subjects" }</h4>
             <ul class="subjects" id="finding-subjects">
-                { for finding.subjects.iter().map(|id| match analysis.node_of_id(id) {
-                    Some(node) => {
+                { for finding.subjects.iter().map(|subject| match subject.node.map(|n| n as usize) {
+                    Some(node) if node < analysis.scene.nodes.len() => {
                         let on_ui = on_ui.clone();
                         let select = Callback::from(move |_: MouseEvent| {
                             on_ui.emit(UiAction::Select { focus: Focus::Node(node), centre: true });
                         });
                         html! {
-                            <li><button type="button" class="link" title={id.clone()} onclick={select}>
-                                { &analysis.access.graph[NodeIndex::new(node)].label }
+                            <li><button type="button" class="link" title={subject.id.clone()} onclick={select}>
+                                { &analysis.scene.nodes[node].label }
                             </button></li>
                         }
                     }
                     // Not drawn (a resource under a scope the graph shows): its name, else its id.
-                    None => match analysis.inventory.keys.get(id).and_then(|k| analysis.inventory.resource(k)) {
-                        Some(resource) => html! { <li><span title={id.clone()}>{ &resource.name }</span></li> },
-                        None => html! { <li><code class="id">{ id }</code></li> },
+                    _ => match &subject.name {
+                        Some(name) => html! { <li><span title={subject.id.clone()}>{ name }</span></li> },
+                        None => html! { <li><code class="id">{ &subject.id }</code></li> },
                     },
                 }) }
             </ul>

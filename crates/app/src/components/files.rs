@@ -1,6 +1,7 @@
 //! The file panel: each file with its recognised format, what it held, and its diagnostics.
 
-use blastmap_ingest::{FileReport, Severity};
+use blastmap_ingest::Severity;
+use blastmap_worker::wire::FileReport;
 use yew::prelude::*;
 
 use crate::text::count;
@@ -80,7 +81,7 @@ fn file_item(report: &FileReport, action: Html) -> Html {
                 { action }
             </div>
             <div class="file-format">
-                { report.format.map_or("not recognised", |f| f.label()) }
+                { report.format.as_deref().unwrap_or("not recognised") }
             </div>
             if !held.is_empty() {
                 <div class="file-counts">{ held.join(" · ") }</div>

@@ -93,7 +93,7 @@ pub fn FindingsPanel(props: &FindingsProps) -> Html {
                 <li key={format!("f-{at}")} id={line_id(position)} role="option" aria-selected={current.to_string()}
                     class={classes!("finding-row", finding.severity.as_str(), current.then_some("current"), active.then_some("active"))}
                     onclick={click}>
-                    <span class="finding-meta"><span class="rule-id">{ finding.rule }</span>{ " " }{ finding.severity.as_str() }</span>
+                    <span class="finding-meta"><span class="rule-id">{ &finding.rule }</span>{ " " }{ finding.severity.as_str() }</span>
                     <span class="finding-title">{ &finding.title }</span>
                 </li>
             }

@@ -8,6 +8,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use blastmap_worker::scene::Hit;
 use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, KeyboardEvent, MouseEvent, WheelEvent};
@@ -26,13 +27,18 @@ use crate::workspace::Analysis;
 pub struct GraphProps {
     /// What to draw.
     pub analysis: Rc<Analysis>,
+    /// Whether any load has ended (before the first, there is nothing to draw, not even the
+    /// empty state).
+    pub loaded: bool,
     /// Per node: hidden by the filter.
     pub hidden: Rc<Vec<bool>>,
     /// What the selection lights.
     pub selected: Rc<Selected>,
     /// The selected node.
     pub node: Option<usize>,
-    /// Bumped when the selected node should come to the middle.
+    /// The node a selection centres on: the selected node, or a finding's first subject.
+    pub centre_on: Option<usize>,
+    /// Bumped when `centre_on` should come to the middle.
     pub centre_requests: u32,
     /// Dark theme.
     pub dark: bool,
@@ -40,6 +46,12 @@ pub struct GraphProps {
     pub on_ui: Callback<UiAction>,
     /// The sample asked for (from the empty state).
     pub on_sample: Callback<()>,
+    /// An aggregate (index into the scene's) clicked open.
+    pub on_unfold: Callback<usize>,
+    /// Every group folded again.
+    pub on_fold_all: Callback<()>,
+    /// Every group opened.
+    pub on_open_all: Callback<()>,
 }
 
 /// Pixels a key press pans by.
@@ -66,10 +78,10 @@ pub fn GraphView(props: &GraphProps) -> Html {
     // The node keyboard navigation is on.
     let focused = use_state(|| None::<usize>);
 
-    // A new analysis starts fitted, with no keyboard focus.
+    // A new load starts fitted, with no keyboard focus (an unfold keeps both).
     {
         let (view, focused) = (view.clone(), focused.clone());
-        use_effect_with(Rc::clone(&props.analysis), move |_| {
+        use_effect_with(props.analysis.load, move |_| {
             view.set(None);
             focused.set(None);
         });
@@ -77,7 +89,7 @@ pub fn GraphView(props: &GraphProps) -> Html {
     // Bring the selection (the node, or a finding's first subject) to the middle when asked.
     {
         let (view, canvas) = (view.clone(), canvas.clone());
-        let (analysis, first) = (Rc::clone(&props.analysis), props.selected.highlight.marked.first().copied());
+        let (analysis, first) = (Rc::clone(&props.analysis), props.centre_on);
         use_effect_with(props.centre_requests, move |&requests| {
             if requests == 0 {
                 return;
@@ -178,6 +190,7 @@ pub fn GraphView(props: &GraphProps) -> Html {
     let on_mouse_up = {
         let (drag, view, canvas) = (drag.clone(), view.clone(), canvas.clone());
         let (analysis, hidden, on_ui) = (Rc::clone(&props.analysis), Rc::clone(&props.hidden), props.on_ui.clone());
+        let on_unfold = props.on_unfold.clone();
         Callback::from(move |event: MouseEvent| {
             let pressed = drag.borrow_mut().take();
             let (Some((_, false)), Some(current)) = (pressed, *view) else { return };
@@ -186,11 +199,12 @@ pub fn GraphView(props: &GraphProps) -> Html {
             let x = event.client_x() as f32 - rect.left() as f32;
             let y = event.client_y() as f32 - rect.top() as f32;
             let (wx, wy) = current.to_world(x, y);
-            // A click on empty space clears the selection.
-            on_ui.emit(match analysis.scene.hit(wx, wy, &hidden) {
-                Some(node) => UiAction::Select { focus: Focus::Node(node), centre: false },
-                None => UiAction::Clear,
-            });
+            // A click on an aggregate opens it; on empty space it clears the selection.
+            match analysis.scene.hit(wx, wy, &hidden) {
+                Some(Hit::Node(node)) => on_ui.emit(UiAction::Select { focus: Focus::Node(node), centre: false }),
+                Some(Hit::Aggregate(aggregate)) => on_unfold.emit(aggregate),
+                None => on_ui.emit(UiAction::Clear),
+            }
         })
     };
     let on_mouse_leave = {
@@ -266,15 +280,23 @@ pub fn GraphView(props: &GraphProps) -> Html {
         let on_sample = props.on_sample.clone();
         Callback::from(move |_: MouseEvent| on_sample.emit(()))
     };
+    let on_fold_all = {
+        let on_fold_all = props.on_fold_all.clone();
+        Callback::from(move |_: MouseEvent| on_fold_all.emit(()))
+    };
+    let on_open_all = {
+        let on_open_all = props.on_open_all.clone();
+        Callback::from(move |_: MouseEvent| on_open_all.emit(()))
+    };
 
     let analysis = &props.analysis;
     let scene = &analysis.scene;
-    let (nodes, edges) = analysis.graph_size;
+    let (nodes, edges) = analysis.graph_size();
     let empty = nodes == 0;
     let description = format!(
         "Identity graph: {nodes} nodes, {edges} edges, {} crossing environments. \
-         Arrow keys pan, plus and minus zoom, 0 fits; N and P move from node to node, Enter selects, \
-         Escape clears.",
+         Arrow keys pan, plus and minus zoom, 0 fits; N and P move from node to node, Enter selects \
+         (or opens a folded group), Escape clears.",
         scene.cross_environment_edges
     );
     // Test and assistive hooks: where the selected and the focused node are on screen.
@@ -283,13 +305,18 @@ pub fn GraphView(props: &GraphProps) -> Html {
         let (x, y) = current.to_screen(at.x, at.y);
         Some(format!("{x:.1},{y:.1}"))
     };
-    let focused_label = (*focused).and_then(|n| scene.nodes.get(n)).map(|n| n.label.clone());
+    // A folded node stands for its aggregate: focus and Enter open it.
+    let focused_label = (*focused).and_then(|n| match scene.folded.get(n).copied().flatten() {
+        Some(a) => scene.aggregates.get(a as usize).map(|a| format!("{} ({} nodes, folded)", a.label, a.members.len())),
+        None => scene.nodes.get(n).map(|n| n.label.clone()),
+    });
     html! {
         <section class="graph" aria-label="Identity graph">
             <canvas ref={canvas} id="graph-canvas" class={classes!(empty.then_some("hidden"))} tabindex="0" role="img"
                 aria-label={description}
-                data-nodes={nodes.to_string()} data-edges={edges.to_string()}
+                data-nodes={props.loaded.then(|| nodes.to_string())} data-edges={edges.to_string()}
                 data-cross-environment={scene.cross_environment_edges.to_string()}
+                data-aggregates={scene.aggregates.len().to_string()} data-unfolded={scene.unfolded.to_string()}
                 data-lit={props.selected.highlight.is_active().then(|| props.selected.highlight.lit_nodes().to_string())}
                 data-selected-at={screen_at(props.node)} data-focused-at={screen_at(*focused)}
                 data-focused={focused_label.clone()}
@@ -299,22 +326,30 @@ pub fn GraphView(props: &GraphProps) -> Html {
             <p class="visually-hidden" aria-live="polite" id="graph-focus">
                 { focused_label.map(|label| format!("{label}: press Enter to select")).unwrap_or_default() }
             </p>
-            if empty {
+            if empty && props.loaded {
                 <div class="empty-state" id="empty-state">
                     <h2>{ "Drop inventory exports anywhere on this page" }</h2>
                     <p>{ "Blastmap reads them in your browser; nothing leaves this machine. Exports that work:" }</p>
                     <pre>{ "az identity list > identities.json\naz resource list > resources.json\naz role assignment list --all > assignments.json\naz role definition list --custom-role-only true > roles.json" }</pre>
                     <button type="button" class="button primary" onclick={on_sample}>{ "Load the sample" }</button>
                 </div>
-            } else {
+            } else if !empty {
                 <div class="graph-tools">
+                    if scene.unfolded > 0 || scene.all_open {
+                        <button type="button" class="button" id="fold-all" onclick={on_fold_all}
+                            title="Fold the groups you opened again">{ "Fold groups" }</button>
+                    }
+                    if !scene.aggregates.is_empty() {
+                        <button type="button" class="button" id="open-all" onclick={on_open_all}
+                            title="Draw every node on its own (slower on a large tenant)">{ "Open all" }</button>
+                    }
                     if props.selected.highlight.is_active() {
                         <button type="button" class="button" id="fit-selection" onclick={on_fit_selection}
                             title="Zoom to what the selection lights">{ "Fit selection" }</button>
                     }
                     <button type="button" class="button" id="fit" onclick={on_fit}>{ "Fit" }</button>
                 </div>
-                <Legend selecting={props.selected.highlight.is_active()} />
+                <Legend selecting={props.selected.highlight.is_active()} folding={!scene.aggregates.is_empty()} />
             }
         </section>
     }

@@ -8,7 +8,9 @@ use std::rc::Rc;
 use super::theme::Theme;
 use crate::query::severity_counts;
 use crate::text::count;
-use crate::workspace::{Analysis, Summary};
+use blastmap_worker::wire::Summary;
+
+use crate::workspace::Analysis;
 
 /// Properties of [`Header`].
 #[derive(Properties, PartialEq)]

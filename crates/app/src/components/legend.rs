@@ -7,6 +7,8 @@ use yew::prelude::*;
 pub struct LegendProps {
     /// Whether a selection dims part of the graph.
     pub selecting: bool,
+    /// Whether the picture folds some groups.
+    pub folding: bool,
 }
 
 /// The legend under the graph.
@@ -19,6 +21,9 @@ pub fn Legend(props: &LegendProps) -> Html {
             <li><span class="swatch identity"></span>{ "managed identity" }</li>
             <li><span class="swatch target"></span>{ "target scope" }</li>
             <li><span class="swatch cross"></span>{ "crosses environments" }</li>
+            if props.folding {
+                <li><span class="swatch stack"></span>{ "folded group: click to open" }</li>
+            }
             if props.selecting {
                 <li><span class="swatch ring"></span>{ "selected" }</li>
                 <li><span class="swatch faded"></span>{ "outside the selection" }</li>

@@ -1,5 +1,6 @@
 //! The page's components, one per file.
 
+mod analyst;
 mod app;
 mod details;
 mod files;

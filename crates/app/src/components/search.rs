@@ -85,7 +85,6 @@ pub fn Search(props: &SearchProps) -> Html {
     };
 
     let showing = *open && !query.trim().is_empty();
-    let g = &props.analysis.access.graph;
     let option_id = |i: usize| format!("search-option-{i}");
     html! {
         <div class="search">
@@ -100,7 +99,7 @@ pub fn Search(props: &SearchProps) -> Html {
                         <li class="search-empty" role="presentation">{ "No node matches." }</li>
                     }
                     { for hits.iter().enumerate().map(|(i, &node)| {
-                        let weight = &g[petgraph::graph::NodeIndex::new(node)];
+                        let (drawn, facts) = (&props.analysis.scene.nodes[node], &props.analysis.nodes[node]);
                         let choose = choose.clone();
                         // mousedown, not click: it comes before the input's blur closes the list.
                         let pick = Callback::from(move |event: MouseEvent| {
@@ -110,10 +109,10 @@ pub fn Search(props: &SearchProps) -> Html {
                         html! {
                             <li id={option_id(i)} role="option" aria-selected={(i == *active).to_string()}
                                 class={classes!("search-option", (i == *active).then_some("active"))} onmousedown={pick}>
-                                <span class="name">{ &weight.label }</span>
-                                <span class="meta">{ match &weight.region {
-                                    Some(region) => format!("{} · {} · {region}", kind_name(weight.kind), props.analysis.lane(node).as_str()),
-                                    None => format!("{} · {}", kind_name(weight.kind), props.analysis.lane(node).as_str()),
+                                <span class="name">{ &drawn.label }</span>
+                                <span class="meta">{ match &facts.region {
+                                    Some(region) => format!("{} · {} · {region}", kind_name(facts.kind), drawn.lane.as_str()),
+                                    None => format!("{} · {}", kind_name(facts.kind), drawn.lane.as_str()),
                                 } }</span>
                             </li>
                         }

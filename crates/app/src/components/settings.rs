@@ -7,7 +7,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlDialogElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::settings::{CHOICES, Field, Problem, Row, Settings};
+use blastmap_worker::settings::{CHOICES, Field, Problem, Row, Settings};
 
 /// Where the applied settings are remembered, as their `blastmap/settings/v1` document.
 const STORAGE_KEY: &str = "blastmap-settings";

@@ -5,7 +5,6 @@
 use std::rc::Rc;
 
 use blastmap_layout::Column;
-use petgraph::graph::NodeIndex;
 use yew::prelude::*;
 
 use super::visible_rows::{Side, table_spacer, use_active_row, use_visible_rows};
@@ -39,11 +38,10 @@ pub fn TableView(props: &TableProps) -> Html {
     let container = use_node_ref();
     // Shown nodes by environment lane, then column (attack order), then name.
     let order = use_memo((Rc::clone(&props.analysis), Rc::clone(&props.hidden)), |(analysis, hidden)| {
-        let g = &analysis.access.graph;
         let mut order: Vec<usize> =
-            g.node_indices().map(|n| n.index()).filter(|&i| !hidden.get(i).copied().unwrap_or(false)).collect();
+            (0..analysis.nodes.len()).filter(|&i| !hidden.get(i).copied().unwrap_or(false)).collect();
         order.sort_by(|&a, &b| {
-            let key = |n: usize| (analysis.lane(n), Column::of(g[NodeIndex::new(n)].kind), &g[NodeIndex::new(n)].label);
+            let key = |n: usize| (analysis.lane(n), Column::of(analysis.nodes[n].kind), &analysis.scene.nodes[n].label);
             key(a).cmp(&key(b))
         });
         order
@@ -61,12 +59,11 @@ pub fn TableView(props: &TableProps) -> Html {
     // The header row is as tall as a row (see `web/style.css`), and sticks over the list.
     let keyboard = use_active_row(container.clone(), positions, ROW_HEIGHT, ROW_HEIGHT, select.clone());
     let analysis = &props.analysis;
-    let g = &analysis.access.graph;
     let highlight = &props.highlight.highlight;
     let in_sight = order.get(visible.clone()).unwrap_or_default();
     let row_id = |position: usize| format!("node-row-{position}");
     let row = |position: usize, node: usize| {
-        let weight = &g[NodeIndex::new(node)];
+        let (drawn, facts) = (&analysis.scene.nodes[node], &analysis.nodes[node]);
         let (select, set) = (select.clone(), keyboard.set.clone());
         let click = Callback::from(move |_: MouseEvent| {
             set.emit(position);
@@ -75,15 +72,14 @@ pub fn TableView(props: &TableProps) -> Html {
         let current = props.selected == Some(node);
         let active = keyboard.active == Some(position);
         let dimmed = highlight.is_active() && !highlight.nodes.get(node).copied().unwrap_or(false);
-        let id = blastmap_analysis::rules::subject_id(&analysis.inventory, &analysis.access, NodeIndex::new(node));
         html! {
             <tr key={node} id={row_id(position)} aria-selected={current.to_string()} onclick={click}
                 class={classes!("node-row", current.then_some("current"), active.then_some("active"), dimmed.then_some("dimmed"))}>
-                <td class="name">{ &weight.label }</td>
-                <td>{ kind_name(weight.kind) }</td>
-                <td>{ analysis.lane(node).as_str() }</td>
-                <td>{ weight.region.clone().unwrap_or_default() }</td>
-                <td class="id" title={id.clone()}>{ id }</td>
+                <td class="name">{ &drawn.label }</td>
+                <td>{ kind_name(facts.kind) }</td>
+                <td>{ drawn.lane.as_str() }</td>
+                <td>{ facts.region.clone().unwrap_or_default() }</td>
+                <td class="id" title={facts.id.clone()}>{ &facts.id }</td>
             </tr>
         }
     };

@@ -8,7 +8,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::search::Search;
-use crate::query::{Filter, environments, regions, severity_counts, subscriptions, toggle};
+use crate::query::{Filter, environments, regions, severity_counts, toggle};
 use crate::ui::{Ui, UiAction, View};
 use crate::workspace::Analysis;
 
@@ -75,9 +75,10 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
     // What the analysis offers to filter by, listed once per analysis, not on every selection.
     let choices = use_memo(Rc::clone(&props.analysis), |analysis| {
         let severities: Vec<Severity> = severity_counts(&analysis.findings).into_iter().map(|(s, _)| s).collect();
-        (environments(analysis), regions(analysis), severities, subscriptions(analysis))
+        (environments(analysis), regions(analysis), severities)
     });
-    let (environments, regions, severities, subscriptions) = (&choices.0, &choices.1, &choices.2, &choices.3);
+    let (environments, regions, severities) = (&choices.0, &choices.1, &choices.2);
+    let subscriptions = &props.analysis.subscriptions;
     html! {
         <div class="toolbar" role="toolbar" aria-label="Search and filters">
             <Search analysis={Rc::clone(&props.analysis)} hidden={Rc::clone(&props.hidden)} on_ui={props.on_ui.clone()} />
@@ -112,9 +113,11 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 <span class="filter-label">{ "Subscription" }</span>
                 <select id="filter-subscription" class="select" onchange={on_subscription}>
                     <option value="all" selected={filter.subscription.is_none()}>{ "all subscriptions" }</option>
-                    { for subscriptions.iter().map(|(id, name)| {
-                        let selected = filter.subscription.as_deref() == Some(id.as_str());
-                        html! { <option value={format!("s:{id}")} selected={selected}>{ name.clone() }</option> }
+                    { for subscriptions.iter().map(|subscription| {
+                        let selected = filter.subscription.as_deref() == Some(subscription.id.as_str());
+                        html! {
+                            <option value={format!("s:{}", subscription.id)} selected={selected}>{ subscription.name.clone() }</option>
+                        }
                     }) }
                 </select>
             </label>

@@ -1,0 +1,103 @@
+//! The worker's entry point (built by trunk as a `data-type="worker"` binary): a message loop
+//! in a `DedicatedWorkerGlobalScope`.
+//!
+//! One load at a time, synchronously: files are read with `FileReaderSync`, which only workers
+//! have, and progress messages go out as each file and step starts. Questions that arrive
+//! during a load wait in the message queue. To cancel, the page terminates the worker.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use blastmap_worker::session::{Analysis, OpenFile};
+use blastmap_worker::settings::Settings;
+use blastmap_worker::wire::{self, FromWorker, Progress, Step, ToWorker};
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
+
+fn main() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let analysis: Rc<RefCell<Option<Analysis>>> = Rc::new(RefCell::new(None));
+    let on_message = {
+        let scope = scope.clone();
+        Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+            // A message is an array: the encoded `ToWorker`, then the files of a load.
+            let parts: Array = event.data().unchecked_into();
+            let bytes = Uint8Array::new(&parts.get(0)).to_vec();
+            match wire::decode::<ToWorker>(&bytes) {
+                Some(ToWorker::Load(load)) => {
+                    let files: Vec<File> = (1..parts.length()).map(|i| parts.get(i).unchecked_into()).collect();
+                    let settings = Settings::default().import(&load.settings).unwrap_or_default();
+                    let loaded = self::load(&scope, load.sample, &files, &settings);
+                    send(&scope, &FromWorker::Progress(Progress::Step(Step::Sending)));
+                    send(&scope, &FromWorker::Loaded(Box::new(loaded.snapshot())));
+                    *analysis.borrow_mut() = Some(loaded);
+                }
+                Some(ToWorker::Ask { id, question }) => {
+                    if let Some(analysis) = analysis.borrow().as_ref() {
+                        send(&scope, &FromWorker::Answer { id, answer: analysis.answer(&question) });
+                    }
+                }
+                Some(ToWorker::Unfold(aggregate)) => {
+                    if let Some(analysis) = analysis.borrow_mut().as_mut()
+                        && analysis.unfold(aggregate as usize)
+                    {
+                        send(&scope, &FromWorker::Scene(Box::new(analysis.scene.clone())));
+                    }
+                }
+                Some(message @ (ToWorker::FoldAll | ToWorker::OpenAll)) => {
+                    if let Some(analysis) = analysis.borrow_mut().as_mut() {
+                        if message == ToWorker::OpenAll {
+                            analysis.open_all();
+                        } else {
+                            analysis.fold_all();
+                        }
+                        send(&scope, &FromWorker::Scene(Box::new(analysis.scene.clone())));
+                    }
+                }
+                None => {}
+            }
+        })
+    };
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The worker lives as long as its scope; so does its handler.
+    on_message.forget();
+    send(&scope, &FromWorker::Ready);
+}
+
+/// Reads the files (the sample first, if asked) and analyses them, reporting progress.
+fn load(scope: &DedicatedWorkerGlobalScope, sample: bool, files: &[File], settings: &Settings) -> Analysis {
+    let total = files.len() as u32;
+    let mut opened: Vec<OpenFile> = Vec::with_capacity(files.len() + 1);
+    if sample {
+        opened.push(OpenFile::sample());
+    }
+    let reader = FileReaderSync::new().map_err(describe);
+    for (done, file) in files.iter().enumerate() {
+        send(scope, &FromWorker::Progress(Progress::Reading { done: done as u32, total }));
+        let bytes = reader
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|r| r.read_as_array_buffer(file).map_err(describe))
+            .map(|buffer| Uint8Array::new(&buffer).to_vec());
+        opened.push(OpenFile { name: file.name(), bytes });
+    }
+    Analysis::load(&opened, settings, |step| send(scope, &FromWorker::Progress(Progress::Step(step))))
+}
+
+/// Posts a message to the page, transferring its buffer.
+fn send(scope: &DedicatedWorkerGlobalScope, message: &FromWorker) {
+    let bytes = Uint8Array::from(wire::encode(message).as_slice());
+    // Posting fails only when the page has gone away; there is no one left to tell.
+    let _ = scope.post_message_with_transfer(&bytes, &Array::of1(&bytes.buffer()));
+}
+
+/// Why the browser could not read a file, in its own words (`NotReadableError`, …).
+fn describe(error: wasm_bindgen::JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.name()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "an unknown error".to_owned())
+}

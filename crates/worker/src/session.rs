@@ -1,0 +1,535 @@
+//! What the worker holds: the analysis of the files of one load (inventory, access graph,
+//! coverage, environments, findings), and the answers to the page's questions about it.
+//!
+//! Pure: [`Analysis::load`] reruns ingest, analysis and layout, reporting each step, and
+//! [`Analysis::snapshot`] and [`Analysis::answer`] are what the page receives. A load never
+//! fails: a file that could not be read becomes a diagnostic in its place.
+
+use std::collections::HashMap;
+
+use blastmap_analysis::permissions::Permissions;
+use blastmap_analysis::radius::{Coverage, Reach};
+use blastmap_analysis::rules::{self, Context};
+use blastmap_analysis::{AccessGraph, EdgeKind, Environments, NodeKey, scope_label};
+use blastmap_ingest::{Diagnostic, FileReport, Severity, SourceFile, load_with, sample};
+use blastmap_layout::{Folding, GroupKey, layout};
+use blastmap_model::{Inventory, arm};
+use petgraph::Direction::{Incoming, Outgoing};
+use petgraph::graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+
+use crate::scene::Scene;
+use crate::selection::{self, Highlight, Row};
+use crate::settings::{MAPPING_FILE_NAME, Settings};
+use crate::wire::{
+    self, Answer, Facts, Group, Lit, NodeAnswer, Question, Snapshot, Step, Subject, Subscription, Summary,
+};
+
+/// Rows of a radius or exposure sent with their paths; the groups count the rest.
+pub const ROWS_LISTED: usize = 200;
+
+/// One file of a load.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpenFile {
+    /// Its name.
+    pub name: String,
+    /// Its bytes, or why they could not be read.
+    pub bytes: Result<Vec<u8>, String>,
+}
+
+impl OpenFile {
+    /// The built-in sample.
+    pub fn sample() -> OpenFile {
+        OpenFile { name: sample::NAME.to_owned(), bytes: Ok(sample::JSON.as_bytes().to_vec()) }
+    }
+}
+
+/// What Blastmap made of the files of one load.
+pub struct Analysis {
+    /// Per-file reports, in the order opened.
+    pub files: Vec<FileReport>,
+    /// The report on the settings' environment mapping, when it states anything.
+    pub mapping: Option<FileReport>,
+    /// The merged inventory.
+    pub inventory: Inventory,
+    /// Its access graph; node and edge indices are those of [`Analysis::scene`].
+    pub access: AccessGraph,
+    /// What each scope covers, for blast radii.
+    pub coverage: Coverage,
+    /// The environment of every scope.
+    pub environments: Environments,
+    /// Findings, most serious first.
+    pub findings: Vec<rules::Finding>,
+    /// The picture.
+    pub scene: Scene,
+    /// Which groups the picture folds and which the user unfolded.
+    pub folding: Folding,
+    /// The group each of the scene's aggregates folds.
+    groups: Vec<GroupKey>,
+}
+
+impl Analysis {
+    /// Reads `files` with `settings` and analyses them, telling `step` as each step starts.
+    pub fn load(files: &[OpenFile], settings: &Settings, mut step: impl FnMut(Step)) -> Analysis {
+        step(Step::Parsing);
+        let mut readable: Vec<SourceFile<'_>> = files
+            .iter()
+            .filter_map(|f| f.bytes.as_ref().ok().map(|bytes| SourceFile { name: &f.name, bytes }))
+            .collect();
+        // The mapping is read as one more file, as the CLI reads it, so its mistakes are
+        // reported like any file's. Last, so the open files' reports keep their indices.
+        let mapping_file = settings.mapping_file();
+        if let Some(mapping) = &mapping_file {
+            readable.push(SourceFile { name: MAPPING_FILE_NAME, bytes: mapping.as_bytes() });
+        }
+        let mut loaded = load_with(&readable, &settings.context());
+        let mapping = if mapping_file.is_some() { loaded.files.pop() } else { None };
+        let mut reports = std::mem::take(&mut loaded.files).into_iter();
+        // One report per open file, in the order opened; unreadable files report why.
+        let files = files
+            .iter()
+            .filter_map(|file| match &file.bytes {
+                Ok(_) => reports.next(),
+                Err(error) => Some(FileReport {
+                    name: file.name.clone(),
+                    format: None,
+                    counts: Default::default(),
+                    diagnostics: vec![Diagnostic {
+                        severity: Severity::Error,
+                        file: file.name.clone(),
+                        path: String::new(),
+                        message: format!("the browser could not read this file: {error}"),
+                    }],
+                }),
+            })
+            .collect();
+        let inventory = loaded.inventory;
+        step(Step::Graph);
+        let environments = Environments::new(&inventory);
+        let permissions = Permissions::new(&inventory);
+        let access = AccessGraph::build_with(&inventory, &environments, &permissions);
+        let coverage = Coverage::new(&inventory);
+        step(Step::Findings);
+        let reach = Reach::new(&access, &coverage);
+        let findings = rules::run(&Context {
+            inventory: &inventory,
+            access: &access,
+            environments: &environments,
+            permissions: &permissions,
+            coverage: &coverage,
+            reach: &reach,
+        });
+        drop((reach, permissions));
+        step(Step::Layout);
+        let mut analysis = Analysis {
+            files,
+            mapping,
+            inventory,
+            access,
+            coverage,
+            environments,
+            findings,
+            scene: Scene::default(),
+            folding: Folding::default(),
+            groups: Vec::new(),
+        };
+        analysis.lay_out();
+        analysis
+    }
+
+    /// Unfolds aggregate `aggregate` of the scene; false (and nothing changes) when there is no
+    /// such aggregate.
+    pub fn unfold(&mut self, aggregate: usize) -> bool {
+        let Some(group) = self.groups.get(aggregate) else { return false };
+        self.folding.expanded.insert(group.clone());
+        self.lay_out();
+        true
+    }
+
+    /// Folds every group again.
+    pub fn fold_all(&mut self) {
+        self.folding = Folding::default();
+        self.lay_out();
+    }
+
+    /// Opens every group: each node on its own.
+    pub fn open_all(&mut self) {
+        self.folding = Folding::none();
+        self.lay_out();
+    }
+
+    /// Lays the graph out again, as folded as `folding` says.
+    fn lay_out(&mut self) {
+        let picture = layout(&self.inventory, &self.access, &self.folding);
+        self.scene = Scene::new(&self.access, &picture, &self.folding);
+        self.groups = picture.aggregates.into_iter().map(|a| a.group).collect();
+    }
+
+    /// The built-in sample, analysed with `settings`.
+    pub fn sample(settings: &Settings) -> Analysis {
+        Analysis::load(&[OpenFile::sample()], settings, |_| {})
+    }
+
+    /// The environment lane node `node` is drawn in (see [`crate::scene::SceneNode::lane`]).
+    pub fn lane(&self, node: usize) -> blastmap_analysis::Environment {
+        self.scene.nodes.get(node).map_or(blastmap_analysis::Environment::Unknown, |n| n.lane)
+    }
+
+    /// The node a finding names by its lower-cased id: the resource, principal or pipeline
+    /// with that id, else the system-assigned identity of the source with that id.
+    pub fn node_of_id(&self, id: &str) -> Option<usize> {
+        let key = self.inventory.keys.get(id)?;
+        [NodeKey::Arm(key), NodeKey::Principal(key), NodeKey::Federated(key), NodeKey::System(key)]
+            .into_iter()
+            .find_map(|k| self.access.node(k))
+            .map(|n| n.index())
+    }
+
+    /// What the page draws and lists.
+    pub fn snapshot(&self) -> Snapshot {
+        let inventory = &self.inventory;
+        let g = &self.access.graph;
+        let diagnostics = self.files.iter().chain(&self.mapping).flat_map(|f| &f.diagnostics);
+        let summary = Summary {
+            user_assigned_identities: inventory.identities().len(),
+            sources: inventory.sources().len(),
+            resources: inventory.resources().len(),
+            role_assignments: inventory.role_assignments().len(),
+            errors: diagnostics.clone().filter(|d| d.severity == Severity::Error).count(),
+            warnings: diagnostics.filter(|d| d.severity == Severity::Warning).count(),
+        };
+        let subscription_ids: Vec<String> = g.node_indices().map(|n| self.subscription_of(n)).collect();
+        let subscriptions = self.subscriptions(&subscription_ids);
+        let index: HashMap<&str, u32> =
+            subscriptions.iter().enumerate().map(|(i, s)| (s.id.as_str(), i as u32)).collect();
+        let nodes = g
+            .node_indices()
+            .zip(subscription_ids)
+            .map(|(n, subscription)| wire::NodeFacts {
+                kind: g[n].kind,
+                environment: g[n].environment,
+                region: g[n].region.clone(),
+                subscription: index.get(subscription.as_str()).copied().unwrap_or(0),
+                id: rules::subject_id(inventory, &self.access, n),
+            })
+            .collect();
+        let findings = self
+            .findings
+            .iter()
+            .map(|f| wire::Finding {
+                rule: f.rule.to_owned(),
+                name: f.name.to_owned(),
+                severity: f.severity,
+                title: f.title.clone(),
+                subjects: f
+                    .subjects
+                    .iter()
+                    .map(|id| {
+                        let node = self.node_of_id(id);
+                        let name = match node {
+                            Some(_) => None,
+                            None => inventory.keys.get(id).and_then(|k| inventory.resource(k)).map(|r| r.name.clone()),
+                        };
+                        Subject { id: id.clone(), node: node.map(|n| n as u32), name }
+                    })
+                    .collect(),
+                message: f.message.clone(),
+                evidence: f.evidence.clone(),
+                fix: f.fix.clone(),
+            })
+            .collect();
+        Snapshot {
+            files: self.files.iter().cloned().map(wire::FileReport::from).collect(),
+            mapping: self.mapping.clone().map(wire::FileReport::from),
+            summary,
+            scene: self.scene.clone(),
+            nodes,
+            subscriptions,
+            findings,
+        }
+    }
+
+    /// The subscription a node lies in, lower-cased (`""` for people, groups and scopes above
+    /// subscriptions).
+    fn subscription_of(&self, node: NodeIndex) -> String {
+        match self.access.graph[node].key {
+            NodeKey::Arm(k) | NodeKey::System(k) | NodeKey::Federated(k) => {
+                arm::subscription_id(self.inventory.text(k)).unwrap_or_default().to_ascii_lowercase()
+            }
+            NodeKey::Principal(_) => String::new(),
+        }
+    }
+
+    /// Every subscription of `ids` with a name for people (its display name when an export
+    /// gives one), sorted by name, "no subscription" last.
+    fn subscriptions(&self, ids: &[String]) -> Vec<Subscription> {
+        let mut ids: Vec<&String> = ids.iter().collect();
+        ids.sort();
+        ids.dedup();
+        let inventory = &self.inventory;
+        let mut named: Vec<Subscription> = ids
+            .into_iter()
+            .map(|id| {
+                let scope = format!("/subscriptions/{id}");
+                let name = match id.as_str() {
+                    "" => "no subscription".to_owned(),
+                    _ => inventory
+                        .keys
+                        .get(&scope)
+                        .and_then(|k| inventory.scope(k))
+                        .and_then(|s| s.name.clone())
+                        .unwrap_or_else(|| scope_label(&scope)),
+                };
+                Subscription { id: id.clone(), name }
+            })
+            .collect();
+        named.sort_by(|a, b| (a.id.is_empty(), &a.name).cmp(&(b.id.is_empty(), &b.name)));
+        named
+    }
+
+    /// The answer to `question`; a node or finding outside the analysis lights nothing.
+    pub fn answer(&self, question: &Question) -> Answer {
+        match *question {
+            Question::Node { node, mode, direction } => {
+                let node = node as usize;
+                let selected = selection::select(self, node, mode, direction);
+                Answer::Node(Box::new(NodeAnswer {
+                    lit: lit(&selected.highlight),
+                    groups: self.groups(&selected.rows),
+                    not_applicable: selected.not_applicable.map(str::to_owned),
+                    facts: self.facts(node),
+                }))
+            }
+            Question::Finding(at) => Answer::Finding(
+                self.findings.get(at as usize).map_or_else(Lit::default, |f| lit(&selection::finding(self, f))),
+            ),
+        }
+    }
+
+    /// Rows grouped by environment and region, the first [`ROWS_LISTED`] with their paths
+    /// read as sentences.
+    fn groups(&self, rows: &[Row]) -> Vec<Group> {
+        let mut listed = 0;
+        selection::groups(rows)
+            .into_iter()
+            .map(|(environment, region, rows)| {
+                let room = ROWS_LISTED.saturating_sub(listed);
+                listed += rows.len().min(room);
+                Group {
+                    environment,
+                    region: region.map(str::to_owned),
+                    total: rows.len(),
+                    rows: rows
+                        .iter()
+                        .take(room)
+                        .map(|row| wire::Row {
+                            id: row.id.clone(),
+                            name: row.name.clone(),
+                            access: row.access,
+                            steps: selection::explain(&self.access, &row.path),
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// Id, type, tags, identities and role assignments of a node.
+    fn facts(&self, node: usize) -> Facts {
+        let g = &self.access.graph;
+        let at = NodeIndex::new(node);
+        let Some(weight) = g.node_weight(at) else { return Facts::default() };
+        let inventory = &self.inventory;
+        let arm = match weight.key {
+            NodeKey::Arm(key) => Some(key),
+            _ => None,
+        };
+        let resource = arm.and_then(|key| inventory.resource(key));
+        let tags = resource.map(|r| &r.tags).or_else(|| arm.and_then(|key| inventory.scope(key)).map(|s| &s.tags));
+        let linked = |direction: petgraph::Direction, kinds: &[EdgeKind], granting: bool| -> Vec<String> {
+            g.edges_directed(at, direction)
+                .filter(|e| kinds.contains(&e.weight().kind) && e.weight().access.is_some() == granting)
+                .map(|e| {
+                    let other = if direction == Outgoing { e.target() } else { e.source() };
+                    match e.weight().access {
+                        Some(class) => format!("{} ({})", e.weight().reason, class.as_str()),
+                        None => g[other].label.clone(),
+                    }
+                })
+                .collect()
+        };
+        Facts {
+            id: rules::subject_id(inventory, &self.access, at),
+            resource_type: resource.map(|r| r.resource_type.clone()),
+            tags: tags.map(|t| t.0.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default(),
+            identities: linked(Outgoing, &[EdgeKind::CanUse], false),
+            used_by: linked(Incoming, &[EdgeKind::CanUse], false),
+            roles_held: linked(Outgoing, &[EdgeKind::HasRole], true),
+            roles_on_it: linked(Incoming, &[EdgeKind::HasRole], true),
+        }
+    }
+}
+
+/// A highlight as the indices it lights.
+fn lit(highlight: &Highlight) -> Lit {
+    let on = |flags: &[bool]| flags.iter().enumerate().filter(|&(_, &lit)| lit).map(|(i, _)| i as u32).collect();
+    Lit {
+        nodes: on(&highlight.nodes),
+        edges: on(&highlight.edges),
+        marked: highlight.marked.iter().map(|&n| n as u32).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use blastmap_analysis::Environment;
+    use blastmap_analysis::radius::Mode;
+
+    use super::*;
+    use crate::wire::Direction;
+
+    fn file(name: &str, text: &str) -> OpenFile {
+        OpenFile { name: name.to_owned(), bytes: Ok(text.as_bytes().to_vec()) }
+    }
+
+    fn load(files: &[OpenFile]) -> Analysis {
+        Analysis::load(files, &Settings::default(), |_| {})
+    }
+
+    #[test]
+    fn the_sample_is_analysed_cleanly_and_its_snapshot_survives_the_wire() {
+        let mut steps = Vec::new();
+        let a = Analysis::load(&[OpenFile::sample()], &Settings::default(), |s| steps.push(s));
+        assert_eq!(steps, Step::ALL[..4], "every step but sending is the worker's");
+        let snapshot = a.snapshot();
+        let s = snapshot.summary;
+        assert_eq!((s.user_assigned_identities, s.sources, s.errors, s.warnings), (4, 5, 0, 0));
+        assert!(snapshot.scene.cross_environment_edges >= 2, "dev and uat apps use a prod identity");
+        assert_eq!(snapshot.nodes.len(), snapshot.scene.nodes.len());
+        assert_eq!(wire::decode::<Snapshot>(&wire::encode(&snapshot)), Some(snapshot));
+    }
+
+    /// A tenant's picture folds its large groups; an aggregate opens on request (its members
+    /// then show on their own or in finer groups, the graph's indices unchanged) and folds again.
+    #[test]
+    fn a_tenant_folds_and_an_aggregate_unfolds() {
+        let tenant = blastmap_synth::generate(&blastmap_synth::TenantSpec { resources: 3000, seed: 4 });
+        let files: Vec<OpenFile> =
+            tenant.files.iter().map(|f| OpenFile { name: f.name.to_owned(), bytes: Ok(f.bytes.clone()) }).collect();
+        let mut a = load(&files);
+        let folded = a.scene.clone();
+        assert!(!folded.aggregates.is_empty() && folded.unfolded == 0);
+        let drawn = folded.edges.iter().filter(|e| e.drawn).count();
+        assert!(drawn * 2 < folded.edges.len(), "{drawn} of {} edges drawn", folded.edges.len());
+        let (at, largest) = folded.aggregates.iter().enumerate().max_by_key(|(_, g)| g.members.len()).expect("one");
+        assert!(a.unfold(at));
+        assert_eq!((a.scene.nodes.len(), a.scene.edges.len()), (folded.nodes.len(), folded.edges.len()));
+        assert_eq!(a.scene.unfolded, 1);
+        for &m in &largest.members {
+            let now = a.scene.folded[m as usize].map(|g| a.scene.aggregates[g as usize].members.len());
+            assert!(now.is_none_or(|n| n < largest.members.len()), "member {m} folded as before");
+        }
+        assert!(!a.unfold(a.scene.aggregates.len()), "no such aggregate");
+        a.fold_all();
+        assert_eq!(a.scene, folded);
+        a.open_all();
+        assert!(a.scene.all_open && a.scene.aggregates.is_empty() && a.scene.folded.iter().all(Option::is_none));
+        a.fold_all();
+        assert_eq!(a.scene, folded);
+        let snapshot = a.snapshot();
+        assert_eq!(wire::decode::<Snapshot>(&wire::encode(&snapshot)), Some(snapshot));
+    }
+
+    #[test]
+    fn an_unreadable_file_says_why_in_its_place() {
+        let a = load(&[
+            OpenFile { name: "locked.json".into(), bytes: Err("NotReadableError".into()) },
+            file("b.json", r#"{"schema": "blastmap/inventory/v1"}"#),
+        ]);
+        let snapshot = a.snapshot();
+        let names: Vec<&str> = snapshot.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["locked.json", "b.json"]);
+        assert_eq!(snapshot.files[0].diagnostics[0].message, "the browser could not read this file: NotReadableError");
+        assert_eq!(snapshot.summary.errors, 1);
+    }
+
+    #[test]
+    fn settings_deploy_designs_and_their_mapping_is_reported_beside_the_files() {
+        let design = include_str!("../../ingest/tests/fixtures/arm/shared-identity-dev-prod.json");
+        let files = [file("design.json", design)];
+        let rules = |a: &Analysis| a.findings.iter().map(|f| f.rule).collect::<Vec<_>>();
+        let a = load(&files);
+        assert!(rules(&a).contains(&"BM001"), "dev and prod apps share an identity");
+        assert_eq!(a.mapping, None, "no mapping, no report");
+
+        let subscription = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
+        let mut settings = Settings::default();
+        settings.deployment.subscription_id = subscription.to_owned();
+        settings.deployment.environment = Some(Environment::Prod);
+        settings.mapping.words = vec![crate::settings::Row { key: "sbx".to_owned(), environment: Environment::Dev }];
+        let a = Analysis::load(&files, &settings, |_| {});
+        assert!(!rules(&a).contains(&"BM001"), "the whole deployment is prod");
+        let prefix = format!("/subscriptions/{subscription}/");
+        assert!(a.inventory.identities().iter().all(|i| a.inventory.text(i.id).starts_with(&prefix)));
+        assert_eq!(a.files.len(), 1, "the open files keep their reports");
+        let mapping = a.mapping.as_ref().expect("the mapping is reported");
+        assert_eq!((mapping.name.as_str(), mapping.diagnostics.len()), (MAPPING_FILE_NAME, 0));
+    }
+
+    #[test]
+    fn subscriptions_are_named_and_nodes_point_at_theirs() {
+        let a = Analysis::sample(&Settings::default());
+        let snapshot = a.snapshot();
+        let prod = "9e3b8c55-2a41-4f6e-8b7d-0d6f1e2a3b4c";
+        assert!(snapshot.subscriptions.iter().any(|s| s.id == prod), "{:?}", snapshot.subscriptions);
+        let last = snapshot.subscriptions.last().map(|s| (s.id.as_str(), s.name.as_str()));
+        assert_eq!(last, Some(("", "no subscription")));
+        let vault = snapshot.scene.nodes.iter().position(|n| n.label == "kv-orders-prod").expect("the vault");
+        assert_eq!(snapshot.subscription_of(vault), prod);
+        let alice = snapshot.scene.nodes.iter().position(|n| n.label == "alice@contoso.com").expect("alice");
+        assert_eq!(snapshot.subscription_of(alice), "", "people are in no subscription");
+    }
+
+    #[test]
+    fn a_node_answer_groups_its_rows_and_lists_the_first_with_their_paths() {
+        let a = Analysis::sample(&Settings::default());
+        let app = a.scene.nodes.iter().position(|n| n.label == "app-orders-dev").expect("the app") as u32;
+        let question = Question::Node { node: app, mode: Mode::Transitive, direction: Direction::Radius };
+        let Answer::Node(answer) = a.answer(&question) else { panic!("a node answer") };
+        assert_eq!(answer.total(), 12, "as `blastmap radius` says");
+        assert_eq!(answer.groups[0].environment, Environment::Prod, "prod first");
+        let vault = answer.groups.iter().flat_map(|g| &g.rows).find(|r| r.name == "kv-orders-dev").expect("listed");
+        assert_eq!(
+            vault.steps,
+            ["app-orders-dev can use id-orders", "which holds Key Vault Secrets User on kv-orders-dev"]
+        );
+        assert_eq!(answer.lit.marked, [app]);
+        assert_eq!(answer.facts.identities, ["id-orders"]);
+        assert_eq!(answer.facts.resource_type.as_deref(), Some("Microsoft.Web/sites"));
+
+        let outside = a.answer(&Question::Node { node: 10_000, mode: Mode::Direct, direction: Direction::Exposure });
+        let Answer::Node(outside) = outside else { panic!("a node answer") };
+        assert_eq!((outside.total(), outside.facts), (0, Facts::default()));
+        assert_eq!(a.answer(&Question::Finding(10_000)), Answer::Finding(Lit::default()));
+    }
+
+    #[test]
+    fn a_long_answer_lists_only_the_first_rows_but_counts_them_all() {
+        let rows: Vec<Row> = (0..ROWS_LISTED + 50)
+            .map(|i| Row {
+                id: format!("/r/{i}"),
+                name: format!("r{i}"),
+                environment: if i % 2 == 0 { Environment::Prod } else { Environment::Dev },
+                region: None,
+                access: blastmap_analysis::permissions::Access::Read,
+                path: Vec::new(),
+            })
+            .collect();
+        let a = Analysis::sample(&Settings::default());
+        let mut sorted = rows;
+        sorted.sort_by_key(|r| r.environment != Environment::Prod);
+        let groups = a.groups(&sorted);
+        assert_eq!(groups.iter().map(|g| g.total).sum::<usize>(), ROWS_LISTED + 50);
+        assert_eq!(groups.iter().map(|g| g.rows.len()).sum::<usize>(), ROWS_LISTED);
+    }
+}

@@ -1,0 +1,521 @@
+//! The messages between the page and the worker, and their codec: the one wire format of the web
+//! app, defined here and nowhere else.
+//!
+//! Every message is [postcard](https://docs.rs/postcard) bytes carried in a `Uint8Array` whose
+//! buffer is transferred, not copied. The page sends [`ToWorker`]; the files of a load travel
+//! beside it as `File` handles, which the worker reads itself. The worker sends [`FromWorker`]:
+//! progress while it loads, then a [`Snapshot`] of what the page draws and lists, then answers
+//! to the page's questions, each tagged with the question's id so the page can drop stale ones.
+//!
+//! Types of the core (environments, kinds, access classes) carry no serde derive (the model
+//! knows no format), so this module mirrors them with serde's remote derives; a variant added
+//! there fails to compile here until the wire knows it.
+
+use blastmap_analysis::permissions::Access;
+use blastmap_analysis::radius::Mode;
+use blastmap_analysis::rules::Severity;
+use blastmap_analysis::{Environment, NodeKind};
+use blastmap_ingest::Counts;
+use blastmap_model::PrincipalKind;
+use blastmap_model::arm::ScopeLevel;
+use serde::{Deserialize, Serialize};
+
+use crate::scene::Scene;
+
+/// What the page asks of the worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// Read the files sent beside this message (in order) and analyse them.
+    Load(Load),
+    /// A question about the loaded analysis.
+    Ask {
+        /// Chosen by the page; the answer carries it back.
+        id: u32,
+        /// The question.
+        question: Question,
+    },
+    /// Unfold this aggregate of the picture (an index into [`Scene::aggregates`]).
+    Unfold(u32),
+    /// Fold every group again.
+    FoldAll,
+    /// Open every group.
+    OpenAll,
+}
+
+/// A load: the files travel beside the message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Load {
+    /// Whether to read the built-in sample (before the files, if any).
+    pub sample: bool,
+    /// The settings, as a `blastmap/settings/v1` document.
+    pub settings: String,
+}
+
+/// What the worker tells the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// The worker has started and takes messages.
+    Ready,
+    /// How far a load has got.
+    Progress(Progress),
+    /// A load is done: what the page shows of it.
+    Loaded(Box<Snapshot>),
+    /// The answer to a question.
+    Answer {
+        /// The question's id.
+        id: u32,
+        /// The answer.
+        answer: Answer,
+    },
+    /// The picture after an unfold or fold: the same graph, so node and edge indices hold.
+    Scene(Box<Scene>),
+}
+
+/// How far a load has got.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Progress {
+    /// Files read so far, of all.
+    Reading {
+        /// Files read.
+        done: u32,
+        /// Files in the load.
+        total: u32,
+    },
+    /// Every file is read; the analysis is at this step.
+    Step(Step),
+}
+
+/// The steps of an analysis after reading, in order.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Step {
+    /// Recognising and reading the files into one inventory.
+    Parsing,
+    /// Building the access graph.
+    Graph,
+    /// Running the rules.
+    Findings,
+    /// Placing the nodes.
+    Layout,
+    /// Sending the picture to the page.
+    Sending,
+}
+
+impl Step {
+    /// Every step, in order.
+    pub const ALL: [Step; 5] = [Step::Parsing, Step::Graph, Step::Findings, Step::Layout, Step::Sending];
+
+    /// What a person reads while it runs.
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::Parsing => "Parsing the exports",
+            Step::Graph => "Building the access graph",
+            Step::Findings => "Looking for findings",
+            Step::Layout => "Laying out the picture",
+            Step::Sending => "Drawing",
+        }
+    }
+}
+
+/// What the page draws and lists of an analysis; everything else stays in the worker.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// One report per open file, in the order opened.
+    pub files: Vec<FileReport>,
+    /// The report on the settings' environment mapping, when it states anything.
+    pub mapping: Option<FileReport>,
+    /// Header counts.
+    pub summary: Summary,
+    /// The picture; its node and edge indices are the worker's graph's.
+    pub scene: Scene,
+    /// Per node of the scene: what lists, search and filters need.
+    pub nodes: Vec<NodeFacts>,
+    /// Every subscription a node lies in, sorted by name; nodes name theirs by index.
+    pub subscriptions: Vec<Subscription>,
+    /// Findings, most serious first.
+    pub findings: Vec<Finding>,
+}
+
+impl Snapshot {
+    /// The environment lane node `node` is drawn in.
+    pub fn lane(&self, node: usize) -> Environment {
+        self.scene.nodes.get(node).map_or(Environment::Unknown, |n| n.lane)
+    }
+
+    /// The lower-cased id of the subscription node `node` lies in (`""` for none).
+    pub fn subscription_of(&self, node: usize) -> &str {
+        let index = self.nodes.get(node).map_or(usize::MAX, |n| n.subscription as usize);
+        self.subscriptions.get(index).map_or("", |s| s.id.as_str())
+    }
+}
+
+/// Counts shown in the header.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// User-assigned identities.
+    pub user_assigned_identities: usize,
+    /// Resources that carry at least one identity.
+    pub sources: usize,
+    /// Resources (UAMIs included).
+    pub resources: usize,
+    /// Role assignments.
+    pub role_assignments: usize,
+    /// Error diagnostics across files.
+    pub errors: usize,
+    /// Warning diagnostics across files.
+    pub warnings: usize,
+}
+
+/// What loading one file gave.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileReport {
+    /// The file's name as given.
+    pub name: String,
+    /// The format recognised, named for people; `None` when none was.
+    pub format: Option<String>,
+    /// Objects read.
+    #[serde(with = "CountsDef")]
+    pub counts: Counts,
+    /// Problems found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A problem found in a file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// How serious.
+    #[serde(with = "DiagnosticSeverityDef")]
+    pub severity: blastmap_ingest::Severity,
+    /// JSON Pointer to the place; empty for the whole file.
+    pub path: String,
+    /// What is wrong, in a sentence.
+    pub message: String,
+}
+
+impl From<blastmap_ingest::FileReport> for FileReport {
+    fn from(report: blastmap_ingest::FileReport) -> FileReport {
+        FileReport {
+            name: report.name,
+            format: report.format.map(|f| f.label().to_owned()),
+            counts: report.counts,
+            diagnostics: report
+                .diagnostics
+                .into_iter()
+                .map(|d| Diagnostic { severity: d.severity, path: d.path, message: d.message })
+                .collect(),
+        }
+    }
+}
+
+/// What the page knows of a node besides how it is drawn.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NodeFacts {
+    /// What it is.
+    #[serde(with = "NodeKindDef")]
+    pub kind: NodeKind,
+    /// Its own environment (the scene has the lane it is drawn in).
+    #[serde(with = "EnvironmentDef")]
+    pub environment: Environment,
+    /// Its region, when known.
+    pub region: Option<String>,
+    /// Its subscription: an index into [`Snapshot::subscriptions`].
+    pub subscription: u32,
+    /// Its lower-cased id (for a system-assigned identity, its source's).
+    pub id: String,
+}
+
+/// A subscription, as the filter offers it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subscription {
+    /// Its lower-cased GUID; `""` stands for nodes in none (people, groups, the root).
+    pub id: String,
+    /// Its name for people: its display name when an export gives one.
+    pub name: String,
+}
+
+/// A finding, as the page lists and explains it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable rule id (`BM001`).
+    pub rule: String,
+    /// Rule name.
+    pub name: String,
+    /// Severity.
+    #[serde(with = "SeverityDef")]
+    pub severity: Severity,
+    /// A short title.
+    pub title: String,
+    /// What it is about, most important first.
+    pub subjects: Vec<Subject>,
+    /// One sentence that explains it.
+    pub message: String,
+    /// The assignments, attachments or paths that show it.
+    pub evidence: Vec<String>,
+    /// What to change.
+    pub fix: String,
+}
+
+/// What a finding is about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subject {
+    /// Its lower-cased id.
+    pub id: String,
+    /// The node that stands for it, when the graph draws one.
+    pub node: Option<u32>,
+    /// Its name, when it is a resource the graph does not draw.
+    pub name: Option<String>,
+}
+
+/// Which way a node's access is read.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Direction {
+    /// What the node reaches: its blast radius.
+    Radius,
+    /// Who reaches the node.
+    Exposure,
+}
+
+/// A question about the loaded analysis.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Question {
+    /// A node's blast radius or exposure, with its facts.
+    Node {
+        /// The node's index.
+        node: u32,
+        /// Direct or transitive.
+        #[serde(with = "ModeDef")]
+        mode: Mode,
+        /// Radius or exposure.
+        direction: Direction,
+    },
+    /// What a finding lights: its subjects and the paths between them.
+    Finding(u32),
+}
+
+/// The answer to a [`Question`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Answer {
+    /// About a node.
+    Node(Box<NodeAnswer>),
+    /// What a finding lights.
+    Finding(Lit),
+}
+
+/// Which nodes and edges a selection lights, by index.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lit {
+    /// Lit nodes.
+    pub nodes: Vec<u32>,
+    /// Lit edges.
+    pub edges: Vec<u32>,
+    /// Nodes drawn with a ring: the selected node, or a finding's subjects in order.
+    pub marked: Vec<u32>,
+}
+
+/// A node's radius or exposure, and its facts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NodeAnswer {
+    /// What it lights.
+    pub lit: Lit,
+    /// What it reaches (or who reaches it), grouped by environment (production first) and region.
+    pub groups: Vec<Group>,
+    /// Why there are no groups, when the question does not apply to the node.
+    pub not_applicable: Option<String>,
+    /// What the node is.
+    pub facts: Facts,
+}
+
+impl NodeAnswer {
+    /// How many resources (or nodes) in all, listed or not.
+    pub fn total(&self) -> usize {
+        self.groups.iter().map(|g| g.total).sum()
+    }
+}
+
+/// The rows of one environment and region.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    /// The environment.
+    #[serde(with = "EnvironmentDef")]
+    pub environment: Environment,
+    /// The region; `None` for none.
+    pub region: Option<String>,
+    /// How many rows the group has in all.
+    pub total: usize,
+    /// The rows listed (the first [`crate::session::ROWS_LISTED`] of the answer, in order).
+    pub rows: Vec<Row>,
+}
+
+/// One resource reached (or one node that reaches), with how strongly and why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// Its lower-cased id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// The strongest access on the way.
+    #[serde(with = "AccessDef")]
+    pub access: Access,
+    /// The path that explains it, one sentence per edge.
+    pub steps: Vec<String>,
+}
+
+/// Id, type, tags, identities and role assignments of a node.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facts {
+    /// Its lower-cased id.
+    pub id: String,
+    /// Its ARM resource type, when it is a resource.
+    pub resource_type: Option<String>,
+    /// Its tags (or its scope's), in order.
+    pub tags: Vec<(String, String)>,
+    /// The identities it can use.
+    pub identities: Vec<String>,
+    /// Who can use it.
+    pub used_by: Vec<String>,
+    /// The roles it holds, each with its access class.
+    pub roles_held: Vec<String>,
+    /// The roles held on it.
+    pub roles_on_it: Vec<String>,
+}
+
+/// Encodes a message.
+pub fn encode<T: Serialize>(message: &T) -> Vec<u8> {
+    // Serialising into a growable buffer fails only on types serde cannot describe, and every
+    // type here is plain data.
+    postcard::to_allocvec(message).unwrap_or_default()
+}
+
+/// Decodes a message; `None` when the bytes are not one (never from our own encoder).
+pub fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Option<T> {
+    postcard::from_bytes(bytes).ok()
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Environment")]
+pub(crate) enum EnvironmentDef {
+    Dev,
+    Test,
+    Uat,
+    Prod,
+    Unknown,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "NodeKind")]
+enum NodeKindDef {
+    Principal(#[serde(with = "PrincipalKindDef")] PrincipalKind),
+    Source,
+    UserAssignedIdentity,
+    SystemIdentity,
+    Target(#[serde(with = "ScopeLevelDef")] ScopeLevel),
+    Pipeline,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "PrincipalKind")]
+enum PrincipalKindDef {
+    User,
+    Group,
+    ForeignGroup,
+    ServicePrincipal,
+    ManagedIdentity,
+    Device,
+    Unknown,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "ScopeLevel")]
+enum ScopeLevelDef {
+    Root,
+    ManagementGroup,
+    Subscription,
+    ResourceGroup,
+    Resource,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Access")]
+enum AccessDef {
+    Read,
+    DataRead,
+    DataWrite,
+    ControlWrite,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Mode")]
+enum ModeDef {
+    Direct,
+    Transitive,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Severity")]
+enum SeverityDef {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "blastmap_ingest::Severity")]
+enum DiagnosticSeverityDef {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Counts")]
+struct CountsDef {
+    resources: usize,
+    identities: usize,
+    attachments: usize,
+    principals: usize,
+    memberships: usize,
+    role_definitions: usize,
+    role_assignments: usize,
+    federated_credentials: usize,
+    access_policies: usize,
+    scopes: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip() {
+        let question = ToWorker::Ask {
+            id: 7,
+            question: Question::Node { node: 3, mode: Mode::Direct, direction: Direction::Exposure },
+        };
+        assert_eq!(decode::<ToWorker>(&encode(&question)), Some(question));
+        let answer = FromWorker::Answer {
+            id: 7,
+            answer: Answer::Node(Box::new(NodeAnswer {
+                groups: vec![Group {
+                    environment: Environment::Prod,
+                    region: Some("westeurope".into()),
+                    total: 1,
+                    rows: vec![Row {
+                        id: "/x".into(),
+                        name: "x".into(),
+                        access: Access::DataWrite,
+                        steps: vec!["a can use x".into()],
+                    }],
+                }],
+                ..NodeAnswer::default()
+            })),
+        };
+        assert_eq!(decode::<FromWorker>(&encode(&answer)), Some(answer));
+    }
+
+    #[test]
+    fn bytes_that_are_no_message_decode_to_none() {
+        assert_eq!(decode::<ToWorker>(&[]), None);
+        assert_eq!(decode::<ToWorker>(&[200, 1, 2]), None);
+    }
+}
