@@ -108,14 +108,25 @@ impl EdgeKind {
 pub struct Edge {
     /// How access flows along it.
     pub kind: EdgeKind,
-    /// Why, in words: "app-orders-dev can use id-orders".
-    pub reason: String,
+    /// Why, in words ([`AccessGraph::reason`] reads it): "app-orders-dev can use id-orders".
+    pub reason: Reason,
     /// For edges that grant permissions on their target and everything under it (a role, a
     /// self-grant), how much.
     pub access: Option<Access>,
     /// For edges that hand over what lies under their target scope (running code, attaching or
     /// federating an identity, granting oneself a role), which of it: see [`AccessGraph::taken`].
     pub takes: Takes,
+}
+
+/// Why an edge is there. A role assignment's sentence ("id-x holds Reader on rg") is made from
+/// the labels at the edge's ends when it is read: a tenant has hundreds of thousands of them,
+/// and making each when the graph was built was ~40% of reading the assignments.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reason {
+    /// The sentence.
+    Text(String),
+    /// "{from} holds {role} on {to}", the role by its number in [`AccessGraph::role_name`].
+    Holds(u32),
 }
 
 /// What an edge hands over under its target scope, or what a node counts as when handed over:
@@ -187,6 +198,8 @@ pub struct AccessGraph {
     under: Vec<Vec<NodeIndex>>,
     /// What each node counts as when handed over, by node index (nothing past the end).
     counts_as: Vec<Takes>,
+    /// The names of the roles of `HasRole` edges, by [`Reason::Holds`] number.
+    role_names: Vec<String>,
 }
 
 impl AccessGraph {
@@ -233,6 +246,24 @@ impl AccessGraph {
         builder.takeovers();
         builder.federations();
         builder.graph
+    }
+
+    /// Why `edge` is there, in words: "app-orders-dev can use id-orders" (empty for no edge).
+    pub fn reason(&self, edge: EdgeIndex) -> Cow<'_, str> {
+        let Some(weight) = self.graph.edge_weight(edge) else { return Cow::Borrowed("") };
+        match &weight.reason {
+            Reason::Text(text) => Cow::Borrowed(text),
+            Reason::Holds(role) => {
+                let (from, to) = self.graph.edge_endpoints(edge).unwrap_or((NodeIndex::end(), NodeIndex::end()));
+                let label = |node: NodeIndex| self.graph.node_weight(node).map_or("", |n| n.label.as_str());
+                Cow::Owned([label(from), " holds ", self.role_name(*role), " on ", label(to)].concat())
+            }
+        }
+    }
+
+    /// The name of the role numbered `role` in a [`Reason::Holds`].
+    pub fn role_name(&self, role: u32) -> &str {
+        self.role_names.get(role as usize).map_or("", String::as_str)
     }
 
     /// What `edge` hands over: the sources and identities under its target scope that it takes.
@@ -404,7 +435,7 @@ impl<'a> Builder<'a> {
                     at
                 }
             };
-            let reason = [self.label(source), " can use ", self.label(identity)].concat();
+            let reason = Reason::Text([self.label(source), " can use ", self.label(identity)].concat());
             let edge = Edge { kind: EdgeKind::CanUse, reason, access: None, takes: Takes::NOTHING };
             self.graph.graph.update_edge(source, identity, edge);
         }
@@ -436,7 +467,7 @@ impl<'a> Builder<'a> {
 
     fn edge(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind, reason: String, takes: Takes) {
         let access = (kind == EdgeKind::GrantsSelf).then_some(Access::ControlWrite);
-        self.graph.graph.add_edge(from, to, Edge { kind, reason, access, takes });
+        self.graph.graph.add_edge(from, to, Edge { kind, reason: Reason::Text(reason), access, takes });
     }
 
     fn label(&self, at: NodeIndex) -> &str {
@@ -491,7 +522,12 @@ impl<'a> Builder<'a> {
                 self.label(vault),
                 granted.join("; ")
             );
-            let edge = Edge { kind: EdgeKind::HasRole, reason, access: Some(access), takes: Takes::NOTHING };
+            let edge = Edge {
+                kind: EdgeKind::HasRole,
+                reason: Reason::Text(reason),
+                access: Some(access),
+                takes: Takes::NOTHING,
+            };
             self.graph.graph.add_edge(holder, vault, edge);
         }
     }
@@ -777,7 +813,7 @@ impl<'a> Builder<'a> {
 
     fn role_assignments(&mut self) {
         // Name and access class per role, decided once: tenants hold many assignments of few roles.
-        let mut roles: Map<Key, (String, Access)> = Map::default();
+        let mut roles: Map<Key, (u32, Access)> = Map::default();
         for assignment in self.inventory.role_assignments() {
             let holder = self.principal_node(assignment.principal, Some(assignment));
             let target = match self.graph.node(NodeKey::Arm(assignment.scope)) {
@@ -787,16 +823,20 @@ impl<'a> Builder<'a> {
                     self.arm_node(assignment.scope, NodeKind::Target(level))
                 }
             };
-            let (role, access) = roles.entry(assignment.role_definition).or_insert_with(|| {
+            let role_names = &mut self.graph.role_names;
+            let (role, access) = *roles.entry(assignment.role_definition).or_insert_with(|| {
                 // A role nobody can look up still counts as reach: access is access.
                 let access =
                     role_permissions(self.inventory, assignment.role_definition).map_or(Access::Read, Access::of);
-                (role_name(self.inventory, assignment), access)
+                role_names.push(role_name(self.inventory, assignment));
+                (u32::try_from(role_names.len() - 1).unwrap_or(u32::MAX), access)
             });
-            // Built by `concat` (one exact allocation): there is one per assignment.
-            let reason = [self.label(holder), " holds ", role, " on ", self.label(target)].concat();
-            let access = *access;
-            let edge = Edge { kind: EdgeKind::HasRole, reason, access: Some(access), takes: Takes::NOTHING };
+            let edge = Edge {
+                kind: EdgeKind::HasRole,
+                reason: Reason::Holds(role),
+                access: Some(access),
+                takes: Takes::NOTHING,
+            };
             self.graph.graph.add_edge(holder, target, edge);
         }
     }

@@ -1,6 +1,7 @@
 //! `blastmap radius` and `blastmap exposure`: what each start node reaches, directly and
 //! transitively, and who reaches a target; each with the path that explains it.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -86,12 +87,11 @@ impl<'a> Names<'a> {
     fn step(&self, edge: EdgeIndex) -> Step {
         let access = self.access;
         let (from, to) = access.graph.edge_endpoints(edge).unwrap_or((NodeIndex::end(), NodeIndex::end()));
-        let weight = &access.graph[edge];
         Step {
-            kind: weight.kind.as_str(),
+            kind: access.graph[edge].kind.as_str(),
             from: self.node_id(from),
             to: self.node_id(to),
-            reason: weight.reason.clone(),
+            reason: access.reason(edge).into_owned(),
         }
     }
 
@@ -101,7 +101,7 @@ impl<'a> Names<'a> {
 
     /// A path for people: its reasons, in order.
     fn reasons(&self, path: &[EdgeIndex]) -> String {
-        let why: Vec<&str> = path.iter().map(|&e| self.access.graph[e].reason.as_str()).collect();
+        let why: Vec<Cow<str>> = path.iter().map(|&e| self.access.reason(e)).collect();
         why.join(" → ")
     }
 }

@@ -11,6 +11,8 @@
 //! compromise is already the worst case, and prod pipelines legitimately read dev artefacts.
 //! Environments are ordered dev < test < uat < prod; unknown ones are left out.
 
+use std::borrow::Cow;
+
 use blastmap_model::Resource;
 use rustc_hash::FxHashMap;
 
@@ -154,7 +156,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             };
             let example = resources[example as usize];
             let example_name = example.map_or("", |r| r.name.as_str());
-            let path: Vec<&str> = ways.path(&grant).iter().map(|&e| g[e].reason.as_str()).collect();
+            let path: Vec<Cow<str>> = ways.path(&grant).iter().map(|&e| ctx.access.reason(e)).collect();
             // The first resources reached there, in id order, as subjects.
             let ids = runs
                 .iter()
@@ -163,7 +165,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 .filter(|&at| envs[at as usize] == to)
                 .filter_map(|at| resources[at as usize].map(|r| inventory.text(r.id).to_owned()));
             let (subjects, subjects_omitted) = subjects_counted(source_id.clone(), ids, reached);
-            let first_step = path.first().copied().unwrap_or_default();
+            let first_step = path.first().map_or("", |step| step.as_ref());
             findings.push(Finding {
                 rule: ID,
                 name: NAME,

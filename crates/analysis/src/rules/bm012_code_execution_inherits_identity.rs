@@ -111,7 +111,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 if count <= 3 { hosts() } else { what.clone() },
                 gained
             ),
-            evidence: evidence_of(&edges, |&e| g[e].reason.clone()),
+            evidence: evidence_of(&edges, |&e| ctx.access.reason(e).into_owned()),
             fix: format!(
                 "Give {person} roles that cannot run code on these sources (a reader role, or deployment through a \
                  pipeline), or narrow what their identities may do."

@@ -103,7 +103,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         let ids = others().map(|&(h, _)| subject_id(ctx.inventory, ctx.access, h));
         let (subjects, subjects_omitted) =
             subjects_counted(subject_id(ctx.inventory, ctx.access, identity), ids, count);
-        let evidence = evidence_counted(others().map(|&(_, edge)| g[edge].reason.clone()), count);
+        let evidence = evidence_counted(others().map(|&(_, edge)| ctx.access.reason(edge).into_owned()), count);
         findings.push(Finding {
             rule: ID,
             name: NAME,
