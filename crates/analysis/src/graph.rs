@@ -706,18 +706,19 @@ impl<'a> Builder<'a> {
     fn take_edge(&mut self, holding: &Holding<'_>, here: &HeldAt<'_>, kind: EdgeKind, takes: Takes, actions: &Actions) {
         let HeldAt { scope, granted, above, .. } = *here;
         let assignments = self.inventory.role_assignments();
-        let needed: Vec<&str> = match kind {
-            EdgeKind::GrantsSelf => vec![ROLE_ASSIGNMENTS_WRITE],
-            EdgeKind::TakesOver => vec![WRITE_FEDERATED_CREDENTIALS],
-            EdgeKind::CanAttach => vec![ASSIGN_IDENTITY],
-            _ => takes.rows().filter_map(|row| actions.way_granted(row, granted)).flatten().collect(),
+        let needed: Vec<(&str, usize)> = match kind {
+            EdgeKind::GrantsSelf => actions.numbered(ROLE_ASSIGNMENTS_WRITE),
+            EdgeKind::TakesOver => actions.numbered(WRITE_FEDERATED_CREDENTIALS),
+            EdgeKind::CanAttach => actions.numbered(ASSIGN_IDENTITY),
+            _ => takes.rows().filter_map(|row| actions.way_granted(row, granted)).flatten().copied().collect(),
         };
         // Each action by the first assignment (here or above) that grants it, grouped by
         // assignment: "Owner on subscription 9e3b8c55 grants A, B".
+        let here_and_above = holding.places_at(above);
         let mut why: Vec<(&RoleAssignment, Vec<&str>)> = Vec::new();
-        for action in needed {
-            let Some(index) = actions.index(action) else { continue };
-            let Some(assignment) = holding.first_granting(above, index).and_then(|at| assignments.get(at)) else {
+        for (action, index) in needed {
+            let first = here_and_above.iter().map(|&place| &holding.held[place]).find(|h| h.bits & (1 << index) != 0);
+            let Some(assignment) = first.and_then(|h| assignments.get(h.at as usize)) else {
                 continue;
             };
             match why.iter_mut().find(|(a, _)| std::ptr::eq(*a, assignment)) {
@@ -923,18 +924,18 @@ struct Holding<'h> {
 }
 
 impl Holding<'_> {
-    /// The place in the inventory of the first assignment, in the order held, at one of the
-    /// scopes `above` whose role grants action number `index`.
-    fn first_granting(&self, above: &[Key], index: usize) -> Option<usize> {
-        let first_at = |scope: Key| {
-            let from = self.by_scope.partition_point(|&(s, _)| s < scope);
-            self.by_scope[from..]
-                .iter()
-                .take_while(|&&(s, _)| s == scope)
-                .map(|&(_, at)| at)
-                .find(|&at| self.held[at].bits & (1 << index) != 0)
-        };
-        above.iter().filter_map(|&scope| first_at(scope)).min().and_then(|at| self.held.get(at)).map(|h| h.at as usize)
+    /// The places in `held` of the assignments at the scopes `above`, in the order held: the
+    /// first of them whose role grants an action is the one that explains it.
+    fn places_at(&self, above: &[Key]) -> Vec<usize> {
+        let mut places: Vec<usize> = above
+            .iter()
+            .flat_map(|&scope| {
+                let from = self.by_scope.partition_point(|&(s, _)| s < scope);
+                self.by_scope[from..].iter().take_while(move |&&(s, _)| s == scope).map(|&(_, at)| at)
+            })
+            .collect();
+        places.sort_unstable();
+        places
     }
 }
 
@@ -949,6 +950,8 @@ struct Actions {
     ways: Vec<Vec<u128>>,
     /// Per execution-table row, its type's write action.
     writes: Vec<u128>,
+    /// Per execution-table row and way, its actions with their numbers.
+    way_actions: Vec<Vec<Vec<(&'static str, usize)>>>,
 }
 
 impl Actions {
@@ -971,15 +974,23 @@ impl Actions {
             .map(|row| row.ways.iter().map(|way| way.iter().fold(0, |mask, (_, action)| mask | bit(action))).collect())
             .collect();
         let writes = CODE_EXECUTION.iter().map(|row| bit(&write_action(row.resource_type))).collect();
-        let mut number = Map::default();
+        let mut number: Map<String, usize> = Map::default();
         for (at, (_, action)) in list.iter().enumerate() {
             number.entry(action.clone()).or_insert(at);
         }
-        Actions { list, number, ways, writes }
+        let way_actions = CODE_EXECUTION
+            .iter()
+            .map(|row| {
+                let numbered = |&(_, action): &(Plane, &'static str)| Some((action, *number.get(action)?));
+                row.ways.iter().map(|way| way.iter().filter_map(numbered).collect()).collect()
+            })
+            .collect();
+        Actions { list, number, ways, writes, way_actions }
     }
 
-    fn index(&self, action: &str) -> Option<usize> {
-        self.number.get(action).copied()
+    /// `action` with its number (none if it is not one of the actions).
+    fn numbered(&self, action: &'static str) -> Vec<(&'static str, usize)> {
+        self.number.get(action).map(|&at| (action, at)).into_iter().collect()
     }
 
     /// Which of the actions the role grants.
@@ -998,9 +1009,9 @@ impl Actions {
     }
 
     /// The first way to run code on `row`'s type whose every action is granted.
-    fn way_granted(&self, row: usize, granted: u128) -> Option<Vec<&'static str>> {
+    fn way_granted(&self, row: usize, granted: u128) -> Option<&[(&'static str, usize)]> {
         let way = self.ways[row].iter().position(|&mask| mask & !granted == 0)?;
-        Some(CODE_EXECUTION[row].ways[way].iter().map(|&(_, action)| action).collect())
+        self.way_actions.get(row)?.get(way).map(Vec::as_slice)
     }
 
     /// The source types code can be run on.

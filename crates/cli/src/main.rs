@@ -161,10 +161,12 @@ fn main() -> ExitCode {
     // Output is streamed, not built whole first: a tenant's findings are ~90 MB of JSON.
     let mut out = Output { progress: Some(&progress), stdout: std::io::BufWriter::new(std::io::stdout().lock()) };
     let mut status = SUCCESS;
+    // Kept, not freed, to the end (see the exit below).
+    let findings;
     let outcome = match cli.command {
         Command::Inspect { .. } => write(&mut out, &inspect(&loaded)),
         Command::Analyze { format, fail_on, .. } => {
-            let findings = blastmap_analysis::rules::analyze(&loaded.inventory);
+            findings = blastmap_analysis::rules::analyze(&loaded.inventory);
             if fail_on.is_some_and(|threshold| findings.iter().any(|f| f.severity >= threshold)) {
                 status = FINDINGS;
             }
