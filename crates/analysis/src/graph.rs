@@ -594,7 +594,8 @@ impl<'a> Builder<'a> {
         // One read of the assignments, in order, into what the take edges need of them: who
         // holds what where, each role's grants decided once, each scope's facts looked up once.
         let mut of_role: Map<Key, u128> = Map::default();
-        let mut slot_of: Map<Key, u32> = Map::default();
+        // Per scope (by key index), one more than the number of its facts; 0 for none yet.
+        let mut slot_of: Vec<u32> = vec![0; self.inventory.keys.len()];
         let mut scopes: Vec<ScopeFacts> = Vec::new();
         let mut chains: Vec<Key> = Vec::new();
         let mut held: Vec<Held> = Vec::with_capacity(assignments.len());
@@ -602,18 +603,20 @@ impl<'a> Builder<'a> {
             let bits = *of_role
                 .entry(a.role_definition)
                 .or_insert_with(|| actions.granted_by(self.permissions, a.role_definition));
-            let slot = *slot_of.entry(a.scope).or_insert_with(|| {
+            let Some(entry) = slot_of.get_mut(a.scope.index()) else { continue };
+            if *entry == 0 {
                 let chain = self.chains.above_key(a.scope);
                 chains.extend_from_slice(chain);
                 scopes.push(ScopeFacts {
-                    key: a.scope,
                     chain: (chains.len() - chain.len(), chains.len()),
                     compute: self.compute_under.get(a.scope.index()).copied().unwrap_or_default(),
                     present: self.present_under(a.scope),
                 });
-                u32::try_from(scopes.len() - 1).unwrap_or(u32::MAX)
-            });
-            held.push(Held { holder: a.principal, at: u32::try_from(at).unwrap_or(u32::MAX), slot, bits });
+                *entry = u32::try_from(scopes.len()).unwrap_or(u32::MAX);
+            }
+            let slot = *entry - 1;
+            let at = u32::try_from(at).unwrap_or(u32::MAX);
+            held.push(Held { holder: a.principal, at, scope: a.scope, slot, bits });
         }
         // By holder, each holder's in the order of the inventory.
         held.sort_unstable_by_key(|h| (h.holder, h.at));
@@ -627,8 +630,7 @@ impl<'a> Builder<'a> {
             if held.iter().all(|h| h.bits == 0) {
                 continue;
             }
-            let mut by_scope: Vec<(Key, usize)> =
-                held.iter().enumerate().filter_map(|(at, h)| Some((facts(h.slot)?.key, at))).collect();
+            let mut by_scope: Vec<(Key, usize)> = held.iter().enumerate().map(|(at, h)| (h.scope, at)).collect();
             by_scope.sort_unstable();
             let holding = Holding { held, by_scope };
             // Each scope the holder holds a role on, what its roles grant there, and the number
@@ -879,7 +881,6 @@ fn policy_access(policy: &AccessPolicy) -> Option<Access> {
 
 /// What the take edges need to know of a scope roles are held on.
 struct ScopeFacts {
-    key: Key,
     /// Where its `scopes_above` are in the list of them all.
     chain: (usize, usize),
     /// The types of compute at or under it.
@@ -893,7 +894,9 @@ struct Held {
     holder: Key,
     /// Its place in the inventory's assignments.
     at: u32,
-    /// Its scope, as the number of its [`ScopeFacts`].
+    /// Its scope, and the number of the scope's [`ScopeFacts`] (the key is kept here too, so
+    /// that sorting a holder's scopes reads no facts).
+    scope: Key,
     slot: u32,
     /// What its role grants, as [`Actions`] bits.
     bits: u128,
