@@ -132,8 +132,8 @@ impl Coverage {
         self.order.get(at as usize).copied()
     }
 
-    /// The number of a resource.
-    fn position(&self, resource: Key) -> Option<u32> {
+    /// The number of a resource (resources are numbered in id order).
+    pub fn number(&self, resource: Key) -> Option<u32> {
         self.position.get(resource.index()).and_then(|at| at.checked_sub(1))
     }
 
@@ -508,7 +508,7 @@ impl Exploration<'_> {
 
     /// The shortest path that explains `resource`'s access, edge by edge.
     pub fn path(&self, resource: Key) -> Vec<EdgeIndex> {
-        let entry = self.coverage.position(resource).and_then(|at| self.slot.get(at as usize)).copied().unwrap_or(0);
+        let entry = self.coverage.number(resource).and_then(|at| self.slot.get(at as usize)).copied().unwrap_or(0);
         let Some(&(_, best)) = entry.checked_sub(1).and_then(|i| self.best.get(i as usize)) else { return Vec::new() };
         path_to(self.access, &self.parent, best.tail, best.grant)
     }

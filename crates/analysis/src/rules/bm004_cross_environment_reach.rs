@@ -61,9 +61,14 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     // Resources are numbered in id order: per number, its resource and environment;
     // per environment, how many of the first n are in it, so that whether a radius (runs of
     // numbers) crosses, and how many it reaches there, is a few subtractions.
-    let resources: Vec<Option<&Resource>> = (0..coverage.len())
-        .map(|at| u32::try_from(at).ok().and_then(|at| coverage.resource(at)).and_then(|k| inventory.resource(k)))
-        .collect();
+    // Placed from one pass over the resources (a table lookup each) rather than looked up by
+    // key per number (a hash lookup each).
+    let mut resources: Vec<Option<&Resource>> = vec![None; coverage.len()];
+    for resource in inventory.resources() {
+        if let Some(slot) = coverage.number(resource.id).and_then(|at| resources.get_mut(at as usize)) {
+            *slot = Some(resource);
+        }
+    }
     let envs: Vec<Environment> = resources
         .iter()
         .map(|r| r.map_or(Environment::Unknown, |r| ctx.environments.of_resource(inventory, r)))
