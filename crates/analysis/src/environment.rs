@@ -69,7 +69,8 @@ impl Environments {
             by_resource: Vec::new(),
         };
         let mut groups: HashMap<&str, Around> = HashMap::default();
-        let own: Vec<Option<Environment>> = inventory
+        // Each resource's own environment and subscription id, its id read once.
+        let own: Vec<(Option<Environment>, Option<&str>)> = inventory
             .resources()
             .iter()
             .map(|r| {
@@ -78,14 +79,13 @@ impl Environments {
                     Some(group) => *groups.entry(group).or_insert_with(|| environments.around(inventory, id)),
                     None => environments.around(inventory, id),
                 };
-                environments.own_around(inventory, r, around)
+                (environments.own_around(inventory, r, around), arm::subscription_id(id))
             })
             .collect();
         // Ids are lower-cased text already, so a subscription's GUID is its key here.
         let mut votes: HashMap<&str, Option<Environment>> = HashMap::default();
-        for (resource, env) in inventory.resources().iter().zip(&own) {
-            let Some(env) = *env else { continue };
-            let Some(sub) = arm::subscription_id(inventory.text(resource.id)) else { continue };
+        for &(env, sub) in &own {
+            let (Some(env), Some(sub)) = (env, sub) else { continue };
             votes
                 .entry(sub)
                 .and_modify(|vote| {
@@ -98,7 +98,7 @@ impl Environments {
         environments.by_subscription =
             votes.into_iter().filter_map(|(sub, vote)| Some((sub.to_ascii_lowercase(), vote?))).collect();
         let mut by_resource = vec![None; inventory.keys.len()];
-        for (r, own) in inventory.resources().iter().zip(own) {
+        for (r, (own, _)) in inventory.resources().iter().zip(own) {
             let env = own.unwrap_or_else(|| environments.of_scope_text(inventory, inventory.text(r.id)));
             if let Some(slot) = by_resource.get_mut(r.id.index()) {
                 *slot = Some(env);

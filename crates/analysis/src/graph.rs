@@ -108,14 +108,25 @@ impl EdgeKind {
 pub struct Edge {
     /// How access flows along it.
     pub kind: EdgeKind,
-    /// Why, in words: "app-orders-dev can use id-orders".
-    pub reason: String,
+    /// Why, in words ([`AccessGraph::reason`] reads it): "app-orders-dev can use id-orders".
+    pub reason: Reason,
     /// For edges that grant permissions on their target and everything under it (a role, a
     /// self-grant), how much.
     pub access: Option<Access>,
     /// For edges that hand over what lies under their target scope (running code, attaching or
     /// federating an identity, granting oneself a role), which of it: see [`AccessGraph::taken`].
     pub takes: Takes,
+}
+
+/// Why an edge is there. A role assignment's sentence ("id-x holds Reader on rg") is made from
+/// the labels at the edge's ends when it is read: a tenant has hundreds of thousands of them,
+/// and making each when the graph was built was ~40% of reading the assignments.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reason {
+    /// The sentence.
+    Text(String),
+    /// "{from} holds {role} on {to}", the role by its number in [`AccessGraph::role_name`].
+    Holds(u32),
 }
 
 /// What an edge hands over under its target scope, or what a node counts as when handed over:
@@ -187,6 +198,8 @@ pub struct AccessGraph {
     under: Vec<Vec<NodeIndex>>,
     /// What each node counts as when handed over, by node index (nothing past the end).
     counts_as: Vec<Takes>,
+    /// The names of the roles of `HasRole` edges, by [`Reason::Holds`] number.
+    role_names: Vec<String>,
 }
 
 impl AccessGraph {
@@ -233,6 +246,24 @@ impl AccessGraph {
         builder.takeovers();
         builder.federations();
         builder.graph
+    }
+
+    /// Why `edge` is there, in words: "app-orders-dev can use id-orders" (empty for no edge).
+    pub fn reason(&self, edge: EdgeIndex) -> Cow<'_, str> {
+        let Some(weight) = self.graph.edge_weight(edge) else { return Cow::Borrowed("") };
+        match &weight.reason {
+            Reason::Text(text) => Cow::Borrowed(text),
+            Reason::Holds(role) => {
+                let (from, to) = self.graph.edge_endpoints(edge).unwrap_or((NodeIndex::end(), NodeIndex::end()));
+                let label = |node: NodeIndex| self.graph.node_weight(node).map_or("", |n| n.label.as_str());
+                Cow::Owned([label(from), " holds ", self.role_name(*role), " on ", label(to)].concat())
+            }
+        }
+    }
+
+    /// The name of the role numbered `role` in a [`Reason::Holds`].
+    pub fn role_name(&self, role: u32) -> &str {
+        self.role_names.get(role as usize).map_or("", String::as_str)
     }
 
     /// What `edge` hands over: the sources and identities under its target scope that it takes.
@@ -404,7 +435,7 @@ impl<'a> Builder<'a> {
                     at
                 }
             };
-            let reason = [self.label(source), " can use ", self.label(identity)].concat();
+            let reason = Reason::Text([self.label(source), " can use ", self.label(identity)].concat());
             let edge = Edge { kind: EdgeKind::CanUse, reason, access: None, takes: Takes::NOTHING };
             self.graph.graph.update_edge(source, identity, edge);
         }
@@ -436,7 +467,7 @@ impl<'a> Builder<'a> {
 
     fn edge(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind, reason: String, takes: Takes) {
         let access = (kind == EdgeKind::GrantsSelf).then_some(Access::ControlWrite);
-        self.graph.graph.add_edge(from, to, Edge { kind, reason, access, takes });
+        self.graph.graph.add_edge(from, to, Edge { kind, reason: Reason::Text(reason), access, takes });
     }
 
     fn label(&self, at: NodeIndex) -> &str {
@@ -491,7 +522,12 @@ impl<'a> Builder<'a> {
                 self.label(vault),
                 granted.join("; ")
             );
-            let edge = Edge { kind: EdgeKind::HasRole, reason, access: Some(access), takes: Takes::NOTHING };
+            let edge = Edge {
+                kind: EdgeKind::HasRole,
+                reason: Reason::Text(reason),
+                access: Some(access),
+                takes: Takes::NOTHING,
+            };
             self.graph.graph.add_edge(holder, vault, edge);
         }
     }
@@ -558,7 +594,8 @@ impl<'a> Builder<'a> {
         // One read of the assignments, in order, into what the take edges need of them: who
         // holds what where, each role's grants decided once, each scope's facts looked up once.
         let mut of_role: Map<Key, u128> = Map::default();
-        let mut slot_of: Map<Key, u32> = Map::default();
+        // Per scope (by key index), one more than the number of its facts; 0 for none yet.
+        let mut slot_of: Vec<u32> = vec![0; self.inventory.keys.len()];
         let mut scopes: Vec<ScopeFacts> = Vec::new();
         let mut chains: Vec<Key> = Vec::new();
         let mut held: Vec<Held> = Vec::with_capacity(assignments.len());
@@ -566,18 +603,20 @@ impl<'a> Builder<'a> {
             let bits = *of_role
                 .entry(a.role_definition)
                 .or_insert_with(|| actions.granted_by(self.permissions, a.role_definition));
-            let slot = *slot_of.entry(a.scope).or_insert_with(|| {
+            let Some(entry) = slot_of.get_mut(a.scope.index()) else { continue };
+            if *entry == 0 {
                 let chain = self.chains.above_key(a.scope);
                 chains.extend_from_slice(chain);
                 scopes.push(ScopeFacts {
-                    key: a.scope,
                     chain: (chains.len() - chain.len(), chains.len()),
                     compute: self.compute_under.get(a.scope.index()).copied().unwrap_or_default(),
                     present: self.present_under(a.scope),
                 });
-                u32::try_from(scopes.len() - 1).unwrap_or(u32::MAX)
-            });
-            held.push(Held { holder: a.principal, at: u32::try_from(at).unwrap_or(u32::MAX), slot, bits });
+                *entry = u32::try_from(scopes.len()).unwrap_or(u32::MAX);
+            }
+            let slot = *entry - 1;
+            let at = u32::try_from(at).unwrap_or(u32::MAX);
+            held.push(Held { holder: a.principal, at, scope: a.scope, slot, bits });
         }
         // By holder, each holder's in the order of the inventory.
         held.sort_unstable_by_key(|h| (h.holder, h.at));
@@ -591,8 +630,7 @@ impl<'a> Builder<'a> {
             if held.iter().all(|h| h.bits == 0) {
                 continue;
             }
-            let mut by_scope: Vec<(Key, usize)> =
-                held.iter().enumerate().filter_map(|(at, h)| Some((facts(h.slot)?.key, at))).collect();
+            let mut by_scope: Vec<(Key, usize)> = held.iter().enumerate().map(|(at, h)| (h.scope, at)).collect();
             by_scope.sort_unstable();
             let holding = Holding { held, by_scope };
             // Each scope the holder holds a role on, what its roles grant there, and the number
@@ -670,18 +708,19 @@ impl<'a> Builder<'a> {
     fn take_edge(&mut self, holding: &Holding<'_>, here: &HeldAt<'_>, kind: EdgeKind, takes: Takes, actions: &Actions) {
         let HeldAt { scope, granted, above, .. } = *here;
         let assignments = self.inventory.role_assignments();
-        let needed: Vec<&str> = match kind {
-            EdgeKind::GrantsSelf => vec![ROLE_ASSIGNMENTS_WRITE],
-            EdgeKind::TakesOver => vec![WRITE_FEDERATED_CREDENTIALS],
-            EdgeKind::CanAttach => vec![ASSIGN_IDENTITY],
-            _ => takes.rows().filter_map(|row| actions.way_granted(row, granted)).flatten().collect(),
+        let needed: Vec<(&str, usize)> = match kind {
+            EdgeKind::GrantsSelf => actions.numbered(ROLE_ASSIGNMENTS_WRITE),
+            EdgeKind::TakesOver => actions.numbered(WRITE_FEDERATED_CREDENTIALS),
+            EdgeKind::CanAttach => actions.numbered(ASSIGN_IDENTITY),
+            _ => takes.rows().filter_map(|row| actions.way_granted(row, granted)).flatten().copied().collect(),
         };
         // Each action by the first assignment (here or above) that grants it, grouped by
         // assignment: "Owner on subscription 9e3b8c55 grants A, B".
+        let here_and_above = holding.places_at(above);
         let mut why: Vec<(&RoleAssignment, Vec<&str>)> = Vec::new();
-        for action in needed {
-            let Some(index) = actions.index(action) else { continue };
-            let Some(assignment) = holding.first_granting(above, index).and_then(|at| assignments.get(at)) else {
+        for (action, index) in needed {
+            let first = here_and_above.iter().map(|&place| &holding.held[place]).find(|h| h.bits & (1 << index) != 0);
+            let Some(assignment) = first.and_then(|h| assignments.get(h.at as usize)) else {
                 continue;
             };
             match why.iter_mut().find(|(a, _)| std::ptr::eq(*a, assignment)) {
@@ -777,7 +816,7 @@ impl<'a> Builder<'a> {
 
     fn role_assignments(&mut self) {
         // Name and access class per role, decided once: tenants hold many assignments of few roles.
-        let mut roles: Map<Key, (String, Access)> = Map::default();
+        let mut roles: Map<Key, (u32, Access)> = Map::default();
         for assignment in self.inventory.role_assignments() {
             let holder = self.principal_node(assignment.principal, Some(assignment));
             let target = match self.graph.node(NodeKey::Arm(assignment.scope)) {
@@ -787,16 +826,20 @@ impl<'a> Builder<'a> {
                     self.arm_node(assignment.scope, NodeKind::Target(level))
                 }
             };
-            let (role, access) = roles.entry(assignment.role_definition).or_insert_with(|| {
+            let role_names = &mut self.graph.role_names;
+            let (role, access) = *roles.entry(assignment.role_definition).or_insert_with(|| {
                 // A role nobody can look up still counts as reach: access is access.
                 let access =
                     role_permissions(self.inventory, assignment.role_definition).map_or(Access::Read, Access::of);
-                (role_name(self.inventory, assignment), access)
+                role_names.push(role_name(self.inventory, assignment));
+                (u32::try_from(role_names.len() - 1).unwrap_or(u32::MAX), access)
             });
-            // Built by `concat` (one exact allocation): there is one per assignment.
-            let reason = [self.label(holder), " holds ", role, " on ", self.label(target)].concat();
-            let access = *access;
-            let edge = Edge { kind: EdgeKind::HasRole, reason, access: Some(access), takes: Takes::NOTHING };
+            let edge = Edge {
+                kind: EdgeKind::HasRole,
+                reason: Reason::Holds(role),
+                access: Some(access),
+                takes: Takes::NOTHING,
+            };
             self.graph.graph.add_edge(holder, target, edge);
         }
     }
@@ -838,7 +881,6 @@ fn policy_access(policy: &AccessPolicy) -> Option<Access> {
 
 /// What the take edges need to know of a scope roles are held on.
 struct ScopeFacts {
-    key: Key,
     /// Where its `scopes_above` are in the list of them all.
     chain: (usize, usize),
     /// The types of compute at or under it.
@@ -852,7 +894,9 @@ struct Held {
     holder: Key,
     /// Its place in the inventory's assignments.
     at: u32,
-    /// Its scope, as the number of its [`ScopeFacts`].
+    /// Its scope, and the number of the scope's [`ScopeFacts`] (the key is kept here too, so
+    /// that sorting a holder's scopes reads no facts).
+    scope: Key,
     slot: u32,
     /// What its role grants, as [`Actions`] bits.
     bits: u128,
@@ -883,18 +927,18 @@ struct Holding<'h> {
 }
 
 impl Holding<'_> {
-    /// The place in the inventory of the first assignment, in the order held, at one of the
-    /// scopes `above` whose role grants action number `index`.
-    fn first_granting(&self, above: &[Key], index: usize) -> Option<usize> {
-        let first_at = |scope: Key| {
-            let from = self.by_scope.partition_point(|&(s, _)| s < scope);
-            self.by_scope[from..]
-                .iter()
-                .take_while(|&&(s, _)| s == scope)
-                .map(|&(_, at)| at)
-                .find(|&at| self.held[at].bits & (1 << index) != 0)
-        };
-        above.iter().filter_map(|&scope| first_at(scope)).min().and_then(|at| self.held.get(at)).map(|h| h.at as usize)
+    /// The places in `held` of the assignments at the scopes `above`, in the order held: the
+    /// first of them whose role grants an action is the one that explains it.
+    fn places_at(&self, above: &[Key]) -> Vec<usize> {
+        let mut places: Vec<usize> = above
+            .iter()
+            .flat_map(|&scope| {
+                let from = self.by_scope.partition_point(|&(s, _)| s < scope);
+                self.by_scope[from..].iter().take_while(move |&&(s, _)| s == scope).map(|&(_, at)| at)
+            })
+            .collect();
+        places.sort_unstable();
+        places
     }
 }
 
@@ -909,6 +953,8 @@ struct Actions {
     ways: Vec<Vec<u128>>,
     /// Per execution-table row, its type's write action.
     writes: Vec<u128>,
+    /// Per execution-table row and way, its actions with their numbers.
+    way_actions: Vec<Vec<Vec<(&'static str, usize)>>>,
 }
 
 impl Actions {
@@ -931,15 +977,23 @@ impl Actions {
             .map(|row| row.ways.iter().map(|way| way.iter().fold(0, |mask, (_, action)| mask | bit(action))).collect())
             .collect();
         let writes = CODE_EXECUTION.iter().map(|row| bit(&write_action(row.resource_type))).collect();
-        let mut number = Map::default();
+        let mut number: Map<String, usize> = Map::default();
         for (at, (_, action)) in list.iter().enumerate() {
             number.entry(action.clone()).or_insert(at);
         }
-        Actions { list, number, ways, writes }
+        let way_actions = CODE_EXECUTION
+            .iter()
+            .map(|row| {
+                let numbered = |&(_, action): &(Plane, &'static str)| Some((action, *number.get(action)?));
+                row.ways.iter().map(|way| way.iter().filter_map(numbered).collect()).collect()
+            })
+            .collect();
+        Actions { list, number, ways, writes, way_actions }
     }
 
-    fn index(&self, action: &str) -> Option<usize> {
-        self.number.get(action).copied()
+    /// `action` with its number (none if it is not one of the actions).
+    fn numbered(&self, action: &'static str) -> Vec<(&'static str, usize)> {
+        self.number.get(action).map(|&at| (action, at)).into_iter().collect()
     }
 
     /// Which of the actions the role grants.
@@ -958,9 +1012,9 @@ impl Actions {
     }
 
     /// The first way to run code on `row`'s type whose every action is granted.
-    fn way_granted(&self, row: usize, granted: u128) -> Option<Vec<&'static str>> {
+    fn way_granted(&self, row: usize, granted: u128) -> Option<&[(&'static str, usize)]> {
         let way = self.ways[row].iter().position(|&mask| mask & !granted == 0)?;
-        Some(CODE_EXECUTION[row].ways[way].iter().map(|&(_, action)| action).collect())
+        self.way_actions.get(row)?.get(way).map(Vec::as_slice)
     }
 
     /// The source types code can be run on.

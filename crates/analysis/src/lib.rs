@@ -18,4 +18,4 @@ pub mod radius;
 pub mod rules;
 
 pub use environment::{Environment, Environments};
-pub use graph::{AccessGraph, Edge, EdgeKind, Node, NodeKey, NodeKind, scope_label};
+pub use graph::{AccessGraph, Edge, EdgeKind, Node, NodeKey, NodeKind, Reason, scope_label};

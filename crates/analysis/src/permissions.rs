@@ -239,12 +239,16 @@ pub struct ScopeChains<'i> {
     parents: HashMap<&'i str, Vec<Key>>,
     /// The answer to the last question.
     last: Vec<Key>,
+    /// The nearest parent of the last id asked about and the length of its chain (a prefix of
+    /// `last`): ids come grouped (a resource group's resources together), so the next id's
+    /// parent is most often the same, and then needs no lookup.
+    recent: Option<(&'i str, usize)>,
 }
 
 impl<'i> ScopeChains<'i> {
     /// No scope read yet.
     pub fn new(inventory: &'i Inventory) -> Self {
-        ScopeChains { inventory, parents: HashMap::default(), last: Vec::new() }
+        ScopeChains { inventory, parents: HashMap::default(), last: Vec::new(), recent: None }
     }
 
     /// `scopes_above(inventory, inventory.text(id))`.
@@ -264,9 +268,20 @@ impl<'i> ScopeChains<'i> {
         // An id of one scope or none (a subscription, a management group, whose own scope is its
         // id as given, or an id outside the ARM tree) has no parent to share.
         let Some((&last, parents)) = own.split_last().filter(|(_, parents)| !parents.is_empty()) else {
+            self.recent = None;
             self.last = scopes_above(inventory, id);
             return &self.last;
         };
+        let own_key = match key {
+            Some(key) if last.len() == id.len() => Some(key),
+            _ => inventory.keys.get(last),
+        };
+        let nearest = parents.last().copied().unwrap_or_default();
+        if let Some((_, len)) = self.recent.filter(|&(recent, _)| recent == nearest) {
+            self.last.truncate(len);
+            self.last.extend(own_key);
+            return &self.last;
+        }
         // The nearest parent already known, then each one below it: scopes_of(parent) is a
         // prefix of scopes_of(id), so its chain is a prefix of this one.
         let known = parents.iter().rposition(|p| self.parents.contains_key(p));
@@ -280,10 +295,7 @@ impl<'i> ScopeChains<'i> {
             chain.extend(inventory.keys.get(parent));
             self.parents.insert(parent, chain.clone());
         }
-        let own_key = match key {
-            Some(key) if last.len() == id.len() => Some(key),
-            _ => inventory.keys.get(last),
-        };
+        self.recent = Some((nearest, chain.len()));
         chain.extend(own_key);
         self.last = chain;
         &self.last

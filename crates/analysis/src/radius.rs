@@ -132,8 +132,8 @@ impl Coverage {
         self.order.get(at as usize).copied()
     }
 
-    /// The number of a resource.
-    fn position(&self, resource: Key) -> Option<u32> {
+    /// The number of a resource (resources are numbered in id order).
+    pub fn number(&self, resource: Key) -> Option<u32> {
         self.position.get(resource.index()).and_then(|at| at.checked_sub(1))
     }
 
@@ -152,7 +152,8 @@ impl Coverage {
         size(self.runs(scope))
     }
 
-    fn runs(&self, scope: Key) -> &[(u32, u32)] {
+    /// What `scope` covers, as sorted, disjoint runs of resource numbers.
+    pub fn runs(&self, scope: Key) -> &[(u32, u32)] {
         let slot = self.slot.get(scope.index()).and_then(|at| at.checked_sub(1));
         slot.and_then(|at| self.runs.get(at as usize)).map_or(&[], Runs::as_slice)
     }
@@ -176,8 +177,51 @@ struct Met {
     grant: EdgeIndex,
 }
 
-/// The nodes reached, each with the edge that first reached it and its distance from the start.
-type Parents = HashMap<NodeIndex, (Option<EdgeIndex>, usize)>;
+/// The nodes reached, each with the edge that first reached it and its distance from the start:
+/// a table by node index rather than a hash map, since a transitive walk can reach much of the
+/// graph and hashing each node cost more than the rest of the walk.
+struct Parents {
+    /// Per node, 0 when not reached, else one more than the index of the edge that reached it
+    /// (or `u32::MAX` for the start).
+    edge: Vec<u32>,
+    depth: Vec<u32>,
+}
+
+impl Parents {
+    const START: u32 = u32::MAX;
+
+    fn new(nodes: usize, start: NodeIndex) -> Self {
+        let mut parents = Parents { edge: vec![0; nodes], depth: vec![0; nodes] };
+        if let Some(edge) = parents.edge.get_mut(start.index()) {
+            *edge = Self::START;
+        }
+        parents
+    }
+
+    /// Keeps `edge` as the way to `node` if it has none yet; true if it had none.
+    fn reach(&mut self, node: NodeIndex, edge: EdgeIndex, depth: usize) -> bool {
+        match (self.edge.get_mut(node.index()), self.depth.get_mut(node.index())) {
+            (Some(slot @ 0), Some(at)) => {
+                *slot = u32::try_from(edge.index()).map_or(Self::START, |e| e.saturating_add(1));
+                *at = u32::try_from(depth).unwrap_or(u32::MAX);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The edge that first reached `node`, if it was reached by one (not the start).
+    fn edge(&self, node: NodeIndex) -> Option<EdgeIndex> {
+        match self.edge.get(node.index()).copied() {
+            Some(0 | Self::START) | None => None,
+            Some(edge) => Some(EdgeIndex::new(edge as usize - 1)),
+        }
+    }
+
+    fn depth(&self, node: NodeIndex) -> usize {
+        self.depth.get(node.index()).map_or(0, |&depth| depth as usize)
+    }
+}
 
 /// How many distinct resources `start` reaches: the size of the union of the runs its grants
 /// cover, without visiting the resources.
@@ -186,10 +230,14 @@ pub fn reach(access: &AccessGraph, coverage: &Coverage, start: NodeIndex, mode: 
     walk(access, start, mode, |met| scopes.push(met.scope));
     scopes.sort_unstable();
     scopes.dedup();
-    let mut runs: Vec<(u32, u32)> = scopes.iter().flat_map(|&s| coverage.runs(s).iter().copied()).collect();
+    union_size(scopes.iter().map(|&s| coverage.runs(s)))
+}
+
+/// How many resources the union of `runs` holds; sorts them in place.
+fn sorted_union_size(runs: &mut [(u32, u32)]) -> usize {
     runs.sort_unstable();
     let (mut count, mut end) = (0usize, 0u32);
-    for (lo, hi) in runs {
+    for &(lo, hi) in runs.iter() {
         let lo = lo.max(end);
         if hi > lo {
             count += (hi - lo) as usize;
@@ -414,7 +462,20 @@ impl Reach {
 
 /// How many resources the union of several radii (as runs) holds.
 pub fn union_size<'r>(radii: impl IntoIterator<Item = &'r [(u32, u32)]>) -> usize {
-    size(&merged(radii.into_iter().flatten().copied().collect()))
+    union_size_with(&mut Vec::new(), radii)
+}
+
+/// [`union_size`] with `buffer` for the work: for callers that ask once per holder.
+pub fn union_size_with<'r>(buffer: &mut Vec<(u32, u32)>, radii: impl IntoIterator<Item = &'r [(u32, u32)]>) -> usize {
+    buffer.clear();
+    buffer.extend(radii.into_iter().flatten().copied());
+    sorted_union_size(buffer)
+}
+
+/// The union of several radii as sorted, disjoint runs: for callers that union the same radii
+/// for many holders, so that it is done once.
+pub fn union<'r>(radii: impl IntoIterator<Item = &'r [(u32, u32)]>) -> Vec<(u32, u32)> {
+    merged(radii.into_iter().flatten().copied().collect())
 }
 
 /// What a search from one start found: each resource's strongest grant, and the shortest way
@@ -447,21 +508,69 @@ impl Exploration<'_> {
 
     /// The shortest path that explains `resource`'s access, edge by edge.
     pub fn path(&self, resource: Key) -> Vec<EdgeIndex> {
-        let entry = self.coverage.position(resource).and_then(|at| self.slot.get(at as usize)).copied().unwrap_or(0);
+        let entry = self.coverage.number(resource).and_then(|at| self.slot.get(at as usize)).copied().unwrap_or(0);
         let Some(&(_, best)) = entry.checked_sub(1).and_then(|i| self.best.get(i as usize)) else { return Vec::new() };
-        let g = &self.access.graph;
-        let mut path = vec![best.grant];
-        let mut node = best.tail;
-        while let Some(&(Some(edge), _)) = self.parent.get(&node) {
-            path.push(edge);
-            match g.edge_endpoints(edge) {
-                Some((from, _)) => node = from,
-                None => break,
-            }
-        }
-        path.reverse();
-        path
+        path_to(self.access, &self.parent, best.tail, best.grant)
     }
+}
+
+/// A grant met on a walk: the edge, the scope it covers, its access, and how many edges the
+/// shortest way to it has, itself included.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct Grant {
+    /// The grant edge.
+    pub edge: EdgeIndex,
+    /// Its target scope.
+    pub scope: Key,
+    /// Its access class.
+    pub access: Access,
+    /// The length of the shortest path from the start through it.
+    pub depth: usize,
+}
+
+/// The shortest way from one start to every node a walk reached, for the paths of the grants
+/// [`walk_grants`] reported.
+pub struct Ways<'g> {
+    access: &'g AccessGraph,
+    parent: Parents,
+}
+
+impl Ways<'_> {
+    /// The shortest path that ends with `grant`, edge by edge.
+    pub fn path(&self, grant: &Grant) -> Vec<EdgeIndex> {
+        let tail = self.access.graph.edge_endpoints(grant.edge).map(|(from, _)| from);
+        tail.map_or_else(Vec::new, |tail| path_to(self.access, &self.parent, tail, grant.edge))
+    }
+}
+
+/// Walks from `start`, calling `on_grant` for every grant met (nearest first; the first met of
+/// a resource's highest access, then least depth, is its strongest), without filling in what
+/// the grants cover: for callers that pick a few resources of a radius by searching runs.
+pub fn walk_grants<'g>(
+    access: &'g AccessGraph,
+    start: NodeIndex,
+    mode: Mode,
+    mut on_grant: impl FnMut(Grant),
+) -> Ways<'g> {
+    let parent = walk(access, start, mode, |met| {
+        on_grant(Grant { edge: met.grant, scope: met.scope, access: met.access, depth: met.depth });
+    });
+    Ways { access, parent }
+}
+
+/// The path to `tail` (as `parent` kept it), then `grant`.
+fn path_to(access: &AccessGraph, parent: &Parents, tail: NodeIndex, grant: EdgeIndex) -> Vec<EdgeIndex> {
+    let mut path = vec![grant];
+    let mut node = tail;
+    while let Some(edge) = parent.edge(node) {
+        path.push(edge);
+        match access.graph.edge_endpoints(edge) {
+            Some((from, _)) => node = from,
+            None => break,
+        }
+    }
+    path.reverse();
+    path
 }
 
 /// Explores from `start`: what it reaches, keeping the way back.
@@ -530,10 +639,10 @@ fn step(edge: &crate::graph::Edge) -> Step {
 /// `on_grant` for every grant edge leaving a node reached.
 fn walk(access: &AccessGraph, start: NodeIndex, mode: Mode, mut on_grant: impl FnMut(Met)) -> Parents {
     let g = &access.graph;
-    let mut parent: Parents = HashMap::from_iter([(start, (None, 0))]);
+    let mut parent = Parents::new(g.node_count(), start);
     let mut queue = VecDeque::from([start]);
     while let Some(node) = queue.pop_front() {
-        let depth = parent[&node].1;
+        let depth = parent.depth(node);
         for edge in g.edges(node) {
             let weight = edge.weight();
             let target = g[edge.target()].key;
@@ -542,8 +651,7 @@ fn walk(access: &AccessGraph, start: NodeIndex, mode: Mode, mut on_grant: impl F
                 on_grant(Met { scope, access: class, depth: depth + 1, tail: node, grant: edge.id() });
             }
             let mut visit = |next: NodeIndex| {
-                if let Entry::Vacant(slot) = parent.entry(next) {
-                    slot.insert((Some(edge.id()), depth + 1));
+                if parent.reach(next, edge.id(), depth + 1) {
                     queue.push_back(next);
                 }
             };

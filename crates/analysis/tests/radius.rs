@@ -25,7 +25,7 @@ fn seed_001_a_compromised_dev_app_reaches_prod() {
     let kv_prod = inventory.keys.get("/subscriptions/9e3b8c55-2a41-4f6e-8b7d-0d6f1e2a3b4c/resourcegroups/rg-orders-prod/providers/microsoft.keyvault/vaults/kv-orders-prod").unwrap();
     let reached = direct.iter().find(|r| r.resource == kv_prod).unwrap();
     assert_eq!(reached.access, Access::ControlWrite, "Contributor on the subscription beats Secrets User on the vault");
-    let steps: Vec<&str> = reached.path.iter().map(|&e| access.graph[e].reason.as_str()).collect();
+    let steps: Vec<String> = reached.path.iter().map(|&e| access.reason(e).into_owned()).collect();
     assert_eq!(steps, ["app-orders-dev can use id-orders", "id-orders holds Contributor on subscription 9e3b8c55"]);
     let kv_dev = inventory.keys.get("/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourcegroups/rg-orders-dev/providers/microsoft.keyvault/vaults/kv-orders-dev").unwrap();
     assert_eq!(direct.iter().find(|r| r.resource == kv_dev).unwrap().access, Access::DataRead);
@@ -46,13 +46,13 @@ fn people_who_run_code_inherit_identities() {
     // Running code on app-orders-dev hands her id-orders, and with it the prod subscription.
     let transitive = radius(&access, &coverage, alice, Mode::Transitive);
     assert_eq!(transitive.len(), 4 + 11);
-    let reasons: Vec<&str> = transitive
+    let reasons: Vec<String> = transitive
         .iter()
         .find(|r| inventory.resource(r.resource).unwrap().name == "stordersprod")
         .unwrap()
         .path
         .iter()
-        .map(|&e| access.graph[e].reason.as_str())
+        .map(|&e| access.reason(e).into_owned())
         .collect();
     // Either dev app will do (both are two steps); the path names the one it took, consistently.
     let app = reasons[1].strip_suffix(" can use id-orders").expect("second step uses id-orders");

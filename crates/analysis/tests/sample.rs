@@ -2,6 +2,7 @@
 
 use blastmap_analysis::{AccessGraph, EdgeKind, Environment, NodeKind};
 use blastmap_ingest::sample::load_sample as sample;
+use petgraph::graph::EdgeIndex;
 use petgraph::visit::EdgeRef;
 
 #[test]
@@ -25,10 +26,10 @@ fn the_shared_identity_is_used_from_three_environments() {
             ("func-sync-dev".to_owned(), Environment::Dev),
         ]
     );
-    let mut roles: Vec<&str> = g
+    let mut roles: Vec<String> = g
         .edges(id_orders)
         .filter(|e| e.weight().kind == EdgeKind::HasRole)
-        .map(|e| e.weight().reason.as_str())
+        .map(|e| access.reason(e.id()).into_owned())
         .collect();
     roles.sort();
     assert_eq!(
@@ -52,7 +53,7 @@ fn role_names_come_from_the_guid_not_from_the_label() {
     let loaded =
         blastmap_ingest::load(&[blastmap_ingest::SourceFile { name: "design.json", bytes: design.as_bytes() }]);
     let access = AccessGraph::build(&loaded.inventory);
-    let reason = &access.graph.raw_edges()[0].weight.reason;
+    let reason = access.reason(EdgeIndex::new(0));
     assert_eq!(reason, "id-x holds Classic Virtual Machine Contributor on rg");
 }
 
@@ -79,15 +80,15 @@ fn every_edge_of_the_sample_with_its_reason() {
     let access = AccessGraph::build(&loaded.inventory);
     let g = &access.graph;
     let mut lines: Vec<String> = g
-        .raw_edges()
-        .iter()
-        .map(|e| {
+        .edge_indices()
+        .zip(g.raw_edges())
+        .map(|(at, e)| {
             format!(
                 "{:<10} {:<28} -> {:<28} {}",
                 e.weight.kind.as_str(),
                 g[e.source()].label,
                 g[e.target()].label,
-                e.weight.reason
+                access.reason(at)
             )
         })
         .collect();

@@ -1,8 +1,9 @@
 //! `blastmap analyze`: counts, then findings, most serious first.
 
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io::Write;
 
-use blastmap_analysis::rules::{Finding, Severity, analyze};
+use blastmap_analysis::rules::{Finding, Severity};
 use blastmap_ingest::Loaded;
 use blastmap_model::{AttachedIdentity, arm};
 use serde::Serialize;
@@ -50,11 +51,10 @@ struct Output<'a> {
     findings: Vec<FindingJson<'a>>,
 }
 
-/// The analysis as text or JSON, and whether a finding is at or above `fail_on`.
-pub fn run(loaded: &Loaded, json: bool, fail_on: Option<Severity>) -> (String, bool) {
+/// Writes the counts and `findings` as text or JSON; a closed pipe is not an error worth a
+/// message, so write errors end the output quietly.
+pub fn write(out: &mut impl Write, loaded: &Loaded, findings: &[Finding], json: bool) {
     let inventory = &loaded.inventory;
-    let findings = analyze(inventory);
-    let failed = fail_on.is_some_and(|threshold| findings.iter().any(|f| f.severity >= threshold));
     let mut system: Vec<_> = inventory
         .attachments()
         .iter()
@@ -75,11 +75,14 @@ pub fn run(loaded: &Loaded, json: bool, fail_on: Option<Severity>) -> (String, b
             .map(|s| (s.as_str(), findings.iter().filter(|f| f.severity == *s).count()))
             .collect(),
     };
-    let text = if json { as_json(loaded, summary, &findings) } else { as_text(&summary, &findings) };
-    (text, failed)
+    if json {
+        as_json(out, loaded, summary, findings);
+    } else {
+        let _ = out.write_all(as_text(&summary, findings).as_bytes());
+    }
 }
 
-fn as_json(loaded: &Loaded, summary: Summary, findings: &[Finding]) -> String {
+fn as_json(out: &mut impl Write, loaded: &Loaded, summary: Summary, findings: &[Finding]) {
     let diagnostics = loaded
         .files
         .iter()
@@ -101,7 +104,7 @@ fn as_json(loaded: &Loaded, summary: Summary, findings: &[Finding]) -> String {
             reach: f.reach,
         })
         .collect();
-    serde_json::to_string_pretty(&Output { summary, diagnostics, findings }).unwrap_or_default() + "\n"
+    crate::write_json(out, &Output { summary, diagnostics, findings });
 }
 
 /// Subjects a finding names in text output.

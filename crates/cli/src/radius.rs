@@ -1,7 +1,9 @@
 //! `blastmap radius` and `blastmap exposure`: what each start node reaches, directly and
 //! transitively, and who reaches a target; each with the path that explains it.
 
-use std::fmt::Write;
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::Write;
 
 use blastmap_analysis::radius::{Coverage, Exposer, Mode, Reach, Reached, exposure, radius, reach};
 use blastmap_analysis::{AccessGraph, NodeKey, NodeKind};
@@ -85,12 +87,11 @@ impl<'a> Names<'a> {
     fn step(&self, edge: EdgeIndex) -> Step {
         let access = self.access;
         let (from, to) = access.graph.edge_endpoints(edge).unwrap_or((NodeIndex::end(), NodeIndex::end()));
-        let weight = &access.graph[edge];
         Step {
-            kind: weight.kind.as_str(),
+            kind: access.graph[edge].kind.as_str(),
             from: self.node_id(from),
             to: self.node_id(to),
-            reason: weight.reason.clone(),
+            reason: access.reason(edge).into_owned(),
         }
     }
 
@@ -100,7 +101,7 @@ impl<'a> Names<'a> {
 
     /// A path for people: its reasons, in order.
     fn reasons(&self, path: &[EdgeIndex]) -> String {
-        let why: Vec<&str> = path.iter().map(|&e| self.access.graph[e].reason.as_str()).collect();
+        let why: Vec<Cow<str>> = path.iter().map(|&e| self.access.reason(e)).collect();
         why.join(" → ")
     }
 }
@@ -116,17 +117,24 @@ fn resolve(inventory: &Inventory, access: &AccessGraph, id: &str) -> Option<Node
     access.node(NodeKey::Arm(key)).or_else(|| access.node_of_principal(key))
 }
 
-/// Computes and formats the radius; `Err` names an id that is not in the inputs.
-pub fn run(inventory: &Inventory, starts: Starts, list: bool, json: bool) -> Result<String, String> {
-    let access = AccessGraph::build(inventory);
+/// Computes and writes the radius; `Err` names an id that is not in the inputs (and nothing is
+/// written). Write errors (a closed pipe) end the output quietly.
+pub fn run(
+    out: &mut impl Write,
+    inventory: &Inventory,
+    access: &AccessGraph,
+    starts: Starts,
+    list: bool,
+    json: bool,
+) -> Result<(), String> {
     let coverage = Coverage::new(inventory);
-    let names = Names::new(inventory, &access);
+    let names = Names::new(inventory, access);
     let (nodes, list) = match starts {
         Starts::Ids(ids) => {
             let nodes = ids
                 .iter()
                 .map(|id| {
-                    resolve(inventory, &access, id)
+                    resolve(inventory, access, id)
                         .ok_or_else(|| format!("{id} is not a resource, identity or principal of the inputs"))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
@@ -139,16 +147,16 @@ pub fn run(inventory: &Inventory, starts: Starts, list: bool, json: bool) -> Res
         }
     };
     // Counting every start is one shared pass; a few starts are cheaper one by one.
-    let all = (nodes.len() > 64).then(|| Reach::new(&access, &coverage));
+    let all = (nodes.len() > 64).then(|| Reach::new(access, &coverage));
     let mut entries: Vec<(Entry, Vec<Reached>)> = nodes
         .into_iter()
         .map(|node| {
             let count = |mode| match &all {
                 Some(all) => all.count(node, mode),
-                None => reach(&access, &coverage, node, mode),
+                None => reach(access, &coverage, node, mode),
             };
             // Paths only when they will be printed: a tenant's worth of them does not fit.
-            let reached = if list { radius(&access, &coverage, node, Mode::Transitive) } else { Vec::new() };
+            let reached = if list { radius(access, &coverage, node, Mode::Transitive) } else { Vec::new() };
             let entry = Entry {
                 from: names.node_id(node),
                 name: access.graph[node].label.clone(),
@@ -179,23 +187,25 @@ pub fn run(inventory: &Inventory, starts: Starts, list: bool, json: bool) -> Res
                 entry
             })
             .collect();
-        return Ok(serde_json::to_string_pretty(&Output { radius }).unwrap_or_default() + "\n");
+        crate::write_json(out, &Output { radius });
+        return Ok(());
     }
-    let mut out = String::new();
+    let mut text = String::new();
     for (entry, reached) in &entries {
         let _ = writeln!(
-            out,
+            text,
             "{:>6} transitive {:>6} direct  {}  ({})",
             entry.transitive, entry.direct, entry.name, entry.from
         );
         if list {
             for r in reached {
-                let _ = writeln!(out, "         {:<13} {}", r.access.as_str(), inventory.text(r.resource));
-                let _ = writeln!(out, "                       {}", names.reasons(&r.path));
+                let _ = writeln!(text, "         {:<13} {}", r.access.as_str(), inventory.text(r.resource));
+                let _ = writeln!(text, "                       {}", names.reasons(&r.path));
             }
         }
     }
-    Ok(out)
+    let _ = out.write_all(text.as_bytes());
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -220,18 +230,23 @@ struct ExposerJson {
     path: Vec<Step>,
 }
 
-/// Computes and formats who reaches each target; `Err` names an id that is not in the inputs.
-pub fn run_exposure(inventory: &Inventory, targets: &[String], json: bool) -> Result<String, String> {
-    let access = AccessGraph::build(inventory);
-    let names = Names::new(inventory, &access);
+/// Computes and writes who reaches each target; `Err` names an id that is not in the inputs
+/// (and nothing is written). Write errors (a closed pipe) end the output quietly.
+pub fn run_exposure(
+    out: &mut impl Write,
+    inventory: &Inventory,
+    access: &AccessGraph,
+    targets: &[String],
+    json: bool,
+) -> Result<(), String> {
+    let names = Names::new(inventory, access);
     let mut entries = Vec::new();
     for id in targets {
         let target = key_of(inventory, id)
             .filter(|&k| inventory.resource(k).is_some() || access.node(NodeKey::Arm(k)).is_some())
             .ok_or_else(|| format!("{id} is not a resource or scope of the inputs"))?;
-        let direct: Vec<NodeIndex> =
-            exposure(inventory, &access, target, Mode::Direct).iter().map(|e| e.node).collect();
-        let exposers: Vec<Exposer> = exposure(inventory, &access, target, Mode::Transitive);
+        let direct: Vec<NodeIndex> = exposure(inventory, access, target, Mode::Direct).iter().map(|e| e.node).collect();
+        let exposers: Vec<Exposer> = exposure(inventory, access, target, Mode::Transitive);
         let name = match access.node(NodeKey::Arm(target)) {
             Some(node) => access.graph[node].label.clone(),
             None => inventory.resource(target).map(|r| r.name.clone()).unwrap_or_default(),
@@ -249,13 +264,14 @@ pub fn run_exposure(inventory: &Inventory, targets: &[String], json: bool) -> Re
         entries.push(ExposureEntry { to: inventory.text(target).to_owned(), name, exposers });
     }
     if json {
-        return Ok(serde_json::to_string_pretty(&ExposureOutput { exposure: entries }).unwrap_or_default() + "\n");
+        crate::write_json(out, &ExposureOutput { exposure: entries });
+        return Ok(());
     }
-    let mut out = String::new();
+    let mut text = String::new();
     for entry in &entries {
         let directly = entry.exposers.iter().filter(|e| e.direct).count();
         let _ = writeln!(
-            out,
+            text,
             "{}  ({})\n  reached by {} ({directly} without pivoting)",
             entry.name,
             entry.to,
@@ -263,10 +279,11 @@ pub fn run_exposure(inventory: &Inventory, targets: &[String], json: bool) -> Re
         );
         for e in &entry.exposers {
             let how = if e.direct { "direct" } else { "pivot" };
-            let _ = writeln!(out, "  {:<13} {how:<6} {}  ({})", e.access, e.name, e.from);
+            let _ = writeln!(text, "  {:<13} {how:<6} {}  ({})", e.access, e.name, e.from);
             let why: Vec<&str> = e.path.iter().map(|s| s.reason.as_str()).collect();
-            let _ = writeln!(out, "                       {}", why.join(" → "));
+            let _ = writeln!(text, "                       {}", why.join(" → "));
         }
     }
-    Ok(out)
+    let _ = out.write_all(text.as_bytes());
+    Ok(())
 }

@@ -291,14 +291,14 @@ pub fn explain(access: &AccessGraph, path: &[EdgeIndex]) -> Vec<String> {
     path.iter()
         .filter_map(|&edge| {
             let (from, to) = g.edge_endpoints(edge)?;
-            let reason = &g[edge].reason;
+            let reason = access.reason(edge);
             let (first, continues) = (previous_end.is_none(), previous_end == Some(from));
             previous_end = Some(to);
             let subject = format!("{} ", g[from].label);
             Some(match reason.strip_prefix(&subject) {
                 Some(rest) if continues => format!("which {rest}"),
                 _ if !first && !continues => format!("there, {reason}"),
-                _ => reason.clone(),
+                _ => reason.into_owned(),
             })
         })
         .collect()

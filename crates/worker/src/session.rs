@@ -352,7 +352,7 @@ impl Analysis {
                 .map(|e| {
                     let other = if direction == Outgoing { e.target() } else { e.source() };
                     match e.weight().access {
-                        Some(class) => format!("{} ({})", e.weight().reason, class.as_str()),
+                        Some(class) => format!("{} ({})", self.access.reason(e.id()), class.as_str()),
                         None => g[other].label.clone(),
                     }
                 })

@@ -11,6 +11,8 @@
 //! compromise is already the worst case, and prod pipelines legitimately read dev artefacts.
 //! Environments are ordered dev < test < uat < prod; unknown ones are left out.
 
+use std::borrow::Cow;
+
 use blastmap_model::Resource;
 use rustc_hash::FxHashMap;
 
@@ -19,7 +21,7 @@ use crate::environment::Environment;
 use crate::graph::NodeKind;
 
 use crate::permissions::Access;
-use crate::radius::{Mode, explore};
+use crate::radius::{Grant, Mode, walk_grants};
 
 /// Rule id.
 pub const ID: &str = "BM004";
@@ -48,17 +50,25 @@ fn value(resource_type: &str) -> u8 {
 /// then the shortest explanation, then the id (resources are numbered in id order).
 type Example = (u8, Access, std::cmp::Reverse<usize>, std::cmp::Reverse<u32>);
 
+/// How many values [`value`] gives.
+const VALUES: usize = 4;
+
 /// Finds sources that reach a later environment.
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let inventory = ctx.inventory;
     let g = &ctx.access.graph;
     let coverage = ctx.coverage;
-    // Resources are numbered in id order: per number, its resource's environment and value;
+    // Resources are numbered in id order: per number, its resource and environment;
     // per environment, how many of the first n are in it, so that whether a radius (runs of
     // numbers) crosses, and how many it reaches there, is a few subtractions.
-    let resources: Vec<Option<&Resource>> = (0..coverage.len())
-        .map(|at| u32::try_from(at).ok().and_then(|at| coverage.resource(at)).and_then(|k| inventory.resource(k)))
-        .collect();
+    // Placed from one pass over the resources (a table lookup each) rather than looked up by
+    // key per number (a hash lookup each).
+    let mut resources: Vec<Option<&Resource>> = vec![None; coverage.len()];
+    for resource in inventory.resources() {
+        if let Some(slot) = coverage.number(resource.id).and_then(|at| resources.get_mut(at as usize)) {
+            *slot = Some(resource);
+        }
+    }
     let envs: Vec<Environment> = resources
         .iter()
         .map(|r| r.map_or(Environment::Unknown, |r| ctx.environments.of_resource(inventory, r)))
@@ -72,13 +82,30 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let count_in = |runs: &[(u32, u32)], to: Environment| -> usize {
         runs.iter().map(|&(lo, hi)| (below[hi as usize][to as usize] - below[lo as usize][to as usize]) as usize).sum()
     };
-    let mut number: Vec<u32> = vec![u32::MAX; inventory.keys.len()];
-    for (at, resource) in resources.iter().enumerate() {
-        if let (Some(resource), Ok(at)) = (resource, u32::try_from(at)) {
-            number[resource.id.index()] = at;
+    // Per environment and value, the numbers of its resources in order: the first one a grant
+    // covers is found by a search per run, not by visiting what the grant covers.
+    let mut values: FxHashMap<&str, u8> = FxHashMap::default();
+    let mut by_class: Vec<Vec<u32>> = vec![Vec::new(); Environment::ALL.len() * VALUES];
+    for (at, (&env, resource)) in envs.iter().zip(&resources).enumerate() {
+        let (Some(resource), Ok(at)) = (resource, u32::try_from(at)) else { continue };
+        if env == Environment::Unknown {
+            continue;
+        }
+        let value = *values.entry(resource.resource_type.as_str()).or_insert_with_key(|t| value(t));
+        if let Some(class) = by_class.get_mut(env as usize * VALUES + value as usize) {
+            class.push(at);
         }
     }
-    let mut values: FxHashMap<&str, u8> = FxHashMap::default();
+    // The first of `numbers` (sorted) inside `runs` (sorted, disjoint).
+    let first_in = |numbers: &[u32], runs: &[(u32, u32)]| {
+        runs.iter()
+            .find_map(|&(lo, hi)| numbers.get(numbers.partition_point(|&at| at < lo)).copied().filter(|&at| at < hi))
+    };
+    // Per scope (by key index), 0 or one more than where its first resource of the highest
+    // value per environment is in `firsts`: a scope covers the same for every source, so it is
+    // searched once.
+    let mut first_slot: Vec<u32> = vec![0; inventory.keys.len()];
+    let mut firsts: Vec<[Option<(u8, u32)>; Environment::ALL.len()]> = Vec::new();
     let mut findings = Vec::new();
     for node in g.node_indices().filter(|&n| g[n].kind == NodeKind::Source) {
         let from = g[node].environment;
@@ -99,34 +126,42 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             crate::graph::NodeKey::Arm(k) => inventory.text(k).to_owned(),
             _ => continue,
         };
-        // Per later environment, the example a reviewer should see: only the crossing sources
-        // are explored, for the way to it.
-        let exploration = explore(ctx.access, coverage, node, Mode::Transitive);
-        let mut examples: [Option<Example>; Environment::ALL.len()] = [None; Environment::ALL.len()];
-        for (key, access, depth) in exploration.reached() {
-            let Some(&at) = number.get(key.index()).filter(|&&at| at != u32::MAX) else { continue };
-            let (to, Some(resource)) = (envs[at as usize], resources[at as usize]) else { continue };
-            if to == Environment::Unknown || to <= from {
-                continue;
+        // Per later environment, the example a reviewer should see, and the grant that shows
+        // it. A resource's access and path length are those of its strongest grant, so the best
+        // (resource, grant) pair gives the example; per grant that is the first resource of its
+        // highest value it covers. The first grant to give the best pair is the example's
+        // strongest: an earlier or nearer one covering it would give a pair as good or better.
+        let mut examples: [Option<(Example, Grant)>; Environment::ALL.len()] = [None; Environment::ALL.len()];
+        let ways = walk_grants(ctx.access, node, Mode::Transitive, |grant| {
+            let Some(slot) = first_slot.get_mut(grant.scope.index()) else { return };
+            if *slot == 0 {
+                let runs = coverage.runs(grant.scope);
+                firsts.push(Environment::ALL.map(|to| {
+                    (0..VALUES).rev().find_map(|value| {
+                        let numbers = by_class.get(to as usize * VALUES + value)?;
+                        first_in(numbers, runs).map(|at| (value as u8, at))
+                    })
+                }));
+                *slot = u32::try_from(firsts.len()).unwrap_or(u32::MAX);
             }
-            let value = *values.entry(resource.resource_type.as_str()).or_insert_with_key(|t| value(t));
-            let candidate = (value, access, std::cmp::Reverse(depth), std::cmp::Reverse(at));
-            let best = &mut examples[to as usize];
-            if best.is_none_or(|best| candidate > best) {
-                *best = Some(candidate);
+            let Some(first) = firsts.get(*slot as usize - 1) else { return };
+            for &(to, _) in &later {
+                let Some((value, at)) = first[to as usize] else { continue };
+                let candidate = (value, grant.access, std::cmp::Reverse(grant.depth), std::cmp::Reverse(at));
+                let best = &mut examples[to as usize];
+                if best.is_none_or(|(best, _)| candidate > best) {
+                    *best = Some((candidate, grant));
+                }
             }
-        }
+        });
         let source = &g[node].label;
         for (to, reached) in later {
-            let Some((_, example_access, _, std::cmp::Reverse(example))) = examples[to as usize] else { continue };
+            let Some(((_, example_access, _, std::cmp::Reverse(example)), grant)) = examples[to as usize] else {
+                continue;
+            };
             let example = resources[example as usize];
             let example_name = example.map_or("", |r| r.name.as_str());
-            let path: Vec<&str> = example
-                .map(|r| exploration.path(r.id))
-                .unwrap_or_default()
-                .iter()
-                .map(|&e| g[e].reason.as_str())
-                .collect();
+            let path: Vec<Cow<str>> = ways.path(&grant).iter().map(|&e| ctx.access.reason(e)).collect();
             // The first resources reached there, in id order, as subjects.
             let ids = runs
                 .iter()
@@ -135,7 +170,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 .filter(|&at| envs[at as usize] == to)
                 .filter_map(|at| resources[at as usize].map(|r| inventory.text(r.id).to_owned()));
             let (subjects, subjects_omitted) = subjects_counted(source_id.clone(), ids, reached);
-            let first_step = path.first().copied().unwrap_or_default();
+            let first_step = path.first().map_or("", |step| step.as_ref());
             findings.push(Finding {
                 rule: ID,
                 name: NAME,

@@ -53,7 +53,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                  because managed-identity tokens are cached for about 24 hours.",
                 roles
             ),
-            evidence: evidence_of(&shown, |&e| g[e].reason.clone()),
+            evidence: evidence_of(&shown, |&e| ctx.access.reason(e).into_owned()),
             fix: format!("Assign the roles to {who} directly, then remove it from {via}."),
             reach: 0,
             subjects_omitted: 0,

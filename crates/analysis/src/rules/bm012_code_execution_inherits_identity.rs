@@ -17,11 +17,9 @@ use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
-use super::{
-    Context, Finding, SUBJECTS_SHOWN, Severity, evidence_of, merged_runs, subject_id, subjects_counted, union_count,
-};
+use super::{Context, Finding, SUBJECTS_SHOWN, Severity, evidence_of, subject_id, subjects_counted};
 use crate::graph::{EdgeKind, NodeKind, Takes};
-use crate::radius::Mode;
+use crate::radius::{self, Mode};
 
 /// Rule id.
 pub const ID: &str = "BM012";
@@ -49,7 +47,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             controls.entry(edge.source()).or_default().push(edge.id());
             controlled.entry((edge.target(), edge.weight().takes)).or_insert_with(|| {
                 let sources: Vec<NodeIndex> = ctx.access.taken(edge.id()).collect();
-                let reach = merged_runs(sources.iter().map(|&s| ctx.reach.runs(s, Mode::Direct)));
+                let reach = radius::union(sources.iter().map(|&s| ctx.reach.runs(s, Mode::Direct)));
                 Controlled { sources, reach, places: Vec::new() }
             });
         }
@@ -58,10 +56,20 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let mut by_label: Vec<NodeIndex> = controlled.values().flat_map(|c| c.sources.iter().copied()).collect();
     by_label.sort_unstable();
     by_label.dedup();
-    by_label.sort_by(|a, b| g[*a].label.cmp(&g[*b].label).then(a.cmp(b)));
-    let place: FxHashMap<NodeIndex, usize> = by_label.iter().enumerate().map(|(at, &n)| (n, at)).collect();
+    // Sorted with each label read once from its node, not twice per comparison.
+    let mut labelled: Vec<(&str, NodeIndex)> = by_label.iter().map(|&n| (g[n].label.as_str(), n)).collect();
+    labelled.sort_unstable();
+    let by_label: Vec<NodeIndex> = labelled.into_iter().map(|(_, n)| n).collect();
+    // By node index (a table, not a hash map: the lists together name a subscription's sources
+    // many times over).
+    let mut place: Vec<Option<usize>> = vec![None; g.node_count()];
+    for (at, &node) in by_label.iter().enumerate() {
+        if let Some(slot) = place.get_mut(node.index()) {
+            *slot = Some(at);
+        }
+    }
     for list in controlled.values_mut() {
-        list.places = list.sources.iter().filter_map(|s| place.get(s).copied()).collect();
+        list.places = list.sources.iter().filter_map(|s| place.get(s.index()).copied().flatten()).collect();
         list.places.sort_unstable();
         list.places.dedup();
     }
@@ -95,7 +103,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         // What the sources' identities reach that the principal does not reach itself.
         let own = ctx.reach.runs(who, Mode::Direct);
         let through = lists.iter().map(|c| c.reach.as_slice());
-        let gained = union_count(&mut buffer, through.chain([own])) - ctx.reach.count(who, Mode::Direct);
+        let gained = radius::union_size_with(&mut buffer, through.chain([own])) - ctx.reach.count(who, Mode::Direct);
         let person = &g[who].label;
         let hosts = || sources.iter().map(|s| g[*s].label.as_str()).collect::<Vec<_>>().join(", ");
         // Ids only for the sources shown: a subscription's Contributor controls thousands.
@@ -113,7 +121,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 if count <= 3 { hosts() } else { what.clone() },
                 gained
             ),
-            evidence: evidence_of(&edges, |&e| g[e].reason.clone()),
+            evidence: evidence_of(&edges, |&e| ctx.access.reason(e).into_owned()),
             fix: format!(
                 "Give {person} roles that cannot run code on these sources (a reader role, or deployment through a \
                  pipeline), or narrow what their identities may do."

@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 
 use super::{Context, Finding, Severity, evidence_counted, subject_id, subjects_counted};
 use crate::graph::{Edge, EdgeKind, Node, NodeKey, NodeKind, Takes};
-use crate::permissions::scopes_above;
+use crate::permissions::ScopeChains;
 use crate::radius::Mode;
 
 /// Rule id.
@@ -58,6 +58,8 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     // once per chain of scopes (identities in one resource group share theirs), each chain from
     // the one above it.
     let mut over: FxHashMap<Takes, FxHashMap<Vec<Key>, Holders>> = FxHashMap::default();
+    // Identities in one resource group share the scopes above it: each parent is read once.
+    let mut scope_chains = ScopeChains::new(ctx.inventory);
     let mut findings = Vec::new();
     for identity in g.node_indices().filter(|&n| g[n].kind == NodeKind::UserAssignedIdentity) {
         let NodeKey::Arm(id) = g[identity].key else { continue };
@@ -65,7 +67,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         if counts_as.is_empty() {
             continue;
         }
-        let mut above = scopes_above(ctx.inventory, ctx.inventory.text(id));
+        let mut above = scope_chains.above_key(id).to_vec();
         let own = if above.last() == Some(&id) { above.pop() } else { None };
         let chains = over.entry(counts_as).or_default();
         let known = (0..=above.len()).rev().find(|&k| k == 0 || chains.contains_key(&above[..k])).unwrap_or(0);
@@ -101,7 +103,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         let ids = others().map(|&(h, _)| subject_id(ctx.inventory, ctx.access, h));
         let (subjects, subjects_omitted) =
             subjects_counted(subject_id(ctx.inventory, ctx.access, identity), ids, count);
-        let evidence = evidence_counted(others().map(|&(_, edge)| g[edge].reason.clone()), count);
+        let evidence = evidence_counted(others().map(|&(_, edge)| ctx.access.reason(edge).into_owned()), count);
         findings.push(Finding {
             rule: ID,
             name: NAME,

@@ -10,6 +10,8 @@
 //! *Fix:* break the hop: remove the role that runs code (or writes federated credentials, or
 //! assigns identities) where the target identity lives.
 
+use std::borrow::Cow;
+
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashMap;
@@ -73,7 +75,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         hops.dedup_by_key(|hop| hop.to);
         for Hop { to, first, then } in hops {
             let theirs = reach_of(to);
-            let chain: Vec<&str> = std::iter::once(first).chain(then).map(|e| g[e].reason.as_str()).collect();
+            let chain: Vec<Cow<str>> = std::iter::once(first).chain(then).map(|e| ctx.access.reason(e)).collect();
             let (a, b) = (&g[from].label, &g[to].label);
             findings.push(Finding {
                 rule: ID,

@@ -142,41 +142,6 @@ pub(crate) fn subjects_counted(lead: String, ids: impl Iterator<Item = String>, 
     (subjects, omitted)
 }
 
-/// The union of radii (runs of resource numbers, as [`Reach`] keeps them) as sorted, disjoint
-/// runs: for rules that union the same radii for many holders, so that it is done once.
-pub(crate) fn merged_runs<'r>(radii: impl IntoIterator<Item = &'r [(u32, u32)]>) -> Vec<(u32, u32)> {
-    let mut runs: Vec<(u32, u32)> = radii.into_iter().flatten().copied().collect();
-    runs.sort_unstable();
-    let mut union: Vec<(u32, u32)> = Vec::with_capacity(runs.len());
-    for (lo, hi) in runs {
-        match union.last_mut() {
-            Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
-            _ => union.push((lo, hi)),
-        }
-    }
-    union
-}
-
-/// How many resources the union of several radii holds, with `buffer` for the work: for
-/// rules that ask once per holder.
-pub(crate) fn union_count<'r>(
-    buffer: &mut Vec<(u32, u32)>,
-    radii: impl IntoIterator<Item = &'r [(u32, u32)]>,
-) -> usize {
-    buffer.clear();
-    buffer.extend(radii.into_iter().flatten().copied());
-    buffer.sort_unstable();
-    let (mut count, mut end) = (0usize, 0u32);
-    for &(lo, hi) in buffer.iter() {
-        let lo = lo.max(end);
-        if hi > lo {
-            count += (hi - lo) as usize;
-            end = hi;
-        }
-    }
-    count
-}
-
 /// What rules read.
 pub struct Context<'a> {
     /// The inventory.
