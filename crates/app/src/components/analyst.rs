@@ -3,10 +3,11 @@
 //!
 //! Each load starts a new worker and sends it the workspace's `File` handles (the worker reads
 //! them, so not even the bytes pass through the main thread). Until that load ends, the worker
-//! of the analysis on screen keeps answering questions; when it ends, the new worker takes its
-//! place and the old one is terminated. Cancel, or a newer load, terminates the loading worker
-//! wherever it is (mid-read, mid-parse), and what is shown stays usable. Every question carries
-//! an id and only the answer to the latest one is kept.
+//! of the analysis on screen keeps answering questions; when it ends (with the picture), the new
+//! worker takes its place, the old one is terminated, and the nodes' ids and the findings follow
+//! from the new one. Cancel, or a newer load, terminates the loading worker wherever it is
+//! (mid-read, mid-parse), and what is shown stays usable. Every question carries an id and only
+//! the answer to the latest one is kept.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -37,6 +38,13 @@ pub struct Shown {
     pub workspace: Workspace<File>,
     /// Their analysis.
     pub analysis: Rc<Analysis>,
+}
+
+impl Shown {
+    /// The same workspace, its analysis completed by `complete` (with what followed the picture).
+    fn completed(&self, complete: impl FnOnce(&Analysis) -> Analysis) -> Rc<Shown> {
+        Rc::new(Shown { workspace: self.workspace.clone(), analysis: Rc::new(complete(&self.analysis)) })
+    }
 }
 
 /// A load under way.
@@ -71,6 +79,10 @@ pub enum AnalystAction {
     Progress(Progress),
     /// The load ended with this snapshot.
     Loaded(Workspace<File>, Box<wire::Snapshot>),
+    /// The ids of the nodes of what is shown arrived.
+    Identified(Vec<String>),
+    /// The findings of what is shown arrived.
+    Found(Vec<wire::Finding>),
     /// What is shown is drawn anew (unfolded or folded).
     Redrawn(Box<Scene>),
     /// The load was cancelled.
@@ -109,6 +121,20 @@ impl Reducible for AnalystState {
                 failure: None,
                 answer: None,
                 loads: loads + 1,
+            },
+            AnalystAction::Identified(ids) => AnalystState {
+                shown: shown.map(|s| s.completed(|a| a.with_ids(ids))),
+                loading: self.loading,
+                failure: self.failure.clone(),
+                answer,
+                loads,
+            },
+            AnalystAction::Found(findings) => AnalystState {
+                shown: shown.map(|s| s.completed(|a| a.with_findings(findings))),
+                loading: self.loading,
+                failure: self.failure.clone(),
+                answer,
+                loads,
             },
             AnalystAction::Redrawn(scene) => AnalystState {
                 shown: shown.map(|s| {
@@ -199,6 +225,11 @@ pub struct Analyst {
 impl Analyst {
     /// Loads `workspace` in a fresh worker; a load already under way is abandoned.
     pub fn load(&self, workspace: Workspace<File>) {
+        // The timeline holds the marks of one load at a time.
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            performance.clear_marks();
+        }
+        super::mark("load");
         let files = workspace.files.len();
         let channel = spawn(&self.workers, self.state.dispatcher());
         match channel {
@@ -264,8 +295,16 @@ fn spawn(workers: &Rc<RefCell<Workers>>, dispatcher: UseReducerDispatcher<Analys
     let on_message = {
         let (workers, dispatcher) = (Rc::downgrade(workers), dispatcher.clone());
         Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+            super::mark("received");
             let bytes = event.data().dyn_into::<Uint8Array>().map(|b| b.to_vec()).unwrap_or_default();
-            if let Some(message) = wire::decode::<FromWorker>(&bytes) {
+            let message = wire::decode::<FromWorker>(&bytes);
+            super::mark(match &message {
+                Some(FromWorker::Loaded(_)) => "decoded snapshot",
+                Some(FromWorker::Ids(_)) => "decoded ids",
+                Some(FromWorker::Findings(_)) => "decoded findings",
+                _ => "decoded",
+            });
+            if let Some(message) = message {
                 receive(&workers, &dispatcher, id, message);
             }
         })
@@ -333,6 +372,12 @@ fn receive(
                 None
             }
         },
+        FromWorker::Ids(ids) => {
+            workers.current.as_ref().is_some_and(|c| c.id == id).then_some(AnalystAction::Identified(ids))
+        }
+        FromWorker::Findings(findings) => {
+            workers.current.as_ref().is_some_and(|c| c.id == id).then_some(AnalystAction::Found(findings))
+        }
         FromWorker::Scene(scene) => {
             workers.current.as_ref().is_some_and(|c| c.id == id).then_some(AnalystAction::Redrawn(scene))
         }

@@ -77,6 +77,8 @@ pub fn GraphView(props: &GraphProps) -> Html {
     let drag = use_mut_ref(|| None::<((f32, f32), bool)>);
     // The node keyboard navigation is on.
     let focused = use_state(|| None::<usize>);
+    // The load last drawn, to mark its first draw for the app bench.
+    let drawn_load = use_mut_ref(|| 0u32);
 
     // A new load starts fitted, with no keyboard focus (an unfold keeps both).
     {
@@ -116,8 +118,7 @@ pub fn GraphView(props: &GraphProps) -> Html {
     }
     // Draw.
     {
-        let canvas = canvas.clone();
-        let view = view.clone();
+        let (canvas, view, drawn_load) = (canvas.clone(), view.clone(), drawn_load.clone());
         let deps = (
             Rc::clone(&props.analysis),
             *view,
@@ -135,6 +136,9 @@ pub fn GraphView(props: &GraphProps) -> Html {
                 Some(viewport) => {
                     let look = Look { hidden, highlight: &selected.highlight, focused: *focused };
                     renderer.draw(&analysis.scene, viewport, &look, if *dark { &DARK } else { &LIGHT });
+                    if std::mem::replace(&mut *drawn_load.borrow_mut(), analysis.load) != analysis.load {
+                        super::mark("drawn");
+                    }
                 }
                 None => view.set(Some(Viewport::fit(&analysis.scene, width, height))),
             }
