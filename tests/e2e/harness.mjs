@@ -85,8 +85,8 @@ export async function launch() {
  * Opens the app and records everything that must not happen. `problems()` lists them;
  * `requests()` lists every request the page and its worker made.
  */
-export async function openApp(browser, site, { width = 1440, height = 900, colorScheme = "light" } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme });
+export async function openApp(browser, site, { width = 1440, height = 900, colorScheme = "light", hasTouch = false } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme, hasTouch });
   const page = await context.newPage();
   const problems = [];
   const requests = [];
