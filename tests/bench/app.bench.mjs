@@ -71,8 +71,9 @@ async function breakdown(page) {
   // The page marks every message it receives and decodes; those that say what they decoded
   // (the snapshot, ids, findings) are kept, with the reception just before each.
   const named = (m) => m.side === "page" && m.name.startsWith("decoded ");
+  const nextOnPage = (i) => marks.slice(i + 1).find((m) => m.side === "page");
   const kept = marks.filter((m, i) =>
-    (m.name !== "received" && m.name !== "decoded") || (m.name === "received" && marks[i + 1] && named(marks[i + 1])));
+    (m.name !== "received" && m.name !== "decoded") || (m.name === "received" && named(nextOnPage(i) ?? m)));
   return kept.slice(1).map((m, i) => ({ step: `${kept[i].side} ${kept[i].name} → ${m.side === kept[i].side ? "" : `${m.side} `}${m.name}`, ms: m.at - kept[i].at }));
 }
 

@@ -3,7 +3,7 @@
 //!
 //! One load at a time, synchronously: files are read with `FileReaderSync`, which only workers
 //! have, and progress messages go out as each file and step starts. The picture goes out as
-//! soon as it is laid out, then the nodes' ids, then the findings once the rules ran. Questions that arrive
+//! soon as it is laid out; once the rules ran, the nodes' ids and the findings follow. Questions that arrive
 //! during a load wait in the message queue. To cancel, the page terminates the worker.
 
 use std::cell::RefCell;
@@ -37,11 +37,12 @@ fn main() {
                     let bytes = wire::encode(&snapshot);
                     mark(&scope, &format!("snapshot encoded ({} bytes)", bytes.len()));
                     post(&scope, &bytes);
-                    mark(&scope, "ids");
-                    send(&scope, &FromWorker::Ids(loaded.ids()));
                     mark(&scope, "rules");
                     // The page draws meanwhile; questions wait in the queue until the rules ran.
+                    // The ids come after, so decoding them never delays the page's first draw.
                     loaded.run_rules();
+                    mark(&scope, "ids");
+                    send(&scope, &FromWorker::Ids(loaded.ids()));
                     mark(&scope, "findings");
                     send(&scope, &FromWorker::Findings(loaded.wire_findings()));
                     mark(&scope, "findings posted");

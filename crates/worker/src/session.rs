@@ -7,7 +7,7 @@
 //! and [`Analysis::answer`] are what the page receives. A load never fails: a file that could not be
 //! read becomes a diagnostic in its place.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use blastmap_analysis::permissions::Permissions;
 use blastmap_analysis::radius::{Coverage, Reach};
@@ -207,7 +207,7 @@ impl Analysis {
             errors: diagnostics.clone().filter(|d| d.severity == Severity::Error).count(),
             warnings: diagnostics.filter(|d| d.severity == Severity::Warning).count(),
         };
-        let subscription_ids: Vec<String> = g.node_indices().map(|n| self.subscription_of(n)).collect();
+        let subscription_ids: Vec<&str> = g.node_indices().map(|n| self.subscription_of(n)).collect();
         let subscriptions = self.subscriptions(&subscription_ids);
         let index: HashMap<&str, u32> =
             subscriptions.iter().enumerate().map(|(i, s)| (s.id.as_str(), i as u32)).collect();
@@ -218,7 +218,7 @@ impl Analysis {
                 kind: g[n].kind,
                 environment: g[n].environment,
                 region: g[n].region.clone(),
-                subscription: index.get(subscription.as_str()).copied().unwrap_or(0),
+                subscription: index.get(subscription).copied().unwrap_or(0),
             })
             .collect();
         Snapshot {
@@ -266,29 +266,28 @@ impl Analysis {
             .collect()
     }
 
-    /// The subscription a node lies in, lower-cased (`""` for people, groups and scopes above
-    /// subscriptions).
-    fn subscription_of(&self, node: NodeIndex) -> String {
+    /// The subscription a node lies in (`""` for people, groups and scopes above subscriptions);
+    /// lower-cased, as the model interns every id.
+    fn subscription_of(&self, node: NodeIndex) -> &str {
         match self.access.graph[node].key {
             NodeKey::Arm(k) | NodeKey::System(k) | NodeKey::Federated(k) => {
-                arm::subscription_id(self.inventory.text(k)).unwrap_or_default().to_ascii_lowercase()
+                arm::subscription_id(self.inventory.text(k)).unwrap_or_default()
             }
-            NodeKey::Principal(_) => String::new(),
+            NodeKey::Principal(_) => "",
         }
     }
 
     /// Every subscription of `ids` with a name for people (its display name when an export
     /// gives one), sorted by name, "no subscription" last.
-    fn subscriptions(&self, ids: &[String]) -> Vec<Subscription> {
-        let mut ids: Vec<&String> = ids.iter().collect();
-        ids.sort();
-        ids.dedup();
+    fn subscriptions(&self, ids: &[&str]) -> Vec<Subscription> {
+        // A tenant's nodes name a few subscriptions many times: each is named once.
+        let ids: BTreeSet<&str> = ids.iter().copied().collect();
         let inventory = &self.inventory;
         let mut named: Vec<Subscription> = ids
             .into_iter()
             .map(|id| {
                 let scope = format!("/subscriptions/{id}");
-                let name = match id.as_str() {
+                let name = match id {
                     "" => "no subscription".to_owned(),
                     _ => inventory
                         .keys
@@ -297,7 +296,7 @@ impl Analysis {
                         .and_then(|s| s.name.clone())
                         .unwrap_or_else(|| scope_label(&scope)),
                 };
-                Subscription { id: id.clone(), name }
+                Subscription { id: id.to_owned(), name }
             })
             .collect();
         named.sort_by(|a, b| (a.id.is_empty(), &a.name).cmp(&(b.id.is_empty(), &b.name)));

@@ -4,9 +4,9 @@
 //! Every message is [postcard](https://docs.rs/postcard) bytes carried in a `Uint8Array` whose
 //! buffer is transferred, not copied. The page sends [`ToWorker`]; the files of a load travel
 //! beside it as `File` handles, which the worker reads itself. The worker sends [`FromWorker`]:
-//! progress while it loads, then a [`Snapshot`] of what the page draws and lists, then the
-//! nodes' ids, then the findings (the rules run after the first picture is sent), then answers to the page's
-//! questions, each tagged with the question's id so the page can drop stale ones.
+//! progress while it loads, then a [`Snapshot`] of what the page draws and lists, then (the
+//! rules run after the first picture is sent) the nodes' ids and the findings, then answers to
+//! the page's questions, each tagged with the question's id so the page can drop stale ones.
 //!
 //! Types of the core (environments, kinds, access classes) carry no serde derive (the model
 //! knows no format), so this module mirrors them with serde's remote derives; a variant added
@@ -61,8 +61,9 @@ pub enum FromWorker {
     Progress(Progress),
     /// A load is done: what the page draws and lists of it, all but the findings.
     Loaded(Box<Snapshot>),
-    /// The lower-cased id of every node of the load (see [`NodeFacts`]), right after
-    /// [`FromWorker::Loaded`]: the first picture does not need them.
+    /// The lower-cased id of every node of the load (see [`NodeFacts`]), after
+    /// [`FromWorker::Loaded`] and the rules: the first picture does not need them, and the page
+    /// decodes them once it has drawn.
     Ids(Vec<String>),
     /// The findings of the load, once the rules have run (after [`FromWorker::Loaded`], so the
     /// page draws the graph without waiting for them).
