@@ -1,7 +1,8 @@
 //! The page's side of the worker: loads go to a fresh worker, questions to the one whose
 //! analysis is shown.
 //!
-//! Each load starts a new worker and sends it the workspace's `File` handles (the worker reads
+//! Each load takes a fresh worker (started ahead, once the previous load is complete, so the load
+//! need not wait for one to start) and sends it the workspace's `File` handles (the worker reads
 //! them, so not even the bytes pass through the main thread). Until that load ends, the worker
 //! of the analysis on screen keeps answering questions; when it ends (with the picture), the new
 //! worker takes its place, the old one is terminated, and the nodes' ids and the findings follow
@@ -201,6 +202,9 @@ struct Workers {
     current: Option<Channel>,
     /// The worker of the load under way, with the workspace it loads.
     loading: Option<(Channel, Workspace<File>)>,
+    /// A worker started ahead of the next load, so that load need not wait for one to start
+    /// (fetch and compile its module: about 0.1 s).
+    spare: Option<Channel>,
     /// The latest question and its id.
     asked: Option<(u32, Question)>,
     /// Ids of workers and questions.
@@ -231,7 +235,8 @@ impl Analyst {
         }
         super::mark("load");
         let files = workspace.files.len();
-        let channel = spawn(&self.workers, self.state.dispatcher());
+        let spare = self.workers.borrow_mut().spare.take();
+        let channel = spare.map_or_else(|| spawn(&self.workers, self.state.dispatcher()), Ok);
         match channel {
             Ok(mut channel) => {
                 channel.send(&ToWorker::Load(workspace.load()), &workspace.files);
@@ -321,6 +326,10 @@ fn spawn(workers: &Rc<RefCell<Workers>>, dispatcher: UseReducerDispatcher<Analys
             } else if workers.current.as_ref().is_some_and(|c| c.id == id) {
                 workers.current.take()
             } else {
+                // A spare that fails is dropped quietly: the next load starts its own.
+                if workers.spare.as_ref().is_some_and(|c| c.id == id) {
+                    workers.spare = None;
+                }
                 None
             };
             drop(workers);
@@ -342,14 +351,16 @@ fn receive(
     id: u32,
     message: FromWorker,
 ) {
-    let Some(workers) = workers.upgrade() else { return };
-    let mut workers = workers.borrow_mut();
+    let Some(workers_rc) = workers.upgrade() else { return };
+    let mut workers = workers_rc.borrow_mut();
     let is_loading = workers.loading.as_ref().is_some_and(|(c, _)| c.id == id);
+    let mut start_spare = false;
     let action = match message {
         FromWorker::Ready => {
-            let channel = match workers.loading.as_mut() {
+            let Workers { loading, current, spare, .. } = &mut *workers;
+            let channel = match loading.as_mut() {
                 Some((channel, _)) if channel.id == id => Some(channel),
-                _ => workers.current.as_mut().filter(|c| c.id == id),
+                _ => current.as_mut().filter(|c| c.id == id).or(spare.as_mut().filter(|c| c.id == id)),
             };
             if let Some(channel) = channel {
                 channel.ready = true;
@@ -376,7 +387,10 @@ fn receive(
             workers.current.as_ref().is_some_and(|c| c.id == id).then_some(AnalystAction::Identified(ids))
         }
         FromWorker::Findings(findings) => {
-            workers.current.as_ref().is_some_and(|c| c.id == id).then_some(AnalystAction::Found(findings))
+            let from_current = workers.current.as_ref().is_some_and(|c| c.id == id);
+            // The load is complete: the next one gets a worker started now, while the page idles.
+            start_spare = from_current && workers.spare.is_none();
+            from_current.then_some(AnalystAction::Found(findings))
         }
         FromWorker::Scene(scene) => {
             workers.current.as_ref().is_some_and(|c| c.id == id).then_some(AnalystAction::Redrawn(scene))
@@ -392,6 +406,11 @@ fn receive(
         }
     };
     drop(workers);
+    if start_spare {
+        // Started outside the borrow: starting a worker numbers it.
+        let spare = spawn(&workers_rc, dispatcher.clone()).ok();
+        workers_rc.borrow_mut().spare = spare;
+    }
     if let Some(action) = action {
         dispatcher.dispatch(action);
     }
