@@ -81,14 +81,13 @@ pub fn GraphView(props: &GraphProps) -> Html {
     // task, before a render, so each move starts from where the last left the picture. A tap
     // also comes as mouse events, which select.
     let touches = use_mut_ref(|| (Touches::default(), None::<Viewport>));
-    // The load last drawn, to mark its first draw for the app bench.
+    // The load last drawn: a new load is drawn fitted at once (an unfold keeps the view).
     let drawn_load = use_mut_ref(|| 0u32);
 
-    // A new load starts fitted, with no keyboard focus (an unfold keeps both).
+    // A new load starts with no keyboard focus (an unfold keeps it).
     {
-        let (view, focused) = (view.clone(), focused.clone());
+        let focused = focused.clone();
         use_effect_with(props.analysis.load, move |_| {
-            view.set(None);
             focused.set(None);
         });
     }
@@ -136,15 +135,19 @@ pub fn GraphView(props: &GraphProps) -> Html {
             let Some(element) = canvas.cast::<HtmlCanvasElement>() else { return };
             let Some(mut renderer) = Canvas2d::new(&element) else { return };
             let (width, height) = renderer.size();
-            match current {
-                Some(viewport) => {
-                    let look = Look { hidden, highlight: &selected.highlight, focused: *focused };
-                    renderer.draw(&analysis.scene, viewport, &look, if *dark { &DARK } else { &LIGHT });
-                    if std::mem::replace(&mut *drawn_load.borrow_mut(), analysis.load) != analysis.load {
-                        super::mark("drawn");
-                    }
-                }
-                None => view.set(Some(Viewport::fit(&analysis.scene, width, height))),
+            // A new load, or Fit, is drawn fitted now rather than after another render.
+            let fresh = std::mem::replace(&mut *drawn_load.borrow_mut(), analysis.load) != analysis.load;
+            let viewport = match current {
+                Some(viewport) if !fresh => *viewport,
+                _ => Viewport::fit(&analysis.scene, width, height),
+            };
+            let look = Look { hidden, highlight: &selected.highlight, focused: *focused };
+            renderer.draw(&analysis.scene, &viewport, &look, if *dark { &DARK } else { &LIGHT });
+            if fresh {
+                super::mark("drawn");
+            }
+            if *current != Some(viewport) {
+                view.set(Some(viewport));
             }
         });
     }
