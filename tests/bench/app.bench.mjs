@@ -7,6 +7,8 @@
 // - frame build time while zooming with about 5,000 nodes drawn, every group opened (goal: under
 //   8 ms): the main thread's script time per frame, from the CPU profiler, next to the latency a
 //   person sees;
+// - where the time of that load goes: the marks (`blastmap: …`) the page and its worker put on
+//   their performance timelines, from the file drop to the first draw;
 // - the gzipped size of everything dist/ serves (goal: under 1.5 MB).
 //
 // Usage: node tests/bench/app.bench.mjs LARGE_DIR FRAME_DIR (tenants written by `cargo xtask
@@ -50,6 +52,29 @@ async function load(page, dir) {
   // Long tasks are reported after they end: give the last one a moment to arrive.
   await page.waitForTimeout(200);
   return { elapsed, nodes: Number(await drawn.jsonValue()), longestTask: await page.evaluate(() => window.longestTask) };
+}
+
+/**
+ * The marks of the last load, page's and worker's on one clock (each timeline's origin added),
+ * as steps from one mark to the next.
+ */
+async function breakdown(page) {
+  const read = () => ({
+    origin: performance.timeOrigin,
+    marks: performance.getEntriesByType("mark").filter((m) => m.name.startsWith("blastmap: "))
+      .map((m) => ({ name: m.name.slice("blastmap: ".length), at: m.startTime })),
+  });
+  const timelines = [{ side: "page", ...(await page.evaluate(read)) }];
+  for (const worker of page.workers()) timelines.push({ side: "worker", ...(await worker.evaluate(read)) });
+  const marks = timelines.flatMap(({ side, origin, marks }) => marks.map((m) => ({ side, name: m.name, at: origin + m.at })));
+  marks.sort((a, b) => a.at - b.at);
+  // The page marks every message it receives and decodes; those that say what they decoded
+  // (the snapshot, ids, findings) are kept, with the reception just before each.
+  const named = (m) => m.side === "page" && m.name.startsWith("decoded ");
+  const nextOnPage = (i) => marks.slice(i + 1).find((m) => m.side === "page");
+  const kept = marks.filter((m, i) =>
+    (m.name !== "received" && m.name !== "decoded") || (m.name === "received" && named(nextOnPage(i) ?? m)));
+  return kept.slice(1).map((m, i) => ({ step: `${kept[i].side} ${kept[i].name} → ${m.side === kept[i].side ? "" : `${m.side} `}${m.name}`, ms: m.at - kept[i].at }));
 }
 
 /**
@@ -122,6 +147,8 @@ try {
     const { elapsed, nodes, longestTask } = await load(page, largeDir);
     console.log(`app    drop to first graph           ${ms(elapsed)}   (${nodes} nodes; goal < 3000 ms)`);
     console.log(`app    longest main-thread task      ${ms(longestTask)}   (during that load; the worker does the rest)`);
+    console.log("app    where that load's time goes (from mark to mark, on the page's and the worker's timelines):");
+    for (const { step, ms: took } of await breakdown(page)) console.log(`app      ${step.padEnd(48)} ${ms(took)}`);
     await context.close();
   }
 } finally {

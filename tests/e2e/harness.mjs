@@ -108,8 +108,8 @@ export async function launch() {
  * Opens the app and records everything that must not happen. `problems()` lists them;
  * `requests()` lists every request the page and its worker made.
  */
-export async function openApp(browser, site, { width = 1440, height = 900, colorScheme = "light" } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme });
+export async function openApp(browser, site, { width = 1440, height = 900, colorScheme = "light", hasTouch = false } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme, hasTouch });
   const page = await context.newPage();
   const problems = [];
   const requests = [];
@@ -129,7 +129,16 @@ export async function openApp(browser, site, { width = 1440, height = 900, color
   page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
   await page.goto(site.url);
   await page.locator("#graph-canvas[data-nodes]").waitFor({ state: "attached" });
+  await findingsListed(page);
   return { page, context, problems: () => problems, requests: () => requests };
+}
+
+/**
+ * Waits until the findings of what is shown are listed: the worker sends them after the picture.
+ * Call it once the load in question is drawn (until then, the findings listed are the last load's).
+ */
+export async function findingsListed(page, options) {
+  await page.locator(".findings-scroll[aria-busy='false']").waitFor(options);
 }
 
 export async function screenshot(page, name) {

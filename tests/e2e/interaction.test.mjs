@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { appUnderTest, dropFiles, fixture, screenshot } from "./harness.mjs";
+import { appUnderTest, dropFiles, findingsListed, fixture, screenshot } from "./harness.mjs";
 
 const app = appUnderTest();
 
@@ -310,6 +310,7 @@ test("long lists render only the rows in sight", async () => {
   await dropFiles(page, [path]);
   await page.locator("#summary", { hasText: "1 file" }).waitFor();
   assert.equal(await canvas(page).getAttribute("data-nodes"), "2000");
+  await findingsListed(page);
   assert.match(await text(page, "#findings-title"), /\(2000\)/);
   const rendered = await page.locator(".finding-row").count();
   assert.ok(rendered > 5 && rendered < 60, `${rendered} finding rows rendered of 2000`);

@@ -4,14 +4,18 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ROOT, appUnderTest, dropFiles, screenshot } from "./harness.mjs";
+import { ROOT, appUnderTest, dropFiles, findingsListed, screenshot } from "./harness.mjs";
 
 const app = appUnderTest();
 
 const DESIGN = join(ROOT, "crates/ingest/tests/fixtures/arm/shared-identity-dev-prod.json");
 const SUBSCRIPTION = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
 const text = (page, selector) => page.locator(selector).innerText();
-const rules = (page) => page.locator("#findings-list .rule-id").allInnerTexts();
+/** The rules of the findings listed, once the worker has sent them. */
+async function rules(page) {
+  await findingsListed(page);
+  return page.locator("#findings-list .rule-id").allInnerTexts();
+}
 
 /** The id shown in the details of id-shop-shared, found by search. */
 async function identityId(page) {

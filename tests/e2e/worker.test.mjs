@@ -1,9 +1,10 @@
 // The worker: a big tenant is read and analysed off the main thread, so the page stays
-// responsive while it loads; Cancel stops a load wherever it is and leaves what was shown
-// usable; and the worker, like the page, talks to nobody but the page's origin.
+// responsive while it loads; its graph is drawn before its findings are known, and they follow;
+// Cancel stops a load wherever it is and leaves what was shown usable; and the worker, like the
+// page, talks to nobody but the page's origin.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appUnderTest, generatedTenant, screenshot } from "./harness.mjs";
+import { appUnderTest, findingsListed, generatedTenant, screenshot } from "./harness.mjs";
 
 const app = appUnderTest();
 
@@ -35,12 +36,24 @@ async function watchFrames(page) {
   });
 }
 
+/** Records whether the tenant's graph was ever drawn while its findings were still being looked for. */
+async function watchFindings(page, before) {
+  await page.evaluate((before) => {
+    window.drawnBeforeFindings = false;
+    new MutationObserver(() => {
+      const nodes = document.querySelector("#graph-canvas")?.dataset.nodes;
+      if (nodes !== before && document.getElementById("findings-working")) window.drawnBeforeFindings = true;
+    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+  }, before);
+}
+
 test("the page stays responsive while a big tenant loads, and no request leaves the origin", async () => {
   const files = await generatedTenant(RESOURCES);
   const session = await app.open();
   const { page } = session;
   const before = await page.locator("#graph-canvas").getAttribute("data-nodes");
   await watchFrames(page);
+  await watchFindings(page, before);
   await page.locator("#file-input").setInputFiles(files);
   // While the worker parses, the sample on screen still answers: search finds a node in it.
   await status(page).filter({ hasText: "Parsing the exports" }).waitFor();
@@ -61,6 +74,24 @@ test("the page stays responsive while a big tenant loads, and no request leaves 
   assert.ok(frames > 10, `${frames} frames drawn while loading`);
   assert.ok(gap < 500, `the longest gap between frames while loading was ${gap.toFixed(0)} ms`);
   await screenshot(page, "worker-loaded");
+
+  // The graph came first, the findings after it; meanwhile a node can be selected (its question
+  // waits in the worker's queue until the rules have run).
+  const canvas = page.locator("#graph-canvas");
+  await canvas.focus();
+  await page.keyboard.press("n");
+  await page.keyboard.press("Enter");
+  await page.locator("#details-name").waitFor();
+  await findingsListed(page);
+  assert.ok(await page.evaluate(() => window.drawnBeforeFindings), "the graph was drawn before the findings arrived");
+  assert.match(await text(page, "#finding-counts"), /^\d+ findings?/);
+  // The findings that arrive are listed and open like any.
+  const first = page.locator(".finding-row").first();
+  const title = await first.locator(".finding-title").innerText();
+  await first.click();
+  await page.locator("#finding-details", { hasText: title }).waitFor();
+  await page.locator("#graph-canvas[data-lit]").waitFor();
+  await screenshot(page, "worker-findings");
 
   // The worker's own script and module came from the page's origin, like everything else
   // (the harness fails the test on any request elsewhere, the worker's included).

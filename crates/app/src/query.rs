@@ -1,6 +1,8 @@
 //! Finding nodes: search by name or id, filters by environment, region, subscription, kind and
 //! severity, and the reading order keyboard navigation follows. Pure Rust, tested natively.
 
+use std::collections::BTreeSet;
+
 use blastmap_analysis::Environment;
 use blastmap_analysis::rules::Severity;
 use blastmap_layout::Column;
@@ -65,10 +67,9 @@ impl Filter {
 
 /// Every region of the analysis's nodes, sorted; `""` stands for "no region" when some node has none.
 pub fn regions(analysis: &Analysis) -> Vec<String> {
-    let mut regions: Vec<String> = analysis.nodes.iter().map(|n| n.region.clone().unwrap_or_default()).collect();
-    regions.sort();
-    regions.dedup();
-    regions
+    // A tenant's nodes name a few regions many times: each is copied once.
+    let regions: BTreeSet<&str> = analysis.nodes.iter().map(|n| n.region.as_deref().unwrap_or_default()).collect();
+    regions.into_iter().map(str::to_owned).collect()
 }
 
 /// The environment lanes drawn, in order.
@@ -86,21 +87,22 @@ pub fn severity_counts(findings: &[Finding]) -> Vec<(Severity, usize)> {
 }
 
 /// The nodes whose name or id contains `query` (any case), best first: names that start with
-/// it, then names that contain it, then ids that contain it; ties by name. At most `limit`.
+/// it, then names that contain it, then ids that contain it (once the worker has sent them);
+/// ties by name. At most `limit`.
 pub fn search(analysis: &Analysis, hidden: &[bool], query: &str, limit: usize) -> Vec<usize> {
     let query = query.trim().to_lowercase();
     if query.is_empty() {
         return Vec::new();
     }
-    let mut hits: Vec<(u8, String, usize)> = (analysis.scene.nodes.iter().zip(&analysis.nodes).enumerate())
+    let mut hits: Vec<(u8, String, usize)> = (analysis.scene.nodes.iter().enumerate())
         .filter(|(n, _)| !hidden.get(*n).copied().unwrap_or(false))
-        .filter_map(|(n, (drawn, facts))| {
+        .filter_map(|(n, drawn)| {
             let label = drawn.label.to_lowercase();
             let rank = if label.starts_with(&query) {
                 0
             } else if label.contains(&query) {
                 1
-            } else if facts.id.contains(&query) {
+            } else if analysis.id(n).is_some_and(|id| id.contains(&query)) {
                 2
             } else {
                 return None;
@@ -208,10 +210,10 @@ mod tests {
     #[test]
     fn severity_filters_and_counts() {
         let a = &sample();
-        let counts = severity_counts(&a.findings);
+        let counts = severity_counts(a.findings());
         assert_eq!(counts[0], (Severity::Critical, 3), "as `blastmap analyze` counts the sample");
         let filter = Filter { hidden_severities: vec![Severity::Critical], ..Filter::default() };
-        assert!(a.findings.iter().filter(|f| filter.admits_finding(f)).all(|f| f.severity != Severity::Critical));
+        assert!(a.findings().iter().filter(|f| filter.admits_finding(f)).all(|f| f.severity != Severity::Critical));
         assert_eq!(environments(a), [Environment::Dev, Environment::Uat, Environment::Prod], "the lanes drawn");
     }
 

@@ -129,8 +129,15 @@ impl Canvas2d {
     pub fn new(canvas: &HtmlCanvasElement) -> Option<Canvas2d> {
         let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
         let (width, height) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
-        canvas.set_width((width * ratio).round() as u32);
-        canvas.set_height((height * ratio).round() as u32);
+        // Setting a size, even the same one, reallocates and clears the backing store: only a
+        // new size is set (every draw paints the whole background anyway).
+        let (pixels_wide, pixels_high) = ((width * ratio).round() as u32, (height * ratio).round() as u32);
+        if canvas.width() != pixels_wide {
+            canvas.set_width(pixels_wide);
+        }
+        if canvas.height() != pixels_high {
+            canvas.set_height(pixels_high);
+        }
         let context = canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()?;
         context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0).ok()?;
         Some(Canvas2d { context, width, height, ratio })

@@ -165,10 +165,80 @@ impl Viewport {
     }
 }
 
+/// The fingers on the canvas (pointer id and position on the canvas, in order of touching): one
+/// pans the picture, two pinch-zoom it about the point between them (further fingers are
+/// ignored until one of the first two lifts).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Touches {
+    points: Vec<(i32, f32, f32)>,
+}
+
+impl Touches {
+    /// A finger touched at `(x, y)`.
+    pub fn down(&mut self, id: i32, x: f32, y: f32) {
+        self.points.retain(|&(p, _, _)| p != id);
+        self.points.push((id, x, y));
+    }
+
+    /// A finger lifted (or the browser took the gesture over).
+    pub fn up(&mut self, id: i32) {
+        self.points.retain(|&(p, _, _)| p != id);
+    }
+
+    /// Finger `id` moved to `(x, y)`: the viewport after `view` follows the gesture; `None` when
+    /// the finger is not one of the first two on the canvas.
+    pub fn moved(&mut self, id: i32, x: f32, y: f32, view: Viewport) -> Option<Viewport> {
+        let at = self.points.iter().take(2).position(|&(p, _, _)| p == id)?;
+        let before = self.gesture();
+        self.points[at] = (id, x, y);
+        let after = self.gesture();
+        let ((bx, by, bd), (ax, ay, ad)) = (before?, after?);
+        let zoomed = if bd > 0.0 && ad > 0.0 { view.zoom_at(ad / bd, bx, by) } else { view };
+        // The world point that was between the fingers stays between them.
+        Some(zoomed.pan(ax - bx, ay - by))
+    }
+
+    /// The point between the first two fingers and their distance (one finger: it, and 0).
+    fn gesture(&self) -> Option<(f32, f32, f32)> {
+        match self.points.as_slice() {
+            [] => None,
+            [(_, x, y)] => Some((*x, *y, 0.0)),
+            [(_, x1, y1), (_, x2, y2), ..] => Some(((x1 + x2) / 2.0, (y1 + y2) / 2.0, (x2 - x1).hypot(y2 - y1))),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use blastmap_analysis::Environment;
+
+    #[test]
+    fn one_finger_pans_and_two_pinch_zoom_about_the_point_between_them() {
+        let view = Viewport { scale: 1.0, offset_x: 10.0, offset_y: 20.0 };
+        let mut touches = Touches::default();
+        assert_eq!(touches.moved(1, 5.0, 5.0, view), None, "no finger down");
+        touches.down(1, 100.0, 100.0);
+        let panned = touches.moved(1, 130.0, 90.0, view).expect("a pan");
+        assert_eq!((panned.scale, panned.offset_x, panned.offset_y), (1.0, 40.0, 10.0));
+
+        touches.down(2, 230.0, 90.0);
+        let world = panned.to_world(180.0, 90.0);
+        // Fingers 100 px apart move to 200 px apart, one after the other, their middle moving away
+        // and back to (180, 90).
+        let first = touches.moved(1, 80.0, 90.0, panned).expect("a pinch");
+        let pinched = touches.moved(2, 280.0, 90.0, first).expect("a pinch");
+        assert!((pinched.scale - 2.0).abs() < 1e-3, "{pinched:?}");
+        let (x, y) = pinched.to_screen(world.0, world.1);
+        assert!((x - 180.0).abs() < 1e-3 && (y - 90.0).abs() < 1e-3, "what was between the fingers stays: {x}, {y}");
+
+        touches.down(3, 0.0, 0.0);
+        assert_eq!(touches.moved(3, 50.0, 50.0, pinched), None, "a third finger is ignored");
+        touches.up(1);
+        touches.up(3);
+        let after = touches.moved(2, 290.0, 90.0, pinched).expect("the finger left pans");
+        assert_eq!((after.scale, after.offset_x), (pinched.scale, pinched.offset_x + 10.0));
+    }
 
     fn scene() -> Scene {
         Scene {

@@ -3,14 +3,15 @@
 //!
 //! Pure: opening and closing files are value transitions (`Workspace` → `Workspace`); each new
 //! workspace is sent to a worker as one load ([`Workspace::load`]), and its [`Analysis`] comes
-//! back as a snapshot. The page keeps one immutable [`Analysis`] behind an `Rc`, so Yew
-//! compares it by pointer and re-renders only when it changed.
+//! back as a snapshot, its findings after it. The page keeps one immutable [`Analysis`] behind an
+//! `Rc`, so Yew compares it by pointer and re-renders only when it changed.
 
 use std::ops::Deref;
+use std::rc::Rc;
 
 use blastmap_worker::scene::Scene;
 use blastmap_worker::settings::Settings;
-use blastmap_worker::wire::{Load, Snapshot};
+use blastmap_worker::wire::{Finding, Load, Snapshot};
 
 /// A file handle the page keeps (a browser `File`; names in tests): the worker reads it.
 pub trait Named {
@@ -77,9 +78,15 @@ impl<F: Named + Clone> Workspace<F> {
     }
 }
 
-/// What the worker made of a workspace: an immutable snapshot, compared by identity.
+/// What the worker made of a workspace: an immutable snapshot and its findings, compared by
+/// identity.
 pub struct Analysis {
-    snapshot: Snapshot,
+    /// Shared with the analyses that add the ids and the findings to it, which arrive after it.
+    snapshot: Rc<Snapshot>,
+    /// Per node, its lower-cased id; `None` until the worker has sent them.
+    ids: Option<Rc<[String]>>,
+    /// Most serious first; `None` while the worker is still running the rules.
+    findings: Option<Rc<[Finding]>>,
     /// Which load it comes from: an unfold changes the picture, not the load, so what depends
     /// on the load alone (the selection, the fitted view) keys on this.
     pub load: u32,
@@ -102,14 +109,58 @@ impl Deref for Analysis {
 }
 
 impl Analysis {
-    /// The snapshot of load `load`.
+    /// The snapshot of load `load`, its ids and findings still to come.
     pub fn new(snapshot: Snapshot, load: u32) -> Analysis {
-        Analysis { snapshot, load }
+        Analysis { snapshot: Rc::new(snapshot), ids: None, findings: None, load }
+    }
+
+    /// The same analysis with its nodes' ids.
+    pub fn with_ids(&self, ids: Vec<String>) -> Analysis {
+        Analysis { ids: Some(ids.into()), findings: self.findings.clone(), ..self.same_load() }
+    }
+
+    /// The same analysis with its findings.
+    pub fn with_findings(&self, findings: Vec<Finding>) -> Analysis {
+        Analysis { ids: self.ids.clone(), findings: Some(findings.into()), ..self.same_load() }
+    }
+
+    /// The same snapshot and load, with neither ids nor findings.
+    fn same_load(&self) -> Analysis {
+        Analysis { snapshot: Rc::clone(&self.snapshot), ids: None, findings: None, load: self.load }
     }
 
     /// The same load drawn as `scene` (after an unfold or fold).
     pub fn redrawn(&self, scene: Scene) -> Analysis {
-        Analysis { snapshot: Snapshot { scene, ..self.snapshot.clone() }, load: self.load }
+        let s = &self.snapshot;
+        let snapshot = Snapshot {
+            files: s.files.clone(),
+            mapping: s.mapping.clone(),
+            summary: s.summary,
+            scene,
+            nodes: s.nodes.clone(),
+            subscriptions: s.subscriptions.clone(),
+        };
+        Analysis {
+            snapshot: Rc::new(snapshot),
+            ids: self.ids.clone(),
+            findings: self.findings.clone(),
+            load: self.load,
+        }
+    }
+
+    /// The lower-cased id of node `node`, once the worker has sent the ids.
+    pub fn id(&self, node: usize) -> Option<&str> {
+        self.ids.as_ref()?.get(node).map(String::as_str)
+    }
+
+    /// The findings, most serious first (none while they are still being looked for).
+    pub fn findings(&self) -> &[Finding] {
+        self.findings.as_deref().unwrap_or_default()
+    }
+
+    /// Whether the worker is still looking for the findings.
+    pub fn findings_pending(&self) -> bool {
+        self.findings.is_none()
     }
 
     /// Nodes and edges of the picture.
@@ -121,7 +172,8 @@ impl Analysis {
 /// The built-in sample as the worker sends it, for tests of what the page does with it.
 #[cfg(test)]
 pub(crate) fn sample() -> Analysis {
-    Analysis::new(blastmap_worker::session::Analysis::sample(&Settings::default()).snapshot(), 1)
+    let sample = blastmap_worker::session::Analysis::sample(&Settings::default());
+    Analysis::new(sample.snapshot(), 1).with_ids(sample.ids()).with_findings(sample.wire_findings())
 }
 
 #[cfg(test)]

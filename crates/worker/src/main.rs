@@ -2,7 +2,8 @@
 //! in a `DedicatedWorkerGlobalScope`.
 //!
 //! One load at a time, synchronously: files are read with `FileReaderSync`, which only workers
-//! have, and progress messages go out as each file and step starts. Questions that arrive
+//! have, and progress messages go out as each file and step starts. The picture goes out as
+//! soon as it is laid out; once the rules ran, the nodes' ids and the findings follow. Questions that arrive
 //! during a load wait in the message queue. To cancel, the page terminates the worker.
 
 use std::cell::RefCell;
@@ -29,9 +30,22 @@ fn main() {
                 Some(ToWorker::Load(load)) => {
                     let files: Vec<File> = (1..parts.length()).map(|i| parts.get(i).unchecked_into()).collect();
                     let settings = Settings::default().import(&load.settings).unwrap_or_default();
-                    let loaded = self::load(&scope, load.sample, &files, &settings);
-                    send(&scope, &FromWorker::Progress(Progress::Step(Step::Sending)));
-                    send(&scope, &FromWorker::Loaded(Box::new(loaded.snapshot())));
+                    let mut loaded = self::load(&scope, load.sample, &files, &settings);
+                    progress(&scope, Step::Sending);
+                    let snapshot = FromWorker::Loaded(Box::new(loaded.snapshot()));
+                    mark(&scope, "snapshot built");
+                    let bytes = wire::encode(&snapshot);
+                    mark(&scope, &format!("snapshot encoded ({} bytes)", bytes.len()));
+                    post(&scope, &bytes);
+                    mark(&scope, "rules");
+                    // The page draws meanwhile; questions wait in the queue until the rules ran.
+                    // The ids come after, so decoding them never delays the page's first draw.
+                    loaded.run_rules();
+                    mark(&scope, "ids");
+                    send(&scope, &FromWorker::Ids(loaded.ids()));
+                    mark(&scope, "findings");
+                    send(&scope, &FromWorker::Findings(loaded.wire_findings()));
+                    mark(&scope, "findings posted");
                     *analysis.borrow_mut() = Some(loaded);
                 }
                 Some(ToWorker::Ask { id, question }) => {
@@ -73,6 +87,7 @@ fn load(scope: &DedicatedWorkerGlobalScope, sample: bool, files: &[File], settin
     if sample {
         opened.push(OpenFile::sample());
     }
+    mark(scope, "reading");
     let reader = FileReaderSync::new().map_err(describe);
     for (done, file) in files.iter().enumerate() {
         send(scope, &FromWorker::Progress(Progress::Reading { done: done as u32, total }));
@@ -81,16 +96,37 @@ fn load(scope: &DedicatedWorkerGlobalScope, sample: bool, files: &[File], settin
             .map_err(Clone::clone)
             .and_then(|r| r.read_as_array_buffer(file).map_err(describe))
             .map(|buffer| Uint8Array::new(&buffer).to_vec());
+        mark(scope, &format!("read {}", file.name()));
         opened.push(OpenFile { name: file.name(), bytes });
     }
-    Analysis::load(&opened, settings, |step| send(scope, &FromWorker::Progress(Progress::Step(step))))
+    Analysis::load(&opened, settings, |step| progress(scope, step))
+}
+
+/// Tells the page, and the performance timeline, that a load has got to `step`.
+fn progress(scope: &DedicatedWorkerGlobalScope, step: Step) {
+    mark(scope, &format!("{step:?}"));
+    send(scope, &FromWorker::Progress(Progress::Step(step)));
 }
 
 /// Posts a message to the page, transferring its buffer.
 fn send(scope: &DedicatedWorkerGlobalScope, message: &FromWorker) {
-    let bytes = Uint8Array::from(wire::encode(message).as_slice());
+    post(scope, &wire::encode(message));
+}
+
+/// Posts encoded bytes to the page, transferring their buffer.
+fn post(scope: &DedicatedWorkerGlobalScope, encoded: &[u8]) {
+    let bytes = Uint8Array::from(encoded);
     // Posting fails only when the page has gone away; there is no one left to tell.
     let _ = scope.post_message_with_transfer(&bytes, &Array::of1(&bytes.buffer()));
+}
+
+/// Marks a moment of a load on the worker's performance timeline (`blastmap: …`), where the app
+/// bench reads it to say where a load's time goes.
+fn mark(scope: &DedicatedWorkerGlobalScope, what: &str) {
+    if let Some(performance) = scope.performance() {
+        // A mark fails only on a name the timeline reserves; these are not.
+        let _ = performance.mark(&format!("blastmap: {what}"));
+    }
 }
 
 /// Why the browser could not read a file, in its own words (`NotReadableError`, …).

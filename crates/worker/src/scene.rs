@@ -5,10 +5,8 @@
 //! snapshot; the page draws it (its renderer and viewport are the app's).
 
 use blastmap_analysis::{AccessGraph, EdgeKind, Environment, NodeKind};
-use std::collections::HashSet;
-
 use blastmap_layout::{Folding, Layout};
-
+use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
 /// Width of a node box in world units.
@@ -177,7 +175,8 @@ impl Scene {
         let lane_of = |i: usize| layout.nodes[i].lane;
         // The box an end is drawn in: its own, or its aggregate's.
         let drawn_as = |i: usize| layout.folded[i].map_or(Hit::Node(i), |a| Hit::Aggregate(a as usize));
-        let mut lines: HashSet<(Hit, Hit, EdgeStyle)> = HashSet::new();
+        // Hashed fast (no untrusted keys here): a tenant has hundreds of thousands of edges.
+        let mut lines: FxHashSet<(Hit, Hit, EdgeStyle)> = FxHashSet::default();
         let edges: Vec<SceneEdge> = g
             .raw_edges()
             .iter()

@@ -2,10 +2,12 @@
 //! coverage, environments, findings), and the answers to the page's questions about it.
 //!
 //! Pure: [`Analysis::load`] reruns ingest, analysis and layout, reporting each step, and
-//! [`Analysis::snapshot`] and [`Analysis::answer`] are what the page receives. A load never
-//! fails: a file that could not be read becomes a diagnostic in its place.
+//! [`Analysis::run_rules`] the rules, apart, so the page can draw the picture before the
+//! findings are known; [`Analysis::snapshot`], [`Analysis::ids`], [`Analysis::wire_findings`]
+//! and [`Analysis::answer`] are what the page receives. A load never fails: a file that could not be
+//! read becomes a diagnostic in its place.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use blastmap_analysis::permissions::Permissions;
 use blastmap_analysis::radius::{Coverage, Reach};
@@ -58,7 +60,7 @@ pub struct Analysis {
     pub coverage: Coverage,
     /// The environment of every scope.
     pub environments: Environments,
-    /// Findings, most serious first.
+    /// Findings, most serious first; none until [`Analysis::run_rules`].
     pub findings: Vec<rules::Finding>,
     /// The picture.
     pub scene: Scene,
@@ -69,7 +71,8 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// Reads `files` with `settings` and analyses them, telling `step` as each step starts.
+    /// Reads `files` with `settings` and analyses them up to the picture, telling `step` as each
+    /// step starts; the findings wait for [`Analysis::run_rules`].
     pub fn load(files: &[OpenFile], settings: &Settings, mut step: impl FnMut(Step)) -> Analysis {
         step(Step::Parsing);
         let mut readable: Vec<SourceFile<'_>> = files
@@ -106,20 +109,8 @@ impl Analysis {
         let inventory = loaded.inventory;
         step(Step::Graph);
         let environments = Environments::new(&inventory);
-        let permissions = Permissions::new(&inventory);
-        let access = AccessGraph::build_with(&inventory, &environments, &permissions);
+        let access = AccessGraph::build_with(&inventory, &environments, &Permissions::new(&inventory));
         let coverage = Coverage::new(&inventory);
-        step(Step::Findings);
-        let reach = Reach::new(&access, &coverage);
-        let findings = rules::run(&Context {
-            inventory: &inventory,
-            access: &access,
-            environments: &environments,
-            permissions: &permissions,
-            coverage: &coverage,
-            reach: &reach,
-        });
-        drop((reach, permissions));
         step(Step::Layout);
         let mut analysis = Analysis {
             files,
@@ -128,13 +119,29 @@ impl Analysis {
             access,
             coverage,
             environments,
-            findings,
+            findings: Vec::new(),
             scene: Scene::default(),
             folding: Folding::default(),
             groups: Vec::new(),
         };
         analysis.lay_out();
         analysis
+    }
+
+    /// Runs the rules: the findings, most serious first.
+    pub fn run_rules(&mut self) {
+        // Permissions borrow the inventory, so they are made again rather than kept from the
+        // graph's build; they are indexes over the assignments, cheap next to the rules.
+        let permissions = Permissions::new(&self.inventory);
+        let reach = Reach::new(&self.access, &self.coverage);
+        self.findings = rules::run(&Context {
+            inventory: &self.inventory,
+            access: &self.access,
+            environments: &self.environments,
+            permissions: &permissions,
+            coverage: &self.coverage,
+            reach: &reach,
+        });
     }
 
     /// Unfolds aggregate `aggregate` of the scene; false (and nothing changes) when there is no
@@ -165,9 +172,11 @@ impl Analysis {
         self.groups = picture.aggregates.into_iter().map(|a| a.group).collect();
     }
 
-    /// The built-in sample, analysed with `settings`.
+    /// The built-in sample, analysed with `settings`, findings included.
     pub fn sample(settings: &Settings) -> Analysis {
-        Analysis::load(&[OpenFile::sample()], settings, |_| {})
+        let mut analysis = Analysis::load(&[OpenFile::sample()], settings, |_| {});
+        analysis.run_rules();
+        analysis
     }
 
     /// The environment lane node `node` is drawn in (see [`crate::scene::SceneNode::lane`]).
@@ -185,7 +194,7 @@ impl Analysis {
             .map(|n| n.index())
     }
 
-    /// What the page draws and lists.
+    /// What the page draws and lists, all but the findings.
     pub fn snapshot(&self) -> Snapshot {
         let inventory = &self.inventory;
         let g = &self.access.graph;
@@ -198,7 +207,7 @@ impl Analysis {
             errors: diagnostics.clone().filter(|d| d.severity == Severity::Error).count(),
             warnings: diagnostics.filter(|d| d.severity == Severity::Warning).count(),
         };
-        let subscription_ids: Vec<String> = g.node_indices().map(|n| self.subscription_of(n)).collect();
+        let subscription_ids: Vec<&str> = g.node_indices().map(|n| self.subscription_of(n)).collect();
         let subscriptions = self.subscriptions(&subscription_ids);
         let index: HashMap<&str, u32> =
             subscriptions.iter().enumerate().map(|(i, s)| (s.id.as_str(), i as u32)).collect();
@@ -209,12 +218,29 @@ impl Analysis {
                 kind: g[n].kind,
                 environment: g[n].environment,
                 region: g[n].region.clone(),
-                subscription: index.get(subscription.as_str()).copied().unwrap_or(0),
-                id: rules::subject_id(inventory, &self.access, n),
+                subscription: index.get(subscription).copied().unwrap_or(0),
             })
             .collect();
-        let findings = self
-            .findings
+        Snapshot {
+            files: self.files.iter().cloned().map(wire::FileReport::from).collect(),
+            mapping: self.mapping.clone().map(wire::FileReport::from),
+            summary,
+            scene: self.scene.clone(),
+            nodes,
+            subscriptions,
+        }
+    }
+
+    /// The lower-cased id of every node, in node order (for a system-assigned identity, its
+    /// source's).
+    pub fn ids(&self) -> Vec<String> {
+        self.access.graph.node_indices().map(|n| rules::subject_id(&self.inventory, &self.access, n)).collect()
+    }
+
+    /// The findings as the page lists them, each subject named by its node when it has one.
+    pub fn wire_findings(&self) -> Vec<wire::Finding> {
+        let inventory = &self.inventory;
+        self.findings
             .iter()
             .map(|f| wire::Finding {
                 rule: f.rule.to_owned(),
@@ -237,41 +263,31 @@ impl Analysis {
                 evidence: f.evidence.clone(),
                 fix: f.fix.clone(),
             })
-            .collect();
-        Snapshot {
-            files: self.files.iter().cloned().map(wire::FileReport::from).collect(),
-            mapping: self.mapping.clone().map(wire::FileReport::from),
-            summary,
-            scene: self.scene.clone(),
-            nodes,
-            subscriptions,
-            findings,
-        }
+            .collect()
     }
 
-    /// The subscription a node lies in, lower-cased (`""` for people, groups and scopes above
-    /// subscriptions).
-    fn subscription_of(&self, node: NodeIndex) -> String {
+    /// The subscription a node lies in (`""` for people, groups and scopes above subscriptions);
+    /// lower-cased, as the model interns every id.
+    fn subscription_of(&self, node: NodeIndex) -> &str {
         match self.access.graph[node].key {
             NodeKey::Arm(k) | NodeKey::System(k) | NodeKey::Federated(k) => {
-                arm::subscription_id(self.inventory.text(k)).unwrap_or_default().to_ascii_lowercase()
+                arm::subscription_id(self.inventory.text(k)).unwrap_or_default()
             }
-            NodeKey::Principal(_) => String::new(),
+            NodeKey::Principal(_) => "",
         }
     }
 
     /// Every subscription of `ids` with a name for people (its display name when an export
     /// gives one), sorted by name, "no subscription" last.
-    fn subscriptions(&self, ids: &[String]) -> Vec<Subscription> {
-        let mut ids: Vec<&String> = ids.iter().collect();
-        ids.sort();
-        ids.dedup();
+    fn subscriptions(&self, ids: &[&str]) -> Vec<Subscription> {
+        // A tenant's nodes name a few subscriptions many times: each is named once.
+        let ids: BTreeSet<&str> = ids.iter().copied().collect();
         let inventory = &self.inventory;
         let mut named: Vec<Subscription> = ids
             .into_iter()
             .map(|id| {
                 let scope = format!("/subscriptions/{id}");
-                let name = match id.as_str() {
+                let name = match id {
                     "" => "no subscription".to_owned(),
                     _ => inventory
                         .keys
@@ -280,7 +296,7 @@ impl Analysis {
                         .and_then(|s| s.name.clone())
                         .unwrap_or_else(|| scope_label(&scope)),
                 };
-                Subscription { id: id.clone(), name }
+                Subscription { id: id.to_owned(), name }
             })
             .collect();
         named.sort_by(|a, b| (a.id.is_empty(), &a.name).cmp(&(b.id.is_empty(), &b.name)));
@@ -386,7 +402,7 @@ mod tests {
     use blastmap_analysis::radius::Mode;
 
     use super::*;
-    use crate::wire::Direction;
+    use crate::wire::{Direction, FromWorker};
 
     fn file(name: &str, text: &str) -> OpenFile {
         OpenFile { name: name.to_owned(), bytes: Ok(text.as_bytes().to_vec()) }
@@ -399,13 +415,23 @@ mod tests {
     #[test]
     fn the_sample_is_analysed_cleanly_and_its_snapshot_survives_the_wire() {
         let mut steps = Vec::new();
-        let a = Analysis::load(&[OpenFile::sample()], &Settings::default(), |s| steps.push(s));
-        assert_eq!(steps, Step::ALL[..4], "every step but sending is the worker's");
+        let mut a = Analysis::load(&[OpenFile::sample()], &Settings::default(), |s| steps.push(s));
+        assert_eq!(steps, Step::ALL[..3], "every step but sending is the worker's");
+        assert!(a.findings.is_empty(), "the rules run after the picture");
+        a.run_rules();
+        let findings = a.wire_findings();
+        assert!(findings.iter().any(|f| f.rule == "BM001"), "dev and uat apps share a prod identity");
+        let message = FromWorker::Findings(findings);
+        assert_eq!(wire::decode::<FromWorker>(&wire::encode(&message)), Some(message));
         let snapshot = a.snapshot();
         let s = snapshot.summary;
         assert_eq!((s.user_assigned_identities, s.sources, s.errors, s.warnings), (4, 5, 0, 0));
         assert!(snapshot.scene.cross_environment_edges >= 2, "dev and uat apps use a prod identity");
         assert_eq!(snapshot.nodes.len(), snapshot.scene.nodes.len());
+        let ids = a.ids();
+        assert_eq!(ids.len(), snapshot.nodes.len());
+        let vault = snapshot.scene.nodes.iter().position(|n| n.label == "kv-orders-prod").expect("the vault");
+        assert!(ids[vault].ends_with("/providers/microsoft.keyvault/vaults/kv-orders-prod"), "{}", ids[vault]);
         assert_eq!(wire::decode::<Snapshot>(&wire::encode(&snapshot)), Some(snapshot));
     }
 
@@ -458,7 +484,8 @@ mod tests {
         let design = include_str!("../../ingest/tests/fixtures/arm/shared-identity-dev-prod.json");
         let files = [file("design.json", design)];
         let rules = |a: &Analysis| a.findings.iter().map(|f| f.rule).collect::<Vec<_>>();
-        let a = load(&files);
+        let mut a = load(&files);
+        a.run_rules();
         assert!(rules(&a).contains(&"BM001"), "dev and prod apps share an identity");
         assert_eq!(a.mapping, None, "no mapping, no report");
 
@@ -467,7 +494,8 @@ mod tests {
         settings.deployment.subscription_id = subscription.to_owned();
         settings.deployment.environment = Some(Environment::Prod);
         settings.mapping.words = vec![crate::settings::Row { key: "sbx".to_owned(), environment: Environment::Dev }];
-        let a = Analysis::load(&files, &settings, |_| {});
+        let mut a = Analysis::load(&files, &settings, |_| {});
+        a.run_rules();
         assert!(!rules(&a).contains(&"BM001"), "the whole deployment is prod");
         let prefix = format!("/subscriptions/{subscription}/");
         assert!(a.inventory.identities().iter().all(|i| a.inventory.text(i.id).starts_with(&prefix)));

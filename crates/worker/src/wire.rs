@@ -4,8 +4,9 @@
 //! Every message is [postcard](https://docs.rs/postcard) bytes carried in a `Uint8Array` whose
 //! buffer is transferred, not copied. The page sends [`ToWorker`]; the files of a load travel
 //! beside it as `File` handles, which the worker reads itself. The worker sends [`FromWorker`]:
-//! progress while it loads, then a [`Snapshot`] of what the page draws and lists, then answers
-//! to the page's questions, each tagged with the question's id so the page can drop stale ones.
+//! progress while it loads, then a [`Snapshot`] of what the page draws and lists, then (the
+//! rules run after the first picture is sent) the nodes' ids and the findings, then answers to
+//! the page's questions, each tagged with the question's id so the page can drop stale ones.
 //!
 //! Types of the core (environments, kinds, access classes) carry no serde derive (the model
 //! knows no format), so this module mirrors them with serde's remote derives; a variant added
@@ -58,8 +59,15 @@ pub enum FromWorker {
     Ready,
     /// How far a load has got.
     Progress(Progress),
-    /// A load is done: what the page shows of it.
+    /// A load is done: what the page draws and lists of it, all but the findings.
     Loaded(Box<Snapshot>),
+    /// The lower-cased id of every node of the load (see [`NodeFacts`]), after
+    /// [`FromWorker::Loaded`] and the rules: the first picture does not need them, and the page
+    /// decodes them once it has drawn.
+    Ids(Vec<String>),
+    /// The findings of the load, once the rules have run (after [`FromWorker::Loaded`], so the
+    /// page draws the graph without waiting for them).
+    Findings(Vec<Finding>),
     /// The answer to a question.
     Answer {
         /// The question's id.
@@ -85,15 +93,14 @@ pub enum Progress {
     Step(Step),
 }
 
-/// The steps of an analysis after reading, in order.
+/// The steps of a load after reading, in order, up to the first picture (the rules run after
+/// it).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Step {
     /// Recognising and reading the files into one inventory.
     Parsing,
     /// Building the access graph.
     Graph,
-    /// Running the rules.
-    Findings,
     /// Placing the nodes.
     Layout,
     /// Sending the picture to the page.
@@ -102,14 +109,13 @@ pub enum Step {
 
 impl Step {
     /// Every step, in order.
-    pub const ALL: [Step; 5] = [Step::Parsing, Step::Graph, Step::Findings, Step::Layout, Step::Sending];
+    pub const ALL: [Step; 4] = [Step::Parsing, Step::Graph, Step::Layout, Step::Sending];
 
     /// What a person reads while it runs.
     pub fn label(self) -> &'static str {
         match self {
             Step::Parsing => "Parsing the exports",
             Step::Graph => "Building the access graph",
-            Step::Findings => "Looking for findings",
             Step::Layout => "Laying out the picture",
             Step::Sending => "Drawing",
         }
@@ -131,8 +137,6 @@ pub struct Snapshot {
     pub nodes: Vec<NodeFacts>,
     /// Every subscription a node lies in, sorted by name; nodes name theirs by index.
     pub subscriptions: Vec<Subscription>,
-    /// Findings, most serious first.
-    pub findings: Vec<Finding>,
 }
 
 impl Snapshot {
@@ -206,7 +210,8 @@ impl From<blastmap_ingest::FileReport> for FileReport {
     }
 }
 
-/// What the page knows of a node besides how it is drawn.
+/// What the page knows of a node besides how it is drawn and its id (which follows the
+/// snapshot in [`FromWorker::Ids`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NodeFacts {
     /// What it is.
@@ -219,8 +224,6 @@ pub struct NodeFacts {
     pub region: Option<String>,
     /// Its subscription: an index into [`Snapshot::subscriptions`].
     pub subscription: u32,
-    /// Its lower-cased id (for a system-assigned identity, its source's).
-    pub id: String,
 }
 
 /// A subscription, as the filter offers it.

@@ -1,12 +1,14 @@
 //! The page's side of the worker: loads go to a fresh worker, questions to the one whose
 //! analysis is shown.
 //!
-//! Each load starts a new worker and sends it the workspace's `File` handles (the worker reads
+//! Each load takes a fresh worker (started ahead, once the previous load is complete, so the load
+//! need not wait for one to start) and sends it the workspace's `File` handles (the worker reads
 //! them, so not even the bytes pass through the main thread). Until that load ends, the worker
-//! of the analysis on screen keeps answering questions; when it ends, the new worker takes its
-//! place and the old one is terminated. Cancel, or a newer load, terminates the loading worker
-//! wherever it is (mid-read, mid-parse), and what is shown stays usable. Every question carries
-//! an id and only the answer to the latest one is kept.
+//! of the analysis on screen keeps answering questions; when it ends (with the picture), the new
+//! worker takes its place, the old one is terminated, and the nodes' ids and the findings follow
+//! from the new one. Cancel, or a newer load, terminates the loading worker wherever it is
+//! (mid-read, mid-parse), and what is shown stays usable. Every question carries an id and only
+//! the answer to the latest one is kept.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -37,6 +39,13 @@ pub struct Shown {
     pub workspace: Workspace<File>,
     /// Their analysis.
     pub analysis: Rc<Analysis>,
+}
+
+impl Shown {
+    /// The same workspace, its analysis completed by `complete` (with what followed the picture).
+    fn completed(&self, complete: impl FnOnce(&Analysis) -> Analysis) -> Rc<Shown> {
+        Rc::new(Shown { workspace: self.workspace.clone(), analysis: Rc::new(complete(&self.analysis)) })
+    }
 }
 
 /// A load under way.
@@ -71,6 +80,10 @@ pub enum AnalystAction {
     Progress(Progress),
     /// The load ended with this snapshot.
     Loaded(Workspace<File>, Box<wire::Snapshot>),
+    /// The ids of the nodes of what is shown arrived.
+    Identified(Vec<String>),
+    /// The findings of what is shown arrived.
+    Found(Vec<wire::Finding>),
     /// What is shown is drawn anew (unfolded or folded).
     Redrawn(Box<Scene>),
     /// The load was cancelled.
@@ -109,6 +122,20 @@ impl Reducible for AnalystState {
                 failure: None,
                 answer: None,
                 loads: loads + 1,
+            },
+            AnalystAction::Identified(ids) => AnalystState {
+                shown: shown.map(|s| s.completed(|a| a.with_ids(ids))),
+                loading: self.loading,
+                failure: self.failure.clone(),
+                answer,
+                loads,
+            },
+            AnalystAction::Found(findings) => AnalystState {
+                shown: shown.map(|s| s.completed(|a| a.with_findings(findings))),
+                loading: self.loading,
+                failure: self.failure.clone(),
+                answer,
+                loads,
             },
             AnalystAction::Redrawn(scene) => AnalystState {
                 shown: shown.map(|s| {
@@ -175,6 +202,9 @@ struct Workers {
     current: Option<Channel>,
     /// The worker of the load under way, with the workspace it loads.
     loading: Option<(Channel, Workspace<File>)>,
+    /// A worker started ahead of the next load, so that load need not wait for one to start
+    /// (fetch and compile its module: about 0.1 s).
+    spare: Option<Channel>,
     /// The latest question and its id.
     asked: Option<(u32, Question)>,
     /// Ids of workers and questions.
@@ -199,8 +229,14 @@ pub struct Analyst {
 impl Analyst {
     /// Loads `workspace` in a fresh worker; a load already under way is abandoned.
     pub fn load(&self, workspace: Workspace<File>) {
+        // The timeline holds the marks of one load at a time.
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            performance.clear_marks();
+        }
+        super::mark("load");
         let files = workspace.files.len();
-        let channel = spawn(&self.workers, self.state.dispatcher());
+        let spare = self.workers.borrow_mut().spare.take();
+        let channel = spare.map_or_else(|| spawn(&self.workers, self.state.dispatcher()), Ok);
         match channel {
             Ok(mut channel) => {
                 channel.send(&ToWorker::Load(workspace.load()), &workspace.files);
@@ -264,8 +300,16 @@ fn spawn(workers: &Rc<RefCell<Workers>>, dispatcher: UseReducerDispatcher<Analys
     let on_message = {
         let (workers, dispatcher) = (Rc::downgrade(workers), dispatcher.clone());
         Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+            super::mark("received");
             let bytes = event.data().dyn_into::<Uint8Array>().map(|b| b.to_vec()).unwrap_or_default();
-            if let Some(message) = wire::decode::<FromWorker>(&bytes) {
+            let message = wire::decode::<FromWorker>(&bytes);
+            super::mark(match &message {
+                Some(FromWorker::Loaded(_)) => "decoded snapshot",
+                Some(FromWorker::Ids(_)) => "decoded ids",
+                Some(FromWorker::Findings(_)) => "decoded findings",
+                _ => "decoded",
+            });
+            if let Some(message) = message {
                 receive(&workers, &dispatcher, id, message);
             }
         })
@@ -282,6 +326,10 @@ fn spawn(workers: &Rc<RefCell<Workers>>, dispatcher: UseReducerDispatcher<Analys
             } else if workers.current.as_ref().is_some_and(|c| c.id == id) {
                 workers.current.take()
             } else {
+                // A spare that fails is dropped quietly: the next load starts its own.
+                if workers.spare.as_ref().is_some_and(|c| c.id == id) {
+                    workers.spare = None;
+                }
                 None
             };
             drop(workers);
@@ -303,14 +351,16 @@ fn receive(
     id: u32,
     message: FromWorker,
 ) {
-    let Some(workers) = workers.upgrade() else { return };
-    let mut workers = workers.borrow_mut();
+    let Some(workers_rc) = workers.upgrade() else { return };
+    let mut workers = workers_rc.borrow_mut();
     let is_loading = workers.loading.as_ref().is_some_and(|(c, _)| c.id == id);
+    let mut start_spare = false;
     let action = match message {
         FromWorker::Ready => {
-            let channel = match workers.loading.as_mut() {
+            let Workers { loading, current, spare, .. } = &mut *workers;
+            let channel = match loading.as_mut() {
                 Some((channel, _)) if channel.id == id => Some(channel),
-                _ => workers.current.as_mut().filter(|c| c.id == id),
+                _ => current.as_mut().filter(|c| c.id == id).or(spare.as_mut().filter(|c| c.id == id)),
             };
             if let Some(channel) = channel {
                 channel.ready = true;
@@ -333,6 +383,15 @@ fn receive(
                 None
             }
         },
+        FromWorker::Ids(ids) => {
+            workers.current.as_ref().is_some_and(|c| c.id == id).then_some(AnalystAction::Identified(ids))
+        }
+        FromWorker::Findings(findings) => {
+            let from_current = workers.current.as_ref().is_some_and(|c| c.id == id);
+            // The load is complete: the next one gets a worker started now, while the page idles.
+            start_spare = from_current && workers.spare.is_none();
+            from_current.then_some(AnalystAction::Found(findings))
+        }
         FromWorker::Scene(scene) => {
             workers.current.as_ref().is_some_and(|c| c.id == id).then_some(AnalystAction::Redrawn(scene))
         }
@@ -347,6 +406,11 @@ fn receive(
         }
     };
     drop(workers);
+    if start_spare {
+        // Started outside the borrow: starting a worker numbers it.
+        let spare = spawn(&workers_rc, dispatcher.clone()).ok();
+        workers_rc.borrow_mut().spare = spare;
+    }
     if let Some(action) = action {
         dispatcher.dispatch(action);
     }

@@ -62,7 +62,7 @@ pub fn App() -> Html {
     let state = &analyst.state;
     let shown = state.shown.clone();
     // Before the first load ends there is nothing to draw.
-    let empty_analysis = use_memo((), |()| Analysis::new(Snapshot::default(), 0));
+    let empty_analysis = use_memo((), |()| Analysis::new(Snapshot::default(), 0).with_findings(Vec::new()));
     let analysis = shown.as_ref().map_or_else(|| Rc::clone(&empty_analysis), |s| Rc::clone(&s.analysis));
     // What edits to the files and settings start from: what is shown.
     let workspace = shown.as_ref().map_or_else(|| Workspace::sample_with(stored_settings()), |s| s.workspace.clone());
@@ -177,7 +177,7 @@ pub fn App() -> Html {
     let centre_on = match ui.focus {
         Some(Focus::Node(node)) => Some(node),
         Some(Focus::Finding(at)) => {
-            analysis.findings.get(at).and_then(|f| f.subjects.iter().find_map(|s| s.node)).map(|n| n as usize)
+            analysis.findings().get(at).and_then(|f| f.subjects.iter().find_map(|s| s.node)).map(|n| n as usize)
         }
         None => None,
     };

@@ -39,8 +39,8 @@ pub fn DetailsPanel(props: &DetailsProps) -> Html {
         (Some(_), _) if !props.answered => html! {
             <p class="muted working" id="details-working">{ "Working out the answer…" }</p>
         },
-        (Some(Focus::Finding(at)), _) if at < props.analysis.findings.len() => {
-            finding_details(&props.analysis.findings[at], &props.analysis, &props.on_ui)
+        (Some(Focus::Finding(at)), _) if at < props.analysis.findings().len() => {
+            finding_details(&props.analysis.findings()[at], &props.analysis, &props.on_ui)
         }
         _ => nothing_selected(props),
     };
@@ -50,7 +50,7 @@ pub fn DetailsPanel(props: &DetailsProps) -> Html {
 }
 
 fn nothing_selected(props: &DetailsProps) -> Html {
-    let top = props.analysis.findings.first().map(|finding| {
+    let top = props.analysis.findings().first().map(|finding| {
         let on_ui = props.on_ui.clone();
         let open = Callback::from(move |_: MouseEvent| {
             on_ui.emit(UiAction::Select { focus: Focus::Finding(0), centre: true })

@@ -1,5 +1,5 @@
 //! The findings panel: every finding, grouped by severity, in a list that renders only the
-//! rows in sight. Choosing one selects it: its subjects light up in the graph and the side
+//! rows in sight (or, while the worker is still running the rules, that it is). Choosing one selects it: its subjects light up in the graph and the side
 //! panel shows it in full.
 
 use std::rc::Rc;
@@ -46,8 +46,9 @@ pub fn FindingsPanel(props: &FindingsProps) -> Html {
     let lines = use_memo((Rc::clone(&props.analysis), props.filter.clone()), |(analysis, filter)| {
         let mut lines = Vec::new();
         for severity in Severity::ALL {
-            let of: Vec<usize> = (0..analysis.findings.len())
-                .filter(|&i| analysis.findings[i].severity == severity && filter.admits_finding(&analysis.findings[i]))
+            let findings = analysis.findings();
+            let of: Vec<usize> = (0..findings.len())
+                .filter(|&i| findings[i].severity == severity && filter.admits_finding(&findings[i]))
                 .collect();
             if !of.is_empty() {
                 lines.push(Line::Heading(severity, of.len()));
@@ -70,7 +71,7 @@ pub fn FindingsPanel(props: &FindingsProps) -> Html {
         })
     };
     let keyboard = use_active_row(container.clone(), positions, ROW_HEIGHT, 0.0, open.clone());
-    let findings = &props.analysis.findings;
+    let (findings, pending) = (props.analysis.findings(), props.analysis.findings_pending());
     let listed = lines.iter().filter(|l| matches!(l, Line::Finding(_))).count();
     let in_sight = lines.get(visible.clone()).unwrap_or_default();
     let line_id = |position: usize| format!("finding-line-{position}");
@@ -103,14 +104,20 @@ pub fn FindingsPanel(props: &FindingsProps) -> Html {
     html! {
         <section class="findings" aria-labelledby="findings-title">
             <h2 class="panel-title" id="findings-title">
-                { "Findings " }<span class="muted">{ if listed == findings.len() {
+                { "Findings " }<span class="muted">{ if pending {
+                    "(…)".to_owned()
+                } else if listed == findings.len() {
                     format!("({})", findings.len())
                 } else {
                     format!("({listed} of {})", findings.len())
                 } }</span>
             </h2>
-            <div class="findings-scroll" ref={container}>
-                if findings.is_empty() {
+            <div class="findings-scroll" ref={container} aria-busy={pending.to_string()}>
+                if pending {
+                    <p class="muted working" id="findings-working" role="status">
+                        { "Looking for findings… The graph can be explored meanwhile." }
+                    </p>
+                } else if findings.is_empty() {
                     <p class="muted">{ "No findings." }</p>
                 } else if listed == 0 {
                     <p class="muted">{ format!("{} hidden by the severity filter.", count(findings.len(), "finding", "findings")) }</p>

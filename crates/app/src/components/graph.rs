@@ -1,5 +1,5 @@
-//! The graph: a canvas drawn from Rust, with pan and zoom by mouse, wheel and keyboard, a
-//! click (or keyboard focus and Enter) to select a node.
+//! The graph: a canvas drawn from Rust, with pan and zoom by mouse, wheel, keyboard and touch
+//! (one finger pans, two pinch), a click or tap (or keyboard focus and Enter) to select a node.
 //!
 //! The canvas sits outside Yew's virtual DOM: Yew renders the element once, and an effect
 //! redraws it whenever the scene, the viewport or what is lit changes. No DOM node per graph
@@ -11,13 +11,13 @@ use std::rc::Rc;
 use blastmap_worker::scene::Hit;
 use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlCanvasElement, KeyboardEvent, MouseEvent, WheelEvent};
+use web_sys::{HtmlCanvasElement, KeyboardEvent, MouseEvent, PointerEvent, WheelEvent};
 use yew::prelude::*;
 
 use super::legend::Legend;
 use crate::query::next_node;
 use crate::render::{Canvas2d, DARK, LIGHT, Renderer};
-use crate::scene::{Look, Viewport};
+use crate::scene::{Look, Touches, Viewport};
 use crate::selection::{Focus, Selected};
 use crate::ui::UiAction;
 use crate::workspace::Analysis;
@@ -77,12 +77,17 @@ pub fn GraphView(props: &GraphProps) -> Html {
     let drag = use_mut_ref(|| None::<((f32, f32), bool)>);
     // The node keyboard navigation is on.
     let focused = use_state(|| None::<usize>);
+    // Fingers on the canvas, and the viewport they last set: both fingers of a pinch move in one
+    // task, before a render, so each move starts from where the last left the picture. A tap
+    // also comes as mouse events, which select.
+    let touches = use_mut_ref(|| (Touches::default(), None::<Viewport>));
+    // The load last drawn: a new load is drawn fitted at once (an unfold keeps the view).
+    let drawn_load = use_mut_ref(|| 0u32);
 
-    // A new load starts fitted, with no keyboard focus (an unfold keeps both).
+    // A new load starts with no keyboard focus (an unfold keeps it).
     {
-        let (view, focused) = (view.clone(), focused.clone());
+        let focused = focused.clone();
         use_effect_with(props.analysis.load, move |_| {
-            view.set(None);
             focused.set(None);
         });
     }
@@ -116,8 +121,7 @@ pub fn GraphView(props: &GraphProps) -> Html {
     }
     // Draw.
     {
-        let canvas = canvas.clone();
-        let view = view.clone();
+        let (canvas, view, drawn_load) = (canvas.clone(), view.clone(), drawn_load.clone());
         let deps = (
             Rc::clone(&props.analysis),
             *view,
@@ -131,12 +135,19 @@ pub fn GraphView(props: &GraphProps) -> Html {
             let Some(element) = canvas.cast::<HtmlCanvasElement>() else { return };
             let Some(mut renderer) = Canvas2d::new(&element) else { return };
             let (width, height) = renderer.size();
-            match current {
-                Some(viewport) => {
-                    let look = Look { hidden, highlight: &selected.highlight, focused: *focused };
-                    renderer.draw(&analysis.scene, viewport, &look, if *dark { &DARK } else { &LIGHT });
-                }
-                None => view.set(Some(Viewport::fit(&analysis.scene, width, height))),
+            // A new load, or Fit, is drawn fitted now rather than after another render.
+            let fresh = std::mem::replace(&mut *drawn_load.borrow_mut(), analysis.load) != analysis.load;
+            let viewport = match current {
+                Some(viewport) if !fresh => *viewport,
+                _ => Viewport::fit(&analysis.scene, width, height),
+            };
+            let look = Look { hidden, highlight: &selected.highlight, focused: *focused };
+            renderer.draw(&analysis.scene, &viewport, &look, if *dark { &DARK } else { &LIGHT });
+            if fresh {
+                super::mark("drawn");
+            }
+            if *current != Some(viewport) {
+                view.set(Some(viewport));
             }
         });
     }
@@ -205,6 +216,48 @@ pub fn GraphView(props: &GraphProps) -> Html {
                 Some(Hit::Aggregate(aggregate)) => on_unfold.emit(aggregate),
                 None => on_ui.emit(UiAction::Clear),
             }
+        })
+    };
+    // Touch pans and pinches through pointer events; the mouse keeps its own handlers above.
+    let on_pointer_down = {
+        let (touches, canvas) = (touches.clone(), canvas.clone());
+        Callback::from(move |event: PointerEvent| {
+            let Some(element) = canvas.cast::<HtmlCanvasElement>() else { return };
+            if event.pointer_type() != "touch" {
+                return;
+            }
+            // Captured, the finger keeps steering when it leaves the canvas.
+            let _ = element.set_pointer_capture(event.pointer_id());
+            let rect = element.get_bounding_client_rect();
+            let (x, y) = (event.client_x() as f32 - rect.left() as f32, event.client_y() as f32 - rect.top() as f32);
+            let mut touches = touches.borrow_mut();
+            touches.0.down(event.pointer_id(), x, y);
+            touches.1 = None;
+        })
+    };
+    let on_pointer_move = {
+        let (touches, canvas, view) = (touches.clone(), canvas.clone(), view.clone());
+        Callback::from(move |event: PointerEvent| {
+            let (Some(element), Some(current)) = (canvas.cast::<HtmlCanvasElement>(), *view) else { return };
+            if event.pointer_type() != "touch" {
+                return;
+            }
+            let rect = element.get_bounding_client_rect();
+            let (x, y) = (event.client_x() as f32 - rect.left() as f32, event.client_y() as f32 - rect.top() as f32);
+            let mut touches = touches.borrow_mut();
+            let from = touches.1.unwrap_or(current);
+            if let Some(next) = touches.0.moved(event.pointer_id(), x, y, from) {
+                touches.1 = Some(next);
+                view.set(Some(next));
+            }
+        })
+    };
+    let on_pointer_up = {
+        let touches = touches.clone();
+        Callback::from(move |event: PointerEvent| {
+            let mut touches = touches.borrow_mut();
+            touches.0.up(event.pointer_id());
+            touches.1 = None;
         })
     };
     let on_mouse_leave = {
@@ -320,6 +373,9 @@ pub fn GraphView(props: &GraphProps) -> Html {
                 data-lit={props.selected.highlight.is_active().then(|| props.selected.highlight.lit_nodes().to_string())}
                 data-selected-at={screen_at(props.node)} data-focused-at={screen_at(*focused)}
                 data-focused={focused_label.clone()}
+                data-view={(*view).map(|v| format!("{:.4},{:.1},{:.1}", v.scale, v.offset_x, v.offset_y))}
+                onpointerdown={on_pointer_down} onpointermove={on_pointer_move}
+                onpointerup={on_pointer_up.clone()} onpointercancel={on_pointer_up}
                 onmousedown={on_mouse_down} onmousemove={on_mouse_move}
                 onmouseup={on_mouse_up} onmouseleave={on_mouse_leave}
                 onkeydown={on_key} />

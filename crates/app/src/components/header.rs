@@ -72,7 +72,7 @@ pub fn Header(props: &HeaderProps) -> Html {
     };
     let (theme_label, theme_icon) =
         if props.theme.dark { ("Switch to the light theme", "☀") } else { ("Switch to the dark theme", "☾") };
-    let findings = &props.analysis.findings;
+    let (findings, pending) = (props.analysis.findings(), props.analysis.findings_pending());
     let s = props.summary;
     let files = match (props.is_sample, props.file_count) {
         (true, _) => "built-in sample".to_owned(),
@@ -106,8 +106,13 @@ pub fn Header(props: &HeaderProps) -> Html {
                 }
             </p>
             if props.file_count > 0 {
-                <p class="severity-counts" id="finding-counts" aria-label="Findings by severity">
-                    <span class="total">{ count(findings.len(), "finding", "findings") }</span>
+                <p class="severity-counts" id="finding-counts" aria-label="Findings by severity"
+                    aria-busy={pending.to_string()}>
+                    if pending {
+                        <span class="total muted" id="findings-pending">{ "Looking for findings…" }</span>
+                    } else {
+                        <span class="total">{ count(findings.len(), "finding", "findings") }</span>
+                    }
                     { for severity_counts(findings).into_iter().map(|(severity, n)| html! {
                         <span class={classes!("severity-chip", severity.as_str())}>
                             <span class="dot" aria-hidden="true"></span>{ format!("{n} {}", severity.as_str()) }

@@ -79,7 +79,7 @@ pub fn TableView(props: &TableProps) -> Html {
                 <td>{ kind_name(facts.kind) }</td>
                 <td>{ drawn.lane.as_str() }</td>
                 <td>{ facts.region.clone().unwrap_or_default() }</td>
-                <td class="id" title={facts.id.clone()}>{ &facts.id }</td>
+                <td class="id" title={analysis.id(node).map(str::to_owned)}>{ analysis.id(node).unwrap_or_default() }</td>
             </tr>
         }
     };

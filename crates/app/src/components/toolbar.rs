@@ -27,8 +27,21 @@ pub struct ToolbarProps {
 
 /// A toggle button that shows whether its item is on.
 fn chip(label: &str, id: String, on: bool, class: Option<&'static str>, onclick: Callback<MouseEvent>) -> Html {
+    chip_enabled(label, id, on, class, onclick, true)
+}
+
+/// A toggle button that shows whether its item is on, and takes clicks only when `enabled`.
+fn chip_enabled(
+    label: &str,
+    id: String,
+    on: bool,
+    class: Option<&'static str>,
+    onclick: Callback<MouseEvent>,
+    enabled: bool,
+) -> Html {
     html! {
-        <button type="button" id={id} class={classes!("chip-toggle", class)} aria-pressed={on.to_string()} onclick={onclick}>
+        <button type="button" id={id} class={classes!("chip-toggle", class)} aria-pressed={on.to_string()} onclick={onclick}
+            disabled={!enabled}>
             { label }
         </button>
     }
@@ -74,7 +87,13 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
     };
     // What the analysis offers to filter by, listed once per analysis, not on every selection.
     let choices = use_memo(Rc::clone(&props.analysis), |analysis| {
-        let severities: Vec<Severity> = severity_counts(&analysis.findings).into_iter().map(|(s, _)| s).collect();
+        // While the findings are looked for, every severity holds the place (not yet a choice), so
+        // the toolbar keeps its shape when they arrive.
+        let severities: Vec<Severity> = if analysis.findings_pending() {
+            Severity::ALL.to_vec()
+        } else {
+            severity_counts(analysis.findings()).into_iter().map(|(s, _)| s).collect()
+        };
         (environments(analysis), regions(analysis), severities)
     });
     let (environments, regions, severities) = (&choices.0, &choices.1, &choices.2);
@@ -124,10 +143,11 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             if !severities.is_empty() {
                 <div class="filter-group" role="group" aria-label="Finding severities shown">
                     <span class="filter-label">{ "Severity" }</span>
-                    { for severities.iter().map(|&severity| chip(
+                    { for severities.iter().map(|&severity| chip_enabled(
                         severity.as_str(), format!("filter-severity-{}", severity.as_str()),
                         !filter.hidden_severities.contains(&severity), Some(severity.as_str()),
                         change(Rc::new(move |f: &mut Filter| toggle(&mut f.hidden_severities, severity))),
+                        !props.analysis.findings_pending(),
                     )) }
                 </div>
             }
