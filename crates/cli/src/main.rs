@@ -15,7 +15,7 @@ mod radius;
 
 use blastmap_analysis::AccessGraph;
 use blastmap_analysis::rules::Severity;
-use blastmap_ingest::{DeploymentContext, FileReport, Loaded, SourceFile, load_with, native};
+use blastmap_ingest::{DeploymentContext, FileReport, Loaded, SourceFile, load_reporting, native};
 use blastmap_model::Environment;
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -148,9 +148,12 @@ fn main() -> ExitCode {
     }
     let context = DeploymentContext { subscription_id: subscription, resource_group, location, environment };
     let progress = Progress::new();
-    let megabytes = inputs.iter().map(|(_, bytes)| bytes.len()).sum::<usize>() as f64 / 1e6;
-    progress.say(&format!("reading {} file(s), {megabytes:.1} MB", inputs.len()));
-    let loaded = load_with(&sources, &context);
+    let loaded = load_reporting(&sources, &context, |index| {
+        if let Some((name, bytes)) = inputs.get(index) {
+            let megabytes = bytes.len() as f64 / 1e6;
+            progress.say(&format!("reading file {} of {}, {name} ({megabytes:.1} MB)", index + 1, inputs.len()));
+        }
+    });
     progress.clear();
     // Diagnostics go first, to standard error, except where JSON output carries them.
     let json_carries_diagnostics = matches!(cli.command, Command::Analyze { format: OutputFormat::Json, .. });

@@ -65,12 +65,19 @@ pub fn load(files: &[SourceFile<'_>]) -> Loaded {
 
 /// Loads and merges `files`, deploying designs (ARM templates) in `context`.
 pub fn load_with(files: &[SourceFile<'_>], context: &DeploymentContext) -> Loaded {
+    load_reporting(files, context, |_| {})
+}
+
+/// Loads and merges `files` as [`load_with`] does, telling `reading` the index of each file
+/// as its reading starts (a progress bar's "file 3 of 4").
+pub fn load_reporting(files: &[SourceFile<'_>], context: &DeploymentContext, mut reading: impl FnMut(usize)) -> Loaded {
     let mut inventory = Inventory::new();
     let mut reports = Vec::with_capacity(files.len());
     // Templates and parameter files first, so a parameter file is paired with its template
     // wherever either stands in the list.
     let designs = template::plan(files);
     for (index, file) in files.iter().enumerate() {
+        reading(index);
         let file_index = u32::try_from(index).unwrap_or(u32::MAX);
         let mut sink = Sink::new(&mut inventory, file_index, file.name);
         let format = match designs.get(index) {
@@ -339,7 +346,20 @@ pub(crate) fn json_error_in(text: &str, inner: &str, error: &serde_json::Error) 
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_region;
+    use super::{DeploymentContext, SourceFile, load_reporting, normalize_region};
+
+    #[test]
+    fn each_file_is_reported_as_its_reading_starts_in_order() {
+        let files = [
+            SourceFile { name: "a.json", bytes: b"[]" },
+            SourceFile { name: "b.json", bytes: b"not json" },
+            SourceFile { name: "c.json", bytes: br#"{"value": []}"# },
+        ];
+        let mut started = Vec::new();
+        let loaded = load_reporting(&files, &DeploymentContext::default(), |index| started.push(index));
+        assert_eq!(started, [0, 1, 2], "a file that fails to read is reported too");
+        assert_eq!(loaded.files.len(), 3);
+    }
 
     #[test]
     fn regions_lose_white_space_and_case() {

@@ -31,7 +31,7 @@ fn main() {
                     let files: Vec<File> = (1..parts.length()).map(|i| parts.get(i).unchecked_into()).collect();
                     let settings = Settings::default().import(&load.settings).unwrap_or_default();
                     let mut loaded = self::load(&scope, load.sample, &files, &settings);
-                    progress(&scope, Step::Sending);
+                    progress(&scope, Progress::Step(Step::Sending));
                     let snapshot = FromWorker::Loaded(Box::new(loaded.snapshot()));
                     mark(&scope, "snapshot built");
                     let bytes = wire::encode(&snapshot);
@@ -99,13 +99,18 @@ fn load(scope: &DedicatedWorkerGlobalScope, sample: bool, files: &[File], settin
         mark(scope, &format!("read {}", file.name()));
         opened.push(OpenFile { name: file.name(), bytes });
     }
-    Analysis::load(&opened, settings, |step| progress(scope, step))
+    Analysis::load(&opened, settings, |at| progress(scope, at))
 }
 
-/// Tells the page, and the performance timeline, that a load has got to `step`.
-fn progress(scope: &DedicatedWorkerGlobalScope, step: Step) {
-    mark(scope, &format!("{step:?}"));
-    send(scope, &FromWorker::Progress(Progress::Step(step)));
+/// Tells the page, and the performance timeline, how far a load has got.
+fn progress(scope: &DedicatedWorkerGlobalScope, at: Progress) {
+    let what = match at {
+        Progress::Reading { done, total } => format!("reading file {} of {total}", done + 1),
+        Progress::Parsing { done, total } => format!("parsing file {} of {total}", done + 1),
+        Progress::Step(step) => format!("{step:?}"),
+    };
+    mark(scope, &what);
+    send(scope, &FromWorker::Progress(at));
 }
 
 /// Posts a message to the page, transferring its buffer.

@@ -13,7 +13,7 @@ use blastmap_analysis::permissions::Permissions;
 use blastmap_analysis::radius::{Coverage, Reach};
 use blastmap_analysis::rules::{self, Context};
 use blastmap_analysis::{AccessGraph, EdgeKind, Environments, NodeKey, scope_label};
-use blastmap_ingest::{Diagnostic, FileReport, Severity, SourceFile, load_with, sample};
+use blastmap_ingest::{Diagnostic, FileReport, Severity, SourceFile, load_reporting, sample};
 use blastmap_layout::{Folding, GroupKey, layout};
 use blastmap_model::{Inventory, arm};
 use petgraph::Direction::{Incoming, Outgoing};
@@ -24,7 +24,7 @@ use crate::scene::Scene;
 use crate::selection::{self, Highlight, Row};
 use crate::settings::{MAPPING_FILE_NAME, Settings};
 use crate::wire::{
-    self, Answer, Facts, Group, Lit, NodeAnswer, Question, Snapshot, Step, Subject, Subscription, Summary,
+    self, Answer, Facts, Group, Lit, NodeAnswer, Progress, Question, Snapshot, Step, Subject, Subscription, Summary,
 };
 
 /// Rows of a radius or exposure sent with their paths; the groups count the rest.
@@ -71,10 +71,10 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// Reads `files` with `settings` and analyses them up to the picture, telling `step` as each
-    /// step starts; the findings wait for [`Analysis::run_rules`].
-    pub fn load(files: &[OpenFile], settings: &Settings, mut step: impl FnMut(Step)) -> Analysis {
-        step(Step::Parsing);
+    /// Reads `files` with `settings` and analyses them up to the picture, telling `progress` as
+    /// each file's parsing and each later step starts; the findings wait for
+    /// [`Analysis::run_rules`].
+    pub fn load(files: &[OpenFile], settings: &Settings, mut progress: impl FnMut(Progress)) -> Analysis {
         let mut readable: Vec<SourceFile<'_>> = files
             .iter()
             .filter_map(|f| f.bytes.as_ref().ok().map(|bytes| SourceFile { name: &f.name, bytes }))
@@ -85,7 +85,14 @@ impl Analysis {
         if let Some(mapping) = &mapping_file {
             readable.push(SourceFile { name: MAPPING_FILE_NAME, bytes: mapping.as_bytes() });
         }
-        let mut loaded = load_with(&readable, &settings.context());
+        // The mapping, read last, is the settings, not a file the person opened: not counted.
+        let opened = readable.len() - usize::from(mapping_file.is_some());
+        let total = u32::try_from(opened).unwrap_or(u32::MAX);
+        let mut loaded = load_reporting(&readable, &settings.context(), |done| {
+            if done < opened {
+                progress(Progress::Parsing { done: u32::try_from(done).unwrap_or(u32::MAX), total });
+            }
+        });
         let mapping = if mapping_file.is_some() { loaded.files.pop() } else { None };
         let mut reports = std::mem::take(&mut loaded.files).into_iter();
         // One report per open file, in the order opened; unreadable files report why.
@@ -107,11 +114,11 @@ impl Analysis {
             })
             .collect();
         let inventory = loaded.inventory;
-        step(Step::Graph);
+        progress(Progress::Step(Step::Graph));
         let environments = Environments::new(&inventory);
         let access = AccessGraph::build_with(&inventory, &environments, &Permissions::new(&inventory));
         let coverage = Coverage::new(&inventory);
-        step(Step::Layout);
+        progress(Progress::Step(Step::Layout));
         let mut analysis = Analysis {
             files,
             mapping,
@@ -416,7 +423,9 @@ mod tests {
     fn the_sample_is_analysed_cleanly_and_its_snapshot_survives_the_wire() {
         let mut steps = Vec::new();
         let mut a = Analysis::load(&[OpenFile::sample()], &Settings::default(), |s| steps.push(s));
-        assert_eq!(steps, Step::ALL[..3], "every step but sending is the worker's");
+        let expected =
+            [Progress::Parsing { done: 0, total: 1 }, Progress::Step(Step::Graph), Progress::Step(Step::Layout)];
+        assert_eq!(steps, expected, "each file's parsing, then every step but sending (the page's)");
         assert!(a.findings.is_empty(), "the rules run after the picture");
         a.run_rules();
         let findings = a.wire_findings();

@@ -89,7 +89,14 @@ pub enum Progress {
         /// Files in the load.
         total: u32,
     },
-    /// Every file is read; the analysis is at this step.
+    /// Every file is read; file `done` (counting from 0) of `total` is being parsed.
+    Parsing {
+        /// Files parsed before this one.
+        done: u32,
+        /// Files to parse.
+        total: u32,
+    },
+    /// Every file is parsed; the analysis is at this step.
     Step(Step),
 }
 
@@ -97,8 +104,6 @@ pub enum Progress {
 /// it).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Step {
-    /// Recognising and reading the files into one inventory.
-    Parsing,
     /// Building the access graph.
     Graph,
     /// Placing the nodes.
@@ -109,12 +114,11 @@ pub enum Step {
 
 impl Step {
     /// Every step, in order.
-    pub const ALL: [Step; 4] = [Step::Parsing, Step::Graph, Step::Layout, Step::Sending];
+    pub const ALL: [Step; 3] = [Step::Graph, Step::Layout, Step::Sending];
 
     /// What a person reads while it runs.
     pub fn label(self) -> &'static str {
         match self {
-            Step::Parsing => "Parsing the exports",
             Step::Graph => "Building the access graph",
             Step::Layout => "Laying out the picture",
             Step::Sending => "Drawing",

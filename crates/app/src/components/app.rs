@@ -24,18 +24,23 @@ use crate::text::count;
 use crate::ui::{Ui, UiAction, View};
 use crate::workspace::{Analysis, Workspace};
 
-/// What the load status says, and how far its bar is (of `max`).
+/// What the load status says, and how far its bar is (of `max`): a step per file read, a step
+/// per file parsed, then the analysis's steps.
 fn load_status(loading: Loading) -> (String, usize, usize) {
-    let max = loading.files + Step::ALL.len();
+    let files = loading.files;
+    let max = 2 * files + Step::ALL.len();
+    // The worker's count also holds the sample when it is part of the load.
+    let of = |verb: &str, done: u32, total: u32| {
+        format!("{verb} {} of {}…", done.saturating_add(1).min(total), count(total as usize, "file", "files"))
+    };
     match loading.progress {
-        Progress::Reading { done, .. } => (
-            format!("Reading {} of {}…", (done as usize + 1).min(loading.files), count(loading.files, "file", "files")),
-            done as usize,
-            max,
-        ),
+        Progress::Reading { done, total } => (of("Reading", done, total), done as usize, max),
+        Progress::Parsing { done, total } => {
+            (of("Parsing", done, total), files + (done as usize * files).checked_div(total as usize).unwrap_or(0), max)
+        }
         Progress::Step(step) => {
             let at = Step::ALL.iter().position(|&s| s == step).unwrap_or(0);
-            (format!("{}…", step.label()), loading.files + at, max)
+            (format!("{}…", step.label()), 2 * files + at, max)
         }
     }
 }
