@@ -269,10 +269,11 @@ test("a load shows its progress, and Cancel abandons it", async () => {
   await page.locator("#summary", { hasText: "2 files" }).waitFor();
   await page.locator("#load-status").waitFor({ state: "detached" });
   const statuses = await page.evaluate(() => window.statuses);
-  // The worker reports each file as it reads it and as it parses it, then each step of the analysis.
-  for (const status of ["Reading 1 of 2 files…", "Parsing 1 of 2 files…", "Parsing 2 of 2 files…", "Building the access graph…"]) {
-    assert.ok(statuses.includes(status), `${status} in ${statuses.join(" | ")}`);
-  }
+  // The worker reports each file as it reads it and as it parses it, then each step of the
+  // analysis. Files this small are parsed before the page draws a status, so that one status or
+  // the next may be skipped; worker.test.mjs sees a big tenant parsed file by file.
+  assert.ok(statuses.includes("Reading 1 of 2 files…"), statuses.join(" | "));
+  assert.ok(statuses.some((s) => /^(Parsing [12] of 2 files|Building the access graph)…$/.test(s)), statuses.join(" | "));
 
   // Cancel as soon as the status shows: the files are never opened.
   await page.locator("#load-sample").click();
