@@ -151,7 +151,7 @@ fn main() -> ExitCode {
     let loaded = load_reporting(&sources, &context, |index| {
         if let Some((name, bytes)) = inputs.get(index) {
             let megabytes = bytes.len() as f64 / 1e6;
-            progress.say(&format!("reading file {} of {}, {name} ({megabytes:.1} MB)", index + 1, inputs.len()));
+            progress.say(&format!("parsing file {} of {}, {name} ({megabytes:.1} MB)", index + 1, inputs.len()));
         }
     });
     progress.clear();
@@ -165,7 +165,7 @@ fn main() -> ExitCode {
     let mut out = Output { progress: Some(&progress), stdout: std::io::BufWriter::new(std::io::stdout().lock()) };
     let mut status = SUCCESS;
     // Kept, not freed, to the end (see the exit below).
-    let findings;
+    let (findings, access);
     let outcome = match cli.command {
         Command::Inspect { .. } => write(&mut out, &inspect(&loaded)),
         Command::Analyze { format, fail_on, .. } => {
@@ -178,11 +178,11 @@ fn main() -> ExitCode {
         }
         Command::Radius { format, from, all, list, .. } => {
             let starts = if all { radius::Starts::All } else { radius::Starts::Ids(from) };
-            let access = AccessGraph::build(&loaded.inventory);
+            access = AccessGraph::build(&loaded.inventory);
             radius::run(&mut out, &loaded.inventory, &access, starts, list, format == OutputFormat::Json)
         }
         Command::Exposure { format, to, .. } => {
-            let access = AccessGraph::build(&loaded.inventory);
+            access = AccessGraph::build(&loaded.inventory);
             radius::run_exposure(&mut out, &loaded.inventory, &access, &to, format == OutputFormat::Json)
         }
         Command::Inventory { .. } => write(&mut out, &(native::write(&loaded.inventory) + "\n")),
