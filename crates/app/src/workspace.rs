@@ -72,9 +72,9 @@ impl<F: Named + Clone> Workspace<F> {
         Workspace { files, ..self.clone() }
     }
 
-    /// The load message for a worker; the files travel beside it.
+    /// The load message for a worker; the files follow it.
     pub fn load(&self) -> Load {
-        Load { sample: self.is_sample, settings: self.settings.to_json() }
+        Load { sample: self.is_sample, settings: self.settings.to_json(), files: self.files.len() as u32 }
     }
 }
 

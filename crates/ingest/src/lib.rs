@@ -71,39 +71,102 @@ pub fn load_with(files: &[SourceFile<'_>], context: &DeploymentContext) -> Loade
 /// Loads and merges `files` as [`load_with`] does, telling `reading` the index of each file
 /// as its reading starts (a progress bar's "file 3 of 4").
 pub fn load_reporting(files: &[SourceFile<'_>], context: &DeploymentContext, mut reading: impl FnMut(usize)) -> Loaded {
-    let mut inventory = Inventory::new();
-    let mut reports = Vec::with_capacity(files.len());
-    // Templates and parameter files first, so a parameter file is paired with its template
-    // wherever either stands in the list.
-    let designs = template::plan(files);
-    for (index, file) in files.iter().enumerate() {
+    let mut loader = Loader::new(context);
+    for file in files {
+        loader.read(file, &mut reading);
+    }
+    loader.finish(files, reading)
+}
+
+/// Reads files one at a time, in their order, as they become available, into one inventory:
+/// what [`load_with`] does, for a caller whose files arrive one by one (the web app's worker
+/// parses a file while the browser still reads the next).
+///
+/// A design (an ARM template or parameter file) cannot be read on its own: a parameter file is
+/// paired with its template wherever either stands in the list. So from the first design on,
+/// files wait for [`Loader::finish`], which reads them in order with every file in hand. The
+/// order of reading is the order of the files either way, so the same files give the same
+/// inventory whichever way they were handed over.
+#[derive(Debug)]
+pub struct Loader {
+    inventory: Inventory,
+    reports: Vec<FileReport>,
+    context: DeploymentContext,
+    /// The index of the first design met: it and every file after it wait for `finish`.
+    waiting_from: Option<usize>,
+    /// How many files `read` was given.
+    given: usize,
+}
+
+impl Loader {
+    /// A loader of an empty inventory, which deploys designs in `context`.
+    pub fn new(context: &DeploymentContext) -> Self {
+        Loader {
+            inventory: Inventory::new(),
+            reports: Vec::new(),
+            context: context.clone(),
+            waiting_from: None,
+            given: 0,
+        }
+    }
+
+    /// Reads `file`, the next file in order, telling `reading` its index first; unless it is a
+    /// design or comes after one, in which case it waits for [`Loader::finish`].
+    pub fn read(&mut self, file: &SourceFile<'_>, mut reading: impl FnMut(usize)) {
+        let index = self.given;
+        self.given += 1;
+        if self.waiting_from.is_none() && template::may_be_design(file) {
+            self.waiting_from = Some(index);
+        }
+        if self.waiting_from.is_some() {
+            return;
+        }
         reading(index);
-        let file_index = u32::try_from(index).unwrap_or(u32::MAX);
-        let mut sink = Sink::new(&mut inventory, file_index, file.name);
-        let format = match designs.get(index) {
-            Some(Some(role)) => Some(template::read(role, &designs, files, context, &mut sink)),
-            _ => read_file(file, context, &mut sink),
-        };
-        reports.push(FileReport {
-            name: file.name.to_owned(),
-            format,
-            counts: sink.counts,
-            diagnostics: sink.diagnostics,
-        });
+        let mut sink = Sink::new(&mut self.inventory, file_number(index), file.name);
+        let format = read_file(file, &self.context, &mut sink);
+        self.reports.push(report(file, format, sink));
     }
-    for conflict in inventory.conflicts() {
-        let Some(report) = reports.get_mut(conflict.origin.file as usize) else { continue };
-        report.diagnostics.push(Diagnostic {
-            severity: Severity::Warning,
-            file: report.name.clone(),
-            path: conflict.origin.path.to_string(),
-            message: format!(
-                "{} has {} {:?} here but {:?} in an earlier input; kept {:?}",
-                conflict.id, conflict.field, conflict.ignored, conflict.kept, conflict.kept
-            ),
-        });
+
+    /// Reads the files that waited (`files` is every file given to [`Loader::read`], in the
+    /// same order), telling `reading` the index of each, and reports conflicts between files.
+    pub fn finish(mut self, files: &[SourceFile<'_>], mut reading: impl FnMut(usize)) -> Loaded {
+        let first = self.waiting_from.unwrap_or(self.given).min(files.len());
+        let waiting = &files[first..];
+        let designs = template::plan(waiting);
+        for (offset, file) in waiting.iter().enumerate() {
+            let index = first + offset;
+            reading(index);
+            let mut sink = Sink::new(&mut self.inventory, file_number(index), file.name);
+            let format = match designs.get(offset) {
+                Some(Some(role)) => Some(template::read(role, &designs, waiting, &self.context, &mut sink)),
+                _ => read_file(file, &self.context, &mut sink),
+            };
+            self.reports.push(report(file, format, sink));
+        }
+        let Loader { inventory, mut reports, .. } = self;
+        for conflict in inventory.conflicts() {
+            let Some(report) = reports.get_mut(conflict.origin.file as usize) else { continue };
+            report.diagnostics.push(Diagnostic {
+                severity: Severity::Warning,
+                file: report.name.clone(),
+                path: conflict.origin.path.to_string(),
+                message: format!(
+                    "{} has {} {:?} here but {:?} in an earlier input; kept {:?}",
+                    conflict.id, conflict.field, conflict.ignored, conflict.kept, conflict.kept
+                ),
+            });
+        }
+        Loaded { inventory, files: reports }
     }
-    Loaded { inventory, files: reports }
+}
+
+/// A file's index as the model's origins number files.
+fn file_number(index: usize) -> u32 {
+    u32::try_from(index).unwrap_or(u32::MAX)
+}
+
+fn report(file: &SourceFile<'_>, format: Option<Format>, sink: Sink<'_>) -> FileReport {
+    FileReport { name: file.name.to_owned(), format, counts: sink.counts, diagnostics: sink.diagnostics }
 }
 
 /// What [`load`] spends before it imports anything, for benchmarks: each file decoded to text

@@ -83,7 +83,9 @@ pub(crate) fn plan(files: &[SourceFile<'_>]) -> Vec<Option<Role>> {
     roles
 }
 
-fn recognise(file: &SourceFile<'_>) -> Option<Role> {
+/// Whether `file` may be a template or a parameter file: its start names a `$schema` of one.
+/// Cheap: no parse; [`plan`] decides.
+pub(crate) fn may_be_design(file: &SourceFile<'_>) -> bool {
     let head = &file.bytes[..file.bytes.len().min(SNIFF_BYTES)];
     let head = match head {
         // PowerShell writes UTF-16: its ASCII letters are every other byte.
@@ -92,7 +94,11 @@ fn recognise(file: &SourceFile<'_>) -> Option<Role> {
         _ => String::from_utf8_lossy(head).into_owned(),
     }
     .to_ascii_lowercase();
-    if !head.contains("deploymenttemplate") && !head.contains("deploymentparameters") {
+    head.contains("deploymenttemplate") || head.contains("deploymentparameters")
+}
+
+fn recognise(file: &SourceFile<'_>) -> Option<Role> {
+    if !may_be_design(file) {
         return None;
     }
     let text = text::decode(file.bytes).ok()?;

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use blastmap_ingest::{DeploymentContext, Format, Loaded, SourceFile, load, load_with};
+use blastmap_ingest::{DeploymentContext, Format, Loaded, Loader, SourceFile, load, load_with, native};
 use blastmap_model::{AttachedIdentity, Environment, Inventory, Key};
 use common::errors;
 
@@ -202,6 +202,41 @@ fn the_multi_line_quickstart_with_parameters_resolves_its_role() {
         inv.text(inv.role_assignments()[1].scope),
         "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourcegroups/rg-vms/providers/microsoft.compute/virtualmachines/vm-b"
     );
+}
+
+/// Files handed over one by one (as the web app's worker gets them) are read at once up to the
+/// first design; that design and every file after it wait for `finish`, which pairs the
+/// parameter file that comes before its template. The inventory is `load`'s.
+#[test]
+fn files_read_one_by_one_wait_from_the_first_design_on() {
+    let template = read(&corpus().join("quickstart__rbac-builtinrole-multiplevms__azuredeploy.json"));
+    let parameters =
+        br#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+        "parameters": {"principalId": {"value": "44444444-4444-4444-4444-444444444444"}}}"#;
+    let export = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/az-aks-list.json"));
+    let files = [
+        SourceFile { name: "aks.json", bytes: &export },
+        SourceFile { name: "params.json", bytes: parameters },
+        SourceFile { name: "azuredeploy.json", bytes: &template },
+        SourceFile { name: "aks-again.json", bytes: &export },
+    ];
+    let context = DeploymentContext::default();
+    let mut loader = Loader::new(&context);
+    let mut read_at_once = Vec::new();
+    for file in &files {
+        loader.read(file, |index| read_at_once.push(index));
+    }
+    assert_eq!(read_at_once, [0], "the export before the first design is read as it comes");
+    let mut read_at_finish = Vec::new();
+    let loaded = loader.finish(&files, |index| read_at_finish.push(index));
+    assert_eq!(read_at_finish, [1, 2, 3]);
+    assert_eq!(errors(&loaded), Vec::<String>::new());
+    let formats: Vec<Option<Format>> = loaded.files.iter().map(|f| f.format).collect();
+    assert_eq!(formats[1..3], [Some(Format::ArmParameters), Some(Format::ArmTemplate)]);
+    let inv = &loaded.inventory;
+    assert_eq!(inv.role_assignments().len(), 2);
+    assert!(inv.role_assignments().iter().all(|a| inv.text(a.principal) == "44444444-4444-4444-4444-444444444444"));
+    assert_eq!(native::write(inv), native::write(&load(&files).inventory), "the same inventory as load's");
 }
 
 #[test]

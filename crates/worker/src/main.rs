@@ -1,67 +1,84 @@
 //! The worker's entry point (built by trunk as a `data-type="worker"` binary): a message loop
 //! in a `DedicatedWorkerGlobalScope`.
 //!
-//! One load per worker. Its files are read all at once (the browser reads them in parallel, which
-//! is faster than one by one); from then on the load runs synchronously, and progress messages
-//! go out as each file and step starts. The picture goes out as soon as it is laid out; once the
-//! rules ran, the nodes' ids and the findings follow. The page asks its questions of this worker
-//! only once the picture has come, so they wait in the message queue until the rules ran. To
-//! cancel, the page terminates the worker.
+//! One load per worker. The page has the browser read the load's files and sends each one's
+//! bytes as soon as it is read; the worker parses each as soon as it and the files before it
+//! are in (a worker reading files itself would stall its own reads while it parses). Progress
+//! messages go out as each file and step starts. The picture goes out as soon as it is laid
+//! out; once the rules ran, the nodes' ids and the findings follow. The page asks its questions
+//! of this worker only once the picture has come, so they wait in the message queue until the
+//! rules ran. To cancel, the page terminates the worker.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use blastmap_worker::session::{Analysis, OpenFile};
+use blastmap_worker::session::{Analysis, Loading, OpenFile};
 use blastmap_worker::settings::Settings;
-use blastmap_worker::wire::{self, FromWorker, Progress, Step, ToWorker};
+use blastmap_worker::wire::{self, FileHeader, FromWorker, Progress, Step, ToWorker};
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+/// What the worker holds: nothing yet, a load whose files are coming, or its analysis.
+enum State {
+    Idle,
+    /// A load, and the index in it of the page's first file (1 when the sample comes first).
+    Loading(Box<Loading>, usize),
+    Loaded(Box<Analysis>),
+}
 
 fn main() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let analysis: Rc<RefCell<Option<Analysis>>> = Rc::new(RefCell::new(None));
+    let state = Rc::new(RefCell::new(State::Idle));
     let on_message = {
         let scope = scope.clone();
         Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-            // A message is an array: the encoded `ToWorker`, then the files of a load.
+            // A message is an array: the encoded `ToWorker`, then a file's bytes, if any.
             let parts: Array = event.data().unchecked_into();
             let bytes = Uint8Array::new(&parts.get(0)).to_vec();
-            match wire::decode::<ToWorker>(&bytes) {
-                Some(ToWorker::Load(load)) => {
-                    let files: Vec<File> = (1..parts.length()).map(|i| parts.get(i).unchecked_into()).collect();
+            let mut state = state.borrow_mut();
+            match (wire::decode::<ToWorker>(&bytes), &mut *state) {
+                (Some(ToWorker::Load(load)), _) => {
+                    mark(&scope, "reading");
                     let settings = Settings::default().import(&load.settings).unwrap_or_default();
-                    let (scope, analysis) = (scope.clone(), Rc::clone(&analysis));
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let opened = read(&scope, load.sample, &files).await;
-                        *analysis.borrow_mut() = Some(analyse(&scope, &opened, &settings));
-                    });
-                }
-                Some(ToWorker::Ask { id, question }) => {
-                    if let Some(analysis) = analysis.borrow().as_ref() {
-                        send(&scope, &FromWorker::Answer { id, answer: analysis.answer(&question) });
+                    let sample = usize::from(load.sample);
+                    let mut loading = Loading::new(&settings, sample + load.files as usize);
+                    if load.sample {
+                        loading.arrive(0, OpenFile::sample(), |at| progress(&scope, at));
                     }
+                    *state = State::Loading(Box::new(loading), sample);
                 }
-                Some(ToWorker::Unfold(aggregate)) => {
-                    if let Some(analysis) = analysis.borrow_mut().as_mut()
-                        && analysis.unfold(aggregate as usize)
-                    {
+                (Some(ToWorker::File(FileHeader { index, name, unreadable })), State::Loading(loading, first)) => {
+                    mark(&scope, &format!("read {name}"));
+                    let bytes = match unreadable {
+                        Some(why) => Err(why),
+                        None => Ok(Uint8Array::new(&parts.get(1)).to_vec()),
+                    };
+                    loading.arrive(index as usize + *first, OpenFile { name, bytes }, |at| progress(&scope, at));
+                }
+                (Some(ToWorker::Ask { id, question }), State::Loaded(analysis)) => {
+                    send(&scope, &FromWorker::Answer { id, answer: analysis.answer(&question) });
+                }
+                (Some(ToWorker::Unfold(aggregate)), State::Loaded(analysis)) => {
+                    let unfolded = analysis.unfold(aggregate as usize);
+                    if unfolded {
                         send(&scope, &FromWorker::Scene(Box::new(analysis.scene.clone())));
                     }
                 }
-                Some(message @ (ToWorker::FoldAll | ToWorker::OpenAll)) => {
-                    if let Some(analysis) = analysis.borrow_mut().as_mut() {
-                        if message == ToWorker::OpenAll {
-                            analysis.open_all();
-                        } else {
-                            analysis.fold_all();
-                        }
-                        send(&scope, &FromWorker::Scene(Box::new(analysis.scene.clone())));
+                (Some(message @ (ToWorker::FoldAll | ToWorker::OpenAll)), State::Loaded(analysis)) => {
+                    if message == ToWorker::OpenAll {
+                        analysis.open_all();
+                    } else {
+                        analysis.fold_all();
                     }
+                    send(&scope, &FromWorker::Scene(Box::new(analysis.scene.clone())));
                 }
-                None => {}
+                _ => {}
+            }
+            if matches!(&*state, State::Loading(loading, _) if loading.is_complete()) {
+                let State::Loading(loading, _) = std::mem::replace(&mut *state, State::Idle) else { return };
+                *state = State::Loaded(Box::new(analyse(&scope, *loading)));
             }
         })
     };
@@ -71,29 +88,9 @@ fn main() {
     send(&scope, &FromWorker::Ready);
 }
 
-/// Reads the files (after the sample, if asked), reporting each as it is awaited.
-async fn read(scope: &DedicatedWorkerGlobalScope, sample: bool, files: &[File]) -> Vec<OpenFile> {
-    let total = files.len() as u32;
-    let mut opened: Vec<OpenFile> = Vec::with_capacity(files.len() + 1);
-    if sample {
-        opened.push(OpenFile::sample());
-    }
-    mark(scope, "reading");
-    // Every read starts now: the browser reads the files in parallel (334 MB in four files:
-    // 0.4-0.6 s against 0.5-1.0 s one after the other).
-    let reads: Vec<JsFuture> = files.iter().map(|file| JsFuture::from(file.array_buffer())).collect();
-    for (done, (file, read)) in files.iter().zip(reads).enumerate() {
-        send(scope, &FromWorker::Progress(Progress::Reading { done: done as u32, total }));
-        let bytes = read.await.map_err(describe).map(|buffer| Uint8Array::new(&buffer).to_vec());
-        mark(scope, &format!("read {}", file.name()));
-        opened.push(OpenFile { name: file.name(), bytes });
-    }
-    opened
-}
-
 /// Analyses the files read, sending the picture, then the ids and the findings.
-fn analyse(scope: &DedicatedWorkerGlobalScope, opened: &[OpenFile], settings: &Settings) -> Analysis {
-    let mut loaded = Analysis::load(opened, settings, |at| progress(scope, at));
+fn analyse(scope: &DedicatedWorkerGlobalScope, loading: Loading) -> Analysis {
+    let mut loaded = loading.finish(|at| progress(scope, at));
     progress(scope, Progress::Step(Step::Sending));
     let snapshot = FromWorker::Loaded(Box::new(loaded.snapshot()));
     mark(scope, "snapshot built");
@@ -115,8 +112,8 @@ fn analyse(scope: &DedicatedWorkerGlobalScope, opened: &[OpenFile], settings: &S
 /// Tells the page, and the performance timeline, how far a load has got.
 fn progress(scope: &DedicatedWorkerGlobalScope, at: Progress) {
     let what = match at {
-        Progress::Reading { done, total } => format!("reading file {} of {total}", done + 1),
-        Progress::Parsing { done, total } => format!("parsing file {} of {total}", done + 1),
+        Progress::Files { parsed, total, parsing: true, .. } => format!("parsing file {} of {total}", parsed + 1),
+        Progress::Files { parsed, total, parsing: false, .. } => format!("waiting for file {} of {total}", parsed + 1),
         Progress::Step(step) => format!("{step:?}"),
     };
     mark(scope, &what);
@@ -142,13 +139,4 @@ fn mark(scope: &DedicatedWorkerGlobalScope, what: &str) {
         // A mark fails only on a name the timeline reserves; these are not.
         let _ = performance.mark(&format!("blastmap: {what}"));
     }
-}
-
-/// Why the browser could not read a file, in its own words (`NotReadableError`, …).
-fn describe(error: wasm_bindgen::JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.name()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| "an unknown error".to_owned())
 }

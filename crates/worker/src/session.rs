@@ -13,7 +13,7 @@ use blastmap_analysis::permissions::Permissions;
 use blastmap_analysis::radius::{Coverage, Reach};
 use blastmap_analysis::rules::{self, Context};
 use blastmap_analysis::{AccessGraph, EdgeKind, Environments, NodeKey, scope_label};
-use blastmap_ingest::{Diagnostic, FileReport, Severity, SourceFile, load_reporting, sample};
+use blastmap_ingest::{Diagnostic, FileReport, Loader, Severity, SourceFile, sample};
 use blastmap_layout::{Folding, GroupKey, layout};
 use blastmap_model::{Inventory, arm};
 use petgraph::Direction::{Incoming, Outgoing};
@@ -70,27 +70,101 @@ pub struct Analysis {
     groups: Vec<GroupKey>,
 }
 
-impl Analysis {
-    /// Reads `files` with `settings` and analyses them up to the picture, telling `progress` as
-    /// each file's parsing and each later step starts; the findings wait for
-    /// [`Analysis::run_rules`].
-    pub fn load(files: &[OpenFile], settings: &Settings, mut progress: impl FnMut(Progress)) -> Analysis {
-        let mut readable: Vec<SourceFile<'_>> = files
+/// A load under way. Its files arrive in any order (the browser reads them all at once, the
+/// small ones first); each is parsed as soon as it and every file before it have arrived, so
+/// parsing overlaps the browser's reading and the files are still read in their order (which
+/// decides what wins when two disagree). [`Loading::finish`] reads what had to wait for every
+/// file (designs), then analyses everything up to the picture.
+pub struct Loading {
+    loader: Loader,
+    settings: Settings,
+    /// Every file of the load, in order, once it has arrived; unreadable ones are reported in
+    /// their place.
+    files: Vec<Option<OpenFile>>,
+    /// How many have arrived.
+    arrived: usize,
+    /// How many, from the first, have been handed to the loader.
+    parsed: usize,
+}
+
+impl Loading {
+    /// A load of `files` files (the sample counted, if read) with `settings`.
+    pub fn new(settings: &Settings, files: usize) -> Self {
+        Loading {
+            loader: Loader::new(&settings.context()),
+            settings: settings.clone(),
+            files: vec![None; files],
+            arrived: 0,
+            parsed: 0,
+        }
+    }
+
+    /// Takes file `index`, then parses every file that now has all those before it (unless
+    /// they must wait for the others), telling `progress` as each parse starts, or, when none
+    /// can start, that the load waits for the next file to be read. An index outside the load,
+    /// or one that has arrived already, is ignored.
+    pub fn arrive(&mut self, index: usize, file: OpenFile, mut progress: impl FnMut(Progress)) {
+        match self.files.get_mut(index) {
+            Some(slot @ None) => *slot = Some(file),
+            _ => return,
+        }
+        self.arrived += 1;
+        let total = self.files.len();
+        while let Some(Some(file)) = self.files.get(self.parsed) {
+            let (read, parsed) = (self.arrived, self.parsed);
+            if let Ok(bytes) = &file.bytes {
+                self.loader.read(&SourceFile { name: &file.name, bytes }, |_| {
+                    progress(Progress::Files {
+                        read: count(read),
+                        parsed: count(parsed),
+                        total: count(total),
+                        parsing: true,
+                    });
+                });
+            }
+            self.parsed += 1;
+        }
+        if !self.is_complete() {
+            let (read, parsed, total) = (count(self.arrived), count(self.parsed), count(total));
+            progress(Progress::Files { read, parsed, total, parsing: false });
+        }
+    }
+
+    /// Whether every file has arrived.
+    pub fn is_complete(&self) -> bool {
+        self.arrived == self.files.len()
+    }
+
+    /// Reads what waited (designs, the files after them, and the settings' environment
+    /// mapping), then builds the access graph and lays it out, telling `progress` as each
+    /// waiting file's parsing and each step starts.
+    ///
+    /// Files that never arrived are reported as not read.
+    pub fn finish(self, mut progress: impl FnMut(Progress)) -> Analysis {
+        let Loading { loader, settings, files, .. } = self;
+        let total = files.len();
+        let files: Vec<OpenFile> = files
+            .into_iter()
+            .map(|file| {
+                file.unwrap_or_else(|| OpenFile { name: String::new(), bytes: Err("it never came".to_owned()) })
+            })
+            .collect();
+        let mut readable: Vec<(usize, SourceFile<'_>)> = files
             .iter()
-            .filter_map(|f| f.bytes.as_ref().ok().map(|bytes| SourceFile { name: &f.name, bytes }))
+            .enumerate()
+            .filter_map(|(at, f)| f.bytes.as_ref().ok().map(|bytes| (at, SourceFile { name: &f.name, bytes })))
             .collect();
         // The mapping is read as one more file, as the CLI reads it, so its mistakes are
-        // reported like any file's. Last, so the open files' reports keep their indices.
+        // reported like any file's. Last, so the open files' reports keep their indices; it is
+        // the settings, not a file the person opened, so its parsing is not counted.
         let mapping_file = settings.mapping_file();
         if let Some(mapping) = &mapping_file {
-            readable.push(SourceFile { name: MAPPING_FILE_NAME, bytes: mapping.as_bytes() });
+            readable.push((files.len(), SourceFile { name: MAPPING_FILE_NAME, bytes: mapping.as_bytes() }));
         }
-        // The mapping, read last, is the settings, not a file the person opened: not counted.
-        let opened = readable.len() - usize::from(mapping_file.is_some());
-        let total = u32::try_from(opened).unwrap_or(u32::MAX);
-        let mut loaded = load_reporting(&readable, &settings.context(), |done| {
-            if done < opened {
-                progress(Progress::Parsing { done: u32::try_from(done).unwrap_or(u32::MAX), total });
+        let sources: Vec<SourceFile<'_>> = readable.iter().map(|&(_, file)| file).collect();
+        let mut loaded = loader.finish(&sources, |index| {
+            if let Some(&(at, _)) = readable.get(index).filter(|(at, _)| *at < total) {
+                progress(Progress::Files { read: count(total), parsed: count(at), total: count(total), parsing: true });
             }
         });
         let mapping = if mapping_file.is_some() { loaded.files.pop() } else { None };
@@ -133,6 +207,24 @@ impl Analysis {
         };
         analysis.lay_out();
         analysis
+    }
+}
+
+/// A count for the wire.
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl Analysis {
+    /// Reads `files` with `settings` and analyses them up to the picture, telling `progress` as
+    /// each file's parsing and each later step starts; the findings wait for
+    /// [`Analysis::run_rules`]. The same as giving the files one by one to a [`Loading`].
+    pub fn load(files: &[OpenFile], settings: &Settings, mut progress: impl FnMut(Progress)) -> Analysis {
+        let mut loading = Loading::new(settings, files.len());
+        for (index, file) in files.iter().enumerate() {
+            loading.arrive(index, file.clone(), &mut progress);
+        }
+        loading.finish(progress)
     }
 
     /// Runs the rules: the findings, most serious first.
@@ -423,8 +515,11 @@ mod tests {
     fn the_sample_is_analysed_cleanly_and_its_snapshot_survives_the_wire() {
         let mut steps = Vec::new();
         let mut a = Analysis::load(&[OpenFile::sample()], &Settings::default(), |s| steps.push(s));
-        let expected =
-            [Progress::Parsing { done: 0, total: 1 }, Progress::Step(Step::Graph), Progress::Step(Step::Layout)];
+        let expected = [
+            Progress::Files { read: 1, parsed: 0, total: 1, parsing: true },
+            Progress::Step(Step::Graph),
+            Progress::Step(Step::Layout),
+        ];
         assert_eq!(steps, expected, "each file's parsing, then every step but sending (the page's)");
         assert!(a.findings.is_empty(), "the rules run after the picture");
         a.run_rules();
@@ -442,6 +537,31 @@ mod tests {
         let vault = snapshot.scene.nodes.iter().position(|n| n.label == "kv-orders-prod").expect("the vault");
         assert!(ids[vault].ends_with("/providers/microsoft.keyvault/vaults/kv-orders-prod"), "{}", ids[vault]);
         assert_eq!(wire::decode::<Snapshot>(&wire::encode(&snapshot)), Some(snapshot));
+    }
+
+    /// The browser finishes reading small files first: each file is parsed as soon as it and
+    /// every file before it have arrived, and the analysis is the one of the files in order.
+    #[test]
+    fn files_arriving_out_of_order_are_parsed_in_order_as_soon_as_they_can_be() {
+        let tenant = blastmap_synth::generate(&blastmap_synth::TenantSpec { resources: 400, seed: 2 });
+        let files: Vec<OpenFile> =
+            tenant.files.iter().map(|f| OpenFile { name: f.name.to_owned(), bytes: Ok(f.bytes.clone()) }).collect();
+        assert_eq!(files.len(), 4);
+        let mut steps = Vec::new();
+        let mut loading = Loading::new(&Settings::default(), files.len());
+        for index in [3, 0, 2, 1] {
+            assert!(!loading.is_complete());
+            loading.arrive(index, files[index].clone(), |p| steps.push(p));
+        }
+        loading.arrive(2, files[2].clone(), |p| steps.push(p));
+        assert!(loading.is_complete());
+        let parsing = |read, parsed| Progress::Files { read, parsed, total: 4, parsing: true };
+        let waiting = |read, parsed| Progress::Files { read, parsed, total: 4, parsing: false };
+        let expected =
+            [waiting(1, 0), parsing(2, 0), waiting(2, 1), waiting(3, 1), parsing(4, 1), parsing(4, 2), parsing(4, 3)];
+        assert_eq!(steps, expected, "a parse starts once the files before it are in; a file arriving twice is ignored");
+        let out_of_order = loading.finish(|_| {});
+        assert_eq!(out_of_order.snapshot(), load(&files).snapshot());
     }
 
     /// A tenant's picture folds its large groups; an aggregate opens on request (its members

@@ -2,8 +2,10 @@
 //! app, defined here and nowhere else.
 //!
 //! Every message is [postcard](https://docs.rs/postcard) bytes carried in a `Uint8Array` whose
-//! buffer is transferred, not copied. The page sends [`ToWorker`]; the files of a load travel
-//! beside it as `File` handles, which the worker reads itself. The worker sends [`FromWorker`]:
+//! buffer is transferred, not copied. The page sends [`ToWorker`]; the bytes of each file of a
+//! load, which the page has the browser read, travel beside their header as a transferred
+//! `ArrayBuffer`, so the worker parses one file while the browser still reads the next (a
+//! worker busy parsing would stall its own reads). The worker sends [`FromWorker`]:
 //! progress while it loads, then a [`Snapshot`] of what the page draws and lists, then (the
 //! rules run after the first picture is sent) the nodes' ids and the findings, then answers to
 //! the page's questions, each tagged with the question's id so the page can drop stale ones.
@@ -26,8 +28,11 @@ use crate::scene::Scene;
 /// What the page asks of the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
-    /// Read the files sent beside this message (in order) and analyse them.
+    /// Start a load; its files follow, one [`ToWorker::File`] each.
     Load(Load),
+    /// File `index` of the load under way, its bytes beside this message as a transferred
+    /// `ArrayBuffer`; files come in the order the browser finishes reading them.
+    File(FileHeader),
     /// A question about the loaded analysis.
     Ask {
         /// Chosen by the page; the answer carries it back.
@@ -43,13 +48,26 @@ pub enum ToWorker {
     OpenAll,
 }
 
-/// A load: the files travel beside the message.
+/// A load: the built-in sample, if asked, then `files` files, which follow.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Load {
     /// Whether to read the built-in sample (before the files, if any).
     pub sample: bool,
     /// The settings, as a `blastmap/settings/v1` document.
     pub settings: String,
+    /// How many files follow.
+    pub files: u32,
+}
+
+/// One file of a load, whose bytes travel beside the message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileHeader {
+    /// Its place among the load's files (0 for the first opened).
+    pub index: u32,
+    /// Its name.
+    pub name: String,
+    /// Why the browser could not read it; no bytes come then.
+    pub unreadable: Option<String>,
 }
 
 /// What the worker tells the page.
@@ -82,19 +100,18 @@ pub enum FromWorker {
 /// How far a load has got.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Progress {
-    /// Files read so far, of all.
-    Reading {
-        /// Files read.
-        done: u32,
+    /// Reading and parsing files: the browser reads them all at once, and the worker parses
+    /// each, in order, once it and the files before it are read.
+    Files {
+        /// Files read (the sample counts as read from the start).
+        read: u32,
+        /// Files parsed, from the first.
+        parsed: u32,
         /// Files in the load.
         total: u32,
-    },
-    /// Every file is read; file `done` (counting from 0) of `total` is being parsed.
-    Parsing {
-        /// Files parsed before this one.
-        done: u32,
-        /// Files to parse.
-        total: u32,
+        /// Whether file `parsed` (counting from 0) is being parsed; else the worker waits for
+        /// it to be read.
+        parsing: bool,
     },
     /// Every file is parsed; the analysis is at this step.
     Step(Step),
@@ -500,6 +517,11 @@ mod tests {
             question: Question::Node { node: 3, mode: Mode::Direct, direction: Direction::Exposure },
         };
         assert_eq!(decode::<ToWorker>(&encode(&question)), Some(question));
+        let load = ToWorker::Load(Load { sample: true, settings: "{}".into(), files: 2 });
+        assert_eq!(decode::<ToWorker>(&encode(&load)), Some(load));
+        let file =
+            ToWorker::File(FileHeader { index: 1, name: "b.json".into(), unreadable: Some("NotReadableError".into()) });
+        assert_eq!(decode::<ToWorker>(&encode(&file)), Some(file));
         let answer = FromWorker::Answer {
             id: 7,
             answer: Answer::Node(Box::new(NodeAnswer {

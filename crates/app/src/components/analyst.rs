@@ -2,8 +2,10 @@
 //! analysis is shown.
 //!
 //! Each load takes a fresh worker (started ahead, once the previous load is complete, so the load
-//! need not wait for one to start) and sends it the workspace's `File` handles (the worker reads
-//! them, so not even the bytes pass through the main thread). Until that load ends, the worker
+//! need not wait for one to start). The page has the browser read every file of the workspace at
+//! once and hands each file's bytes to the worker as soon as they are read, transferred, never
+//! copied or decoded here: the worker parses one file while the others are still being read
+//! (a worker that read them itself would stall its reads while it parses). Until that load ends, the worker
 //! of the analysis on screen keeps answering questions; when it ends (with the picture), the new
 //! worker takes its place, the old one is terminated, and the nodes' ids and the findings follow
 //! from the new one. Cancel, or a newer load, terminates the loading worker wherever it is
@@ -14,10 +16,11 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use blastmap_worker::scene::Scene;
-use blastmap_worker::wire::{self, FromWorker, Progress, Question, ToWorker};
-use js_sys::{Array, Uint8Array};
+use blastmap_worker::wire::{self, FileHeader, FromWorker, Progress, Question, ToWorker};
+use js_sys::{Array, ArrayBuffer, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 use yew::prelude::*;
 
@@ -105,7 +108,10 @@ impl Reducible for AnalystState {
             AnalystAction::Started(files) => AnalystState {
                 shown,
                 answer,
-                loading: Some(Loading { files, progress: Progress::Reading { done: 0, total: files as u32 } }),
+                loading: Some(Loading {
+                    files,
+                    progress: Progress::Files { read: 0, parsed: 0, total: files as u32, parsing: false },
+                }),
                 failure: None,
                 loads,
             },
@@ -170,10 +176,11 @@ struct Channel {
 }
 
 impl Channel {
-    fn send(&mut self, message: &ToWorker, files: &[File]) {
+    /// Sends `message`, with `bytes` beside it (transferred) if any.
+    fn send(&mut self, message: &ToWorker, bytes: Option<ArrayBuffer>) {
         let parts = Array::of1(&Uint8Array::from(wire::encode(message).as_slice()));
-        for file in files {
-            parts.push(file);
+        if let Some(bytes) = bytes {
+            parts.push(&bytes);
         }
         if self.ready {
             post(&self.worker, &parts);
@@ -189,10 +196,13 @@ impl Drop for Channel {
     }
 }
 
-/// Posts a message, transferring the buffer of its encoded part.
+/// Posts a message, transferring the buffer of its encoded part and the file's bytes beside it.
 fn post(worker: &Worker, parts: &Array) {
     let transfer = Array::of1(&parts.get(0).unchecked_into::<Uint8Array>().buffer());
-    // Posting fails only on values that cannot be cloned, and these are bytes and files.
+    if parts.length() > 1 {
+        transfer.push(&parts.get(1));
+    }
+    // Posting fails only on values that cannot be cloned, and these are bytes.
     let _ = worker.post_message_with_transfer(parts, &transfer);
 }
 
@@ -239,7 +249,27 @@ impl Analyst {
         let channel = spare.map_or_else(|| spawn(&self.workers, self.state.dispatcher()), Ok);
         match channel {
             Ok(mut channel) => {
-                channel.send(&ToWorker::Load(workspace.load()), &workspace.files);
+                channel.send(&ToWorker::Load(workspace.load()), None);
+                let load = channel.id;
+                // Every read starts now: the browser reads the files in parallel.
+                for (index, file) in workspace.files.iter().enumerate() {
+                    let (workers, read) = (Rc::downgrade(&self.workers), JsFuture::from(file.array_buffer()));
+                    let header = FileHeader { index: index as u32, name: file.name(), unreadable: None };
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let read = read.await;
+                        let Some(workers) = workers.upgrade() else { return };
+                        // A load cancelled or replaced meanwhile has no worker left to take it.
+                        let mut workers = workers.borrow_mut();
+                        let Some((channel, _)) = workers.loading.as_mut().filter(|(c, _)| c.id == load) else { return };
+                        match read {
+                            Ok(bytes) => channel.send(&ToWorker::File(header), Some(bytes.unchecked_into())),
+                            Err(error) => {
+                                let unreadable = Some(describe(&error));
+                                channel.send(&ToWorker::File(FileHeader { unreadable, ..header }), None);
+                            }
+                        }
+                    });
+                }
                 // The abandoned load's worker, if any, is terminated as it drops.
                 self.workers.borrow_mut().loading = Some((channel, workspace));
                 self.state.dispatch(AnalystAction::Started(files));
@@ -272,7 +302,7 @@ impl Analyst {
 
     fn tell(&self, message: &ToWorker) {
         if let Some(current) = self.workers.borrow_mut().current.as_mut() {
-            current.send(message, &[]);
+            current.send(message, None);
         }
     }
 
@@ -282,7 +312,7 @@ impl Analyst {
         let id = workers.next_id();
         workers.asked = Some((id, question));
         if let Some(current) = workers.current.as_mut() {
-            current.send(&ToWorker::Ask { id, question }, &[]);
+            current.send(&ToWorker::Ask { id, question }, None);
         }
     }
 }
@@ -423,4 +453,13 @@ pub fn use_analyst() -> Analyst {
     let workers = use_memo((), |()| RefCell::new(Workers::default()));
     // `use_memo` gives an `Rc<RefCell<Workers>>` that lives as long as the component.
     Analyst { state, workers: Rc::clone(&workers) }
+}
+
+/// Why the browser could not read a file, in its own words (`NotReadableError`, …).
+fn describe(error: &wasm_bindgen::JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.name()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "an unknown error".to_owned())
 }

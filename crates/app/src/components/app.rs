@@ -29,14 +29,14 @@ use crate::workspace::{Analysis, Workspace};
 fn load_status(loading: Loading) -> (String, usize, usize) {
     let files = loading.files;
     let max = 2 * files + Step::ALL.len();
-    // The worker's count also holds the sample when it is part of the load.
-    let of = |verb: &str, done: u32, total: u32| {
-        format!("{verb} {} of {}…", done.saturating_add(1).min(total), count(total as usize, "file", "files"))
-    };
     match loading.progress {
-        Progress::Reading { done, total } => (of("Reading", done, total), done as usize, max),
-        Progress::Parsing { done, total } => {
-            (of("Parsing", done, total), files + (done as usize * files).checked_div(total as usize).unwrap_or(0), max)
+        Progress::Files { read, parsed, total, parsing } => {
+            // The worker's counts also hold the sample when it is part of the load.
+            let (verb, at) = if parsing { ("Parsing", parsed) } else { ("Reading", read) };
+            let text =
+                format!("{verb} {} of {}…", at.saturating_add(1).min(total), count(total as usize, "file", "files"));
+            let steps = ((read + parsed) as usize * files).checked_div(total as usize).unwrap_or(0);
+            (text, steps, max)
         }
         Progress::Step(step) => {
             let at = Step::ALL.iter().position(|&s| s == step).unwrap_or(0);
