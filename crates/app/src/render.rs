@@ -13,6 +13,7 @@ use crate::scene::{
     EdgeStyle, Look, NODE_HEIGHT, NODE_WIDTH, NodeStyle, Scene, SceneAggregate, SceneEdge, SceneNode, Viewport,
     line_width, may_show,
 };
+use crate::text::number;
 
 /// Edges stroked as one path. A software rasteriser strokes one path of many crossing curves
 /// in more than linear time: 100,000 curves took 1.5 s as one path and 0.6 s in paths of 64
@@ -391,7 +392,7 @@ impl Renderer for Canvas2d {
                 }
                 c.set_global_alpha(if look.is_aggregate_dimmed(aggregate) { DIMMED + 0.2 } else { 1.0 });
                 // The count first: a long name is cut short, the count never.
-                let text = format!("{} · {}", aggregate.members.len(), aggregate.label);
+                let text = format!("{} · {}", number(aggregate.members.len()), aggregate.label);
                 let label = fit_label(c, &text, w - 16.0);
                 let _ = c.fill_text(&label, left + 8.0, f64::from(y));
             }

@@ -3,9 +3,22 @@
 use blastmap_analysis::NodeKind;
 use blastmap_model::{PrincipalKind, arm::ScopeLevel};
 
-/// `1 file`, `3 files`.
+/// `1 file`, `3 files`, `20,000 resources`.
 pub fn count(n: usize, one: &str, many: &str) -> String {
-    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+    if n == 1 { format!("1 {one}") } else { format!("{} {many}", number(n)) }
+}
+
+/// `950`, `20,000`, `1,234,567`: digits grouped by thousands, as the page's English reads.
+pub fn number(n: usize) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
 }
 
 /// What a node is, for people.
@@ -56,5 +69,21 @@ mod tests {
         assert_eq!(super::count(1, "identity", "identities"), "1 identity");
         assert_eq!(super::count(0, "identity", "identities"), "0 identities");
         assert_eq!(super::count(2, "file", "files"), "2 files");
+        assert_eq!(super::count(200_000, "role assignment", "role assignments"), "200,000 role assignments");
+    }
+
+    #[test]
+    fn digits_group_by_thousands() {
+        let cases = [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (20_000, "20,000"),
+            (100_072, "100,072"),
+            (1_234_567, "1,234,567"),
+        ];
+        for (n, text) in cases {
+            assert_eq!(super::number(n), text);
+        }
     }
 }

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use super::visible_rows::{Side, list_spacer, use_active_row, use_visible_rows};
 use crate::query::Filter;
 use crate::selection::Focus;
-use crate::text::count;
+use crate::text::{count, number};
 use crate::ui::UiAction;
 use crate::workspace::Analysis;
 
@@ -78,7 +78,7 @@ pub fn FindingsPanel(props: &FindingsProps) -> Html {
     let line = |position: usize, line: Line| match line {
         Line::Heading(severity, n) => html! {
             <li class={classes!("finding-heading", severity.as_str())} key={format!("h-{}", severity.as_str())} role="presentation">
-                <span class="dot" aria-hidden="true"></span>{ format!("{} · {n}", severity.as_str()) }
+                <span class="dot" aria-hidden="true"></span>{ format!("{} · {}", severity.as_str(), number(n)) }
             </li>
         },
         Line::Finding(at) => {

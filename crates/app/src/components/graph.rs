@@ -66,6 +66,18 @@ fn canvas_size(canvas: &NodeRef) -> (f32, f32) {
     canvas.cast::<HtmlCanvasElement>().map_or((0.0, 0.0), |c| (c.client_width() as f32, c.client_height() as f32))
 }
 
+/// The part of the canvas a fitted picture may use: all of it but the strip the legend covers
+/// at its foot (what lies under the legend would be hidden at the very view meant to show all).
+fn fit_area(canvas: &NodeRef) -> (f32, f32) {
+    let (width, height) = canvas_size(canvas);
+    let legend = canvas
+        .cast::<HtmlCanvasElement>()
+        .and_then(|c| c.parent_element())
+        .and_then(|graph| graph.query_selector(".legend").ok().flatten())
+        .map_or(0.0, |legend| legend.get_bounding_client_rect().height() as f32);
+    (width, (height - legend).max(height / 2.0))
+}
+
 /// The graph view.
 #[component]
 pub fn GraphView(props: &GraphProps) -> Html {
@@ -101,7 +113,10 @@ pub fn GraphView(props: &GraphProps) -> Html {
             }
             let Some(at) = first.and_then(|n| analysis.scene.nodes.get(n)) else { return };
             let (width, height) = canvas_size(&canvas);
-            let current = (*view).unwrap_or_else(|| Viewport::fit(&analysis.scene, width, height));
+            let current = (*view).unwrap_or_else(|| {
+                let (width, height) = fit_area(&canvas);
+                Viewport::fit(&analysis.scene, width, height)
+            });
             view.set(Some(current.centre_on(at.x, at.y, width, height)));
         });
     }
@@ -134,12 +149,14 @@ pub fn GraphView(props: &GraphProps) -> Html {
         use_effect_with(deps, move |(analysis, current, _, hidden, selected, focused, dark)| {
             let Some(element) = canvas.cast::<HtmlCanvasElement>() else { return };
             let Some(mut renderer) = Canvas2d::new(&element) else { return };
-            let (width, height) = renderer.size();
             // A new load, or Fit, is drawn fitted now rather than after another render.
             let fresh = std::mem::replace(&mut *drawn_load.borrow_mut(), analysis.load) != analysis.load;
             let viewport = match current {
                 Some(viewport) if !fresh => *viewport,
-                _ => Viewport::fit(&analysis.scene, width, height),
+                _ => {
+                    let (width, height) = fit_area(&canvas);
+                    Viewport::fit(&analysis.scene, width, height)
+                }
             };
             let look = Look { hidden, highlight: &selected.highlight, focused: *focused };
             renderer.draw(&analysis.scene, &viewport, &look, if *dark { &DARK } else { &LIGHT });
@@ -323,7 +340,7 @@ pub fn GraphView(props: &GraphProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let highlight = &selected.highlight;
             let lit: Vec<usize> = (0..highlight.nodes.len()).filter(|&i| highlight.nodes[i]).collect();
-            let (width, height) = canvas_size(&canvas);
+            let (width, height) = fit_area(&canvas);
             if let Some(fitted) = Viewport::fit_nodes(&analysis.scene, &lit, width, height) {
                 view.set(Some(fitted));
             }

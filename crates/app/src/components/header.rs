@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::theme::Theme;
 use crate::query::severity_counts;
-use crate::text::count;
+use crate::text::{count, number};
 use blastmap_worker::wire::Summary;
 
 use crate::workspace::Analysis;
@@ -88,21 +88,28 @@ pub fn Header(props: &HeaderProps) -> Html {
             <button type="button" class="button" id="load-sample" onclick={on_sample}>{ "Load sample" }</button>
             <button type="button" class="button" id="open-settings" onclick={on_settings}
                 aria-haspopup="dialog">{ "Settings…" }</button>
+            // Two lines whatever the counts, so the page below never moves when a load comes in.
             <p class="summary" id="summary" aria-live="polite">
-                <span>{ files }</span>
+                <span class="summary-line">
+                    <span>{ files }</span>
+                    if props.file_count > 0 {
+                        <span id="count-resources">{ count(s.resources, "resource", "resources") }</span>
+                        <span id="count-assignments">{ count(s.role_assignments, "role assignment", "role assignments") }</span>
+                    }
+                </span>
                 if props.file_count > 0 {
-                    <span id="count-uami">
-                        { count(s.user_assigned_identities, "user-assigned identity", "user-assigned identities") }
+                    <span class="summary-line">
+                        <span id="count-uami">
+                            { count(s.user_assigned_identities, "user-assigned identity", "user-assigned identities") }
+                        </span>
+                        <span id="count-sources">{ count(s.sources, "source", "sources") }</span>
+                        if s.errors > 0 {
+                            <span class="chip error" id="count-errors">{ count(s.errors, "error", "errors") }</span>
+                        }
+                        if s.warnings > 0 {
+                            <span class="chip warning" id="count-warnings">{ count(s.warnings, "warning", "warnings") }</span>
+                        }
                     </span>
-                    <span id="count-sources">{ count(s.sources, "source", "sources") }</span>
-                    <span id="count-resources">{ count(s.resources, "resource", "resources") }</span>
-                    <span id="count-assignments">{ count(s.role_assignments, "role assignment", "role assignments") }</span>
-                    if s.errors > 0 {
-                        <span class="chip error" id="count-errors">{ count(s.errors, "error", "errors") }</span>
-                    }
-                    if s.warnings > 0 {
-                        <span class="chip warning" id="count-warnings">{ count(s.warnings, "warning", "warnings") }</span>
-                    }
                 }
             </p>
             if props.file_count > 0 {
@@ -113,11 +120,13 @@ pub fn Header(props: &HeaderProps) -> Html {
                     } else {
                         <span class="total">{ count(findings.len(), "finding", "findings") }</span>
                     }
-                    { for severity_counts(findings).into_iter().map(|(severity, n)| html! {
-                        <span class={classes!("severity-chip", severity.as_str())}>
-                            <span class="dot" aria-hidden="true"></span>{ format!("{n} {}", severity.as_str()) }
-                        </span>
-                    }) }
+                    <span class="severity-line">
+                        { for severity_counts(findings).into_iter().map(|(severity, n)| html! {
+                            <span class={classes!("severity-chip", severity.as_str())}>
+                                <span class="dot" aria-hidden="true"></span>{ format!("{} {}", number(n), severity.as_str()) }
+                            </span>
+                        }) }
+                    </span>
                 </p>
             }
             <button type="button" class="icon-button theme-toggle" id="theme-toggle" onclick={on_theme}
