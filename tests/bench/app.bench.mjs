@@ -1,13 +1,14 @@
 // The app's budgets, measured in headless Chromium against the release build in dist/ and
 // printed, never asserted (a busy machine makes timed assertions flaky):
 //
-// - drop to first drawn graph, for a generated tenant (goal: under 3 s at 100,000 resources), and
-//   the main thread's longest task during that load (the worker reads and analyses; the page
-//   only decodes and draws the picture it sends);
+// - drop to first drawn graph, for a generated tenant (goal: under 3 s at 100,000 resources),
+//   the median of five loads, and the main thread's longest task during them (the browser reads,
+//   the worker parses and analyses; the page only hands the files over, decodes and draws the
+//   picture it is sent);
 // - frame build time while zooming with about 5,000 nodes drawn, every group opened (goal: under
 //   8 ms): the main thread's script time per frame, from the CPU profiler, next to the latency a
 //   person sees;
-// - where the time of that load goes: the marks (`blastmap: …`) the page and its worker put on
+// - where the time of the median load goes: the marks (`blastmap: …`) the page and its worker put on
 //   their performance timelines, from the file drop to the first draw;
 // - the gzipped size of everything dist/ serves (goal: under 1.5 MB).
 //
@@ -21,6 +22,8 @@ import { DIST, launch, openApp, serveDist } from "../e2e/harness.mjs";
 const [largeDir, frameDir] = process.argv.slice(2);
 const files = async (dir) => (await readdir(dir)).filter((f) => f.endsWith(".json")).sort().map((f) => join(dir, f));
 const ms = (value) => `${value.toFixed(0).padStart(8)} ms`;
+/** Loads of the large tenant timed. */
+const LOADS = 5;
 
 /**
  * Loads a tenant through the file picker; resolves with the time until its graph is drawn and
@@ -143,13 +146,22 @@ try {
     await context.close();
   }
   {
-    const { page, context } = await openApp(browser, site);
-    const { elapsed, nodes, longestTask } = await load(page, largeDir);
-    console.log(`app    drop to first graph           ${ms(elapsed)}   (${nodes} nodes; goal < 3000 ms)`);
-    console.log(`app    longest main-thread task      ${ms(longestTask)}   (during that load; the worker does the rest)`);
-    console.log("app    where that load's time goes (from mark to mark, on the page's and the worker's timelines):");
-    for (const { step, ms: took } of await breakdown(page)) console.log(`app      ${step.padEnd(48)} ${ms(took)}`);
-    await context.close();
+    // One load varies by hundreds of milliseconds on this machine: several, each in a fresh
+    // page as a person would open one, and the breakdown of the median.
+    const runs = [];
+    for (let i = 0; i < LOADS; i++) {
+      const { page, context } = await openApp(browser, site);
+      runs.push({ ...(await load(page, largeDir)), steps: await breakdown(page) });
+      await context.close();
+    }
+    const sorted = [...runs].sort((a, b) => a.elapsed - b.elapsed);
+    const median = sorted[sorted.length >> 1];
+    const all = runs.map((r) => (r.elapsed / 1000).toFixed(2)).join(", ");
+    console.log(`app    drop to first graph           ${ms(median.elapsed)}   (median of ${LOADS}: ${all} s; best ${(sorted[0].elapsed / 1000).toFixed(2)} s; ${median.nodes} nodes; goal < 3000 ms)`);
+    const longest = Math.max(...runs.map((r) => r.longestTask));
+    console.log(`app    longest main-thread task      ${ms(longest)}   (during those loads; the worker does the rest)`);
+    console.log("app    where the median load's time goes (from mark to mark, on the page's and the worker's timelines):");
+    for (const { step, ms: took } of median.steps) console.log(`app      ${step.padEnd(48)} ${ms(took)}`);
   }
 } finally {
   await browser.close();

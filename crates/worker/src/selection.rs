@@ -181,7 +181,7 @@ pub fn radius(analysis: &Analysis, node: usize, mode: Mode) -> Selected {
     if node >= access.graph.node_count() {
         return Selected { highlight, ..Selected::default() };
     }
-    let exploration = radius::explore(access, &analysis.coverage, NodeIndex::new(node), mode);
+    let exploration = radius::explore(access, analysis.coverage(), NodeIndex::new(node), mode);
     let mut rows: Vec<Row> = exploration
         .reached()
         .map(|(resource, class, _)| {
@@ -257,7 +257,7 @@ pub fn finding(analysis: &Analysis, finding: &Finding) -> Highlight {
         }
     }
     if let Some(&first) = subjects.first() {
-        let exploration = radius::explore(access, &analysis.coverage, NodeIndex::new(first), Mode::Transitive);
+        let exploration = radius::explore(access, analysis.coverage(), NodeIndex::new(first), Mode::Transitive);
         for id in finding.subjects.iter().skip(1) {
             if let Some(key) = analysis.inventory.keys.get(id) {
                 let path = exploration.path(key);

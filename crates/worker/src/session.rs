@@ -7,6 +7,7 @@
 //! and [`Analysis::answer`] are what the page receives. A load never fails: a file that could not be
 //! read becomes a diagnostic in its place.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap};
 
 use blastmap_analysis::permissions::Permissions;
@@ -56,8 +57,9 @@ pub struct Analysis {
     pub inventory: Inventory,
     /// Its access graph; node and edge indices are those of [`Analysis::scene`].
     pub access: AccessGraph,
-    /// What each scope covers, for blast radii.
-    pub coverage: Coverage,
+    /// What each scope covers, for blast radii: made on first use (the rules' or a question's),
+    /// since the first picture does not need it.
+    coverage: OnceCell<Coverage>,
     /// The environment of every scope.
     pub environments: Environments,
     /// Findings, most serious first; none until [`Analysis::run_rules`].
@@ -191,14 +193,13 @@ impl Loading {
         progress(Progress::Step(Step::Graph));
         let environments = Environments::new(&inventory);
         let access = AccessGraph::build_with(&inventory, &environments, &Permissions::new(&inventory));
-        let coverage = Coverage::new(&inventory);
         progress(Progress::Step(Step::Layout));
         let mut analysis = Analysis {
             files,
             mapping,
             inventory,
             access,
-            coverage,
+            coverage: OnceCell::new(),
             environments,
             findings: Vec::new(),
             scene: Scene::default(),
@@ -232,15 +233,22 @@ impl Analysis {
         // Permissions borrow the inventory, so they are made again rather than kept from the
         // graph's build; they are indexes over the assignments, cheap next to the rules.
         let permissions = Permissions::new(&self.inventory);
-        let reach = Reach::new(&self.access, &self.coverage);
-        self.findings = rules::run(&Context {
+        let coverage = self.coverage();
+        let reach = Reach::new(&self.access, coverage);
+        let findings = rules::run(&Context {
             inventory: &self.inventory,
             access: &self.access,
             environments: &self.environments,
             permissions: &permissions,
-            coverage: &self.coverage,
+            coverage,
             reach: &reach,
         });
+        self.findings = findings;
+    }
+
+    /// What each scope covers, for blast radii.
+    pub fn coverage(&self) -> &Coverage {
+        self.coverage.get_or_init(|| Coverage::new(&self.inventory))
     }
 
     /// Unfolds aggregate `aggregate` of the scene; false (and nothing changes) when there is no
