@@ -17,7 +17,26 @@ struct Summary {
     resources: usize,
     role_assignments: usize,
     principals: usize,
-    findings: std::collections::BTreeMap<&'static str, usize>,
+    findings: BySeverity,
+}
+
+/// How many findings each severity has, written most serious first.
+struct BySeverity([usize; Severity::ALL.len()]);
+
+impl BySeverity {
+    fn of(findings: &[Finding]) -> Self {
+        BySeverity(Severity::ALL.map(|s| findings.iter().filter(|f| f.severity == s).count()))
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (Severity, usize)> + '_ {
+        Severity::ALL.into_iter().zip(self.0.iter().copied())
+    }
+}
+
+impl Serialize for BySeverity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter().map(|(severity, n)| (severity.as_str(), n)))
+    }
 }
 
 #[derive(Serialize)]
@@ -70,10 +89,7 @@ pub fn write(out: &mut impl Write, loaded: &Loaded, findings: &[Finding], json: 
         resources: inventory.resources().len(),
         role_assignments: inventory.role_assignments().len(),
         principals: inventory.principals().len(),
-        findings: Severity::ALL
-            .iter()
-            .map(|s| (s.as_str(), findings.iter().filter(|f| f.severity == *s).count()))
-            .collect(),
+        findings: BySeverity::of(findings),
     };
     if json {
         as_json(out, loaded, summary, findings);
@@ -115,18 +131,18 @@ fn is_zero(n: &usize) -> bool {
 }
 
 fn as_text(summary: &Summary, findings: &[Finding]) -> String {
-    let mut out = format!(
-        "{} user-assigned identities, {} system-assigned identities, {} sources, {} resources, {} role assignments, \
-         {} principals\n",
-        summary.user_assigned_identities,
-        summary.system_assigned_identities,
-        summary.sources,
-        summary.resources,
-        summary.role_assignments,
-        summary.principals
-    );
+    let mut out = [
+        crate::count(summary.user_assigned_identities, "user-assigned identity", "user-assigned identities"),
+        crate::count(summary.system_assigned_identities, "system-assigned identity", "system-assigned identities"),
+        crate::count(summary.sources, "source", "sources"),
+        crate::count(summary.resources, "resource", "resources"),
+        crate::count(summary.role_assignments, "role assignment", "role assignments"),
+        crate::count(summary.principals, "principal", "principals"),
+    ]
+    .join(", ");
+    out.push('\n');
     let counts: Vec<String> =
-        summary.findings.iter().filter(|(_, n)| **n > 0).map(|(s, n)| format!("{n} {s}")).collect();
+        summary.findings.iter().filter(|&(_, n)| n > 0).map(|(s, n)| format!("{n} {}", s.as_str())).collect();
     let _ = writeln!(out, "findings: {}", if counts.is_empty() { "none".to_owned() } else { counts.join(", ") });
     for severity in Severity::ALL {
         let group: Vec<&Finding> = findings.iter().filter(|f| f.severity == severity).collect();

@@ -15,7 +15,7 @@ mod radius;
 
 use blastmap_analysis::AccessGraph;
 use blastmap_analysis::rules::Severity;
-use blastmap_ingest::{DeploymentContext, FileReport, Loaded, SourceFile, load_reporting, native};
+use blastmap_ingest::{Counts, DeploymentContext, FileReport, Loaded, SourceFile, load_reporting, native};
 use blastmap_model::Environment;
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -287,39 +287,46 @@ fn inspect(loaded: &Loaded) -> String {
         out.push_str(&describe(report));
     }
     let inventory = &loaded.inventory;
-    out.push_str(&format!(
-        "merged: {} resources, {} user-assigned identities, {} attachments, {} principals, {} role definitions, \
-         {} role assignments, {} federated credentials, {} access policies, {} scopes\n",
-        inventory.resources().len(),
-        inventory.identities().len(),
-        inventory.attachments().len(),
-        inventory.principals().len(),
-        inventory.role_definitions().len(),
-        inventory.role_assignments().len(),
-        inventory.federated_credentials().len(),
-        inventory.access_policies().len(),
-        inventory.scopes().len(),
-    ));
+    let merged = Counts {
+        resources: inventory.resources().len(),
+        identities: inventory.identities().len(),
+        attachments: inventory.attachments().len(),
+        principals: inventory.principals().len(),
+        memberships: inventory.memberships().len(),
+        role_definitions: inventory.role_definitions().len(),
+        role_assignments: inventory.role_assignments().len(),
+        federated_credentials: inventory.federated_credentials().len(),
+        access_policies: inventory.access_policies().len(),
+        scopes: inventory.scopes().len(),
+    };
+    out.push_str(&format!("merged: {}\n", counts(&merged)));
     out
+}
+
+/// What a file (or the merged inventory) holds, as one line of words.
+fn counts(c: &Counts) -> String {
+    [
+        count(c.resources, "resource", "resources"),
+        count(c.identities, "user-assigned identity", "user-assigned identities"),
+        count(c.attachments, "attachment", "attachments"),
+        count(c.principals, "principal", "principals"),
+        count(c.role_definitions, "role definition", "role definitions"),
+        count(c.role_assignments, "role assignment", "role assignments"),
+        count(c.federated_credentials, "federated credential", "federated credentials"),
+        count(c.access_policies, "access policy", "access policies"),
+        count(c.scopes, "scope", "scopes"),
+    ]
+    .join(", ")
+}
+
+/// `1 scope`, `3 scopes`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
 }
 
 fn describe(report: &FileReport) -> String {
     let format = report.format.map_or("not recognised", |f| f.label());
-    let c = report.counts;
-    let mut out = format!(
-        "{}: {format}\n  {} resources, {} user-assigned identities, {} attachments, {} principals, \
-         {} role definitions, {} role assignments, {} federated credentials, {} access policies, {} scopes\n",
-        report.name,
-        c.resources,
-        c.identities,
-        c.attachments,
-        c.principals,
-        c.role_definitions,
-        c.role_assignments,
-        c.federated_credentials,
-        c.access_policies,
-        c.scopes,
-    );
+    let mut out = format!("{}: {format}\n  {}\n", report.name, counts(&report.counts));
     for diagnostic in &report.diagnostics {
         let place = if diagnostic.path.is_empty() { String::new() } else { format!(" at {}", diagnostic.path) };
         out.push_str(&format!("  {}{place}: {}\n", diagnostic.severity.as_str(), diagnostic.message));

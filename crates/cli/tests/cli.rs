@@ -17,11 +17,11 @@ fn inspect_names_each_file_its_format_counts_and_diagnostics() {
     assert_eq!(err, "");
     let expected = "\
 web/sample/inventory.json: Blastmap inventory (blastmap/inventory/v1)
-  16 resources, 4 user-assigned identities, 6 attachments, 3 principals, 0 role definitions, 11 role assignments, 1 federated credentials, 0 access policies, 0 scopes
+  16 resources, 4 user-assigned identities, 6 attachments, 3 principals, 0 role definitions, 11 role assignments, 1 federated credential, 0 access policies, 0 scopes
 tests/fixtures/invalid.json: not recognised
   0 resources, 0 user-assigned identities, 0 attachments, 0 principals, 0 role definitions, 0 role assignments, 0 federated credentials, 0 access policies, 0 scopes
   error: not valid JSON: expected `,` or `}` at line 5 column 3
-merged: 16 resources, 4 user-assigned identities, 6 attachments, 7 principals, 0 role definitions, 11 role assignments, 1 federated credentials, 0 access policies, 0 scopes
+merged: 16 resources, 4 user-assigned identities, 6 attachments, 7 principals, 0 role definitions, 11 role assignments, 1 federated credential, 0 access policies, 0 scopes
 ";
     assert_eq!(out, expected);
 }
@@ -114,6 +114,28 @@ fn analyze_as_json_follows_the_contract() {
     for key in ["message", "evidence", "fix"] {
         assert!(!finding[key].is_null(), "{key}");
     }
+}
+
+#[test]
+fn analyze_as_text_counts_in_words_and_most_serious_first() {
+    let (code, out, err) = blastmap(&["analyze", "web/sample/inventory.json"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let head: Vec<&str> = out.lines().take(4).collect();
+    assert_eq!(
+        head,
+        [
+            "4 user-assigned identities, 1 system-assigned identity, 5 sources, 16 resources, 11 role assignments, 7 principals",
+            "findings: 3 critical, 7 high, 7 medium, 1 low",
+            "",
+            "CRITICAL",
+        ]
+    );
+    let (_, json, _) = blastmap(&["analyze", "--format", "json", "web/sample/inventory.json"]);
+    let order: Vec<usize> = ["\"critical\"", "\"high\"", "\"medium\"", "\"low\"", "\"info\""]
+        .iter()
+        .map(|key| json.find(key).expect("every severity is counted"))
+        .collect();
+    assert!(order.is_sorted(), "the summary counts severities most serious first: {order:?}");
 }
 
 #[test]
