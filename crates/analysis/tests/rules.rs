@@ -77,7 +77,7 @@ fn region_and_host_rules_fire_exactly_where_they_should() {
             "BM007 high id-c is Regional but used outside westeurope",
             "BM009 medium id-f is unused",
             "BM010 low app8 carries 2 user-assigned identities",
-            "BM014 medium id-g trusts 1 external subject(s)",
+            "BM014 medium id-g trusts 1 external subject",
             "BM019 low id-d is in westeurope, its sources are not",
         ]
     );
@@ -161,7 +161,7 @@ fn duplicated_system_identities_and_foreign_tenants() {
     assert_eq!(
         found(design(3)),
         [
-            "BM017 3 sources repeat the same 1 role assignment(s)",
+            "BM017 3 sources repeat the same 1 role assignment",
             format!("BM018 id-a trusts an issuer of tenant {foreign}").as_str(),
             format!("BM018 id-x belongs to tenant {foreign}").as_str(),
         ]

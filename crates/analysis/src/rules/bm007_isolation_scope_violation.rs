@@ -10,7 +10,7 @@
 //! *Fix:* find out which is true; detach the identity from the other region's sources and give
 //! them their own.
 
-use super::{Context, Finding, Severity, evidence_of, identities_with_sources, in_id_order, subjects_of};
+use super::{Context, Finding, Severity, count, evidence_of, identities_with_sources, in_id_order, subjects_of};
 use blastmap_model::IsolationScope;
 
 /// Rule id.
@@ -40,9 +40,9 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 title: format!("{name} is Regional but used outside {home}"),
                 subjects,
                 message: format!(
-                    "{name} is set to Regional ({home}) yet {} source(s) in other regions carry it: the export \
+                    "{name} is set to Regional ({home}) yet {} in other regions carry it: the export \
                      contradicts the setting, so the isolation may not be what it claims.",
-                    away.len()
+                    count(away.len(), "source", "sources")
                 ),
                 evidence: evidence_of(&away, |r| {
                     format!("{} ({}) uses {name} (Regional, {home})", r.name, r.region.as_deref().unwrap_or("?"))

@@ -8,7 +8,7 @@
 //!
 //! *Fix:* delete it, or its role assignments if it is kept for later.
 
-use super::{Context, Finding, Severity, evidence_of, identities_with_sources};
+use super::{Context, Finding, Severity, count, evidence_of, identities_with_sources};
 
 /// Rule id.
 pub const ID: &str = "BM009";
@@ -36,9 +36,9 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 (
                     Severity::Medium,
                     format!(
-                        "{name} is attached to nothing and trusted by no pipeline, yet holds {} role assignment(s): whoever \
+                        "{name} is attached to nothing and trusted by no pipeline, yet holds {}: whoever \
                          can attach it gets them.",
-                        roles.len()
+                        count(roles.len(), "role assignment", "role assignments")
                     ),
                 )
             };

@@ -9,7 +9,7 @@
 //!
 //! *Fix:* assign the role to the identity directly, then remove it from the group.
 
-use super::{Context, Finding, Severity, evidence_of, subject_id};
+use super::{Context, Finding, Severity, count, evidence_of, subject_id};
 use crate::graph::{EdgeKind, NodeKind};
 use petgraph::graph::EdgeIndex;
 use petgraph::visit::EdgeRef;
@@ -49,9 +49,9 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             title: format!("{who} holds roles through {via}"),
             subjects: vec![subject_id(ctx.inventory, ctx.access, member), subject_id(ctx.inventory, ctx.access, group)],
             message: format!(
-                "{who} holds {} role(s) through the group {via}: removing it from the group takes hours to take effect, \
+                "{who} holds {} through the group {via}: removing it from the group takes hours to take effect, \
                  because managed-identity tokens are cached for about 24 hours.",
-                roles
+                count(roles, "role", "roles")
             ),
             evidence: evidence_of(&shown, |&e| ctx.access.reason(e).into_owned()),
             fix: format!("Assign the roles to {who} directly, then remove it from {via}."),

@@ -117,9 +117,9 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             title: format!("{person} can act as the identities of {what}"),
             subjects,
             message: format!(
-                "{person} can run code on {}, and so use their identities: {} resource(s) that {person} cannot reach alone.",
+                "{person} can run code on {}, and so use their identities: {} that {person} cannot reach alone.",
                 if count <= 3 { hosts() } else { what.clone() },
-                gained
+                super::count(gained, "resource", "resources")
             ),
             evidence: evidence_of(&edges, |&e| ctx.access.reason(e).into_owned()),
             fix: format!(

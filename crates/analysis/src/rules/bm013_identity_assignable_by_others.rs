@@ -108,7 +108,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             rule: ID,
             name: NAME,
             severity: Severity::Medium,
-            title: format!("{name} can be attached by {count} other principal(s)"),
+            title: format!("{name} can be attached by {}", super::count(count, "other principal", "other principals")),
             subjects,
             message: format!("{who} can attach {name} to compute they control and use everything it holds."),
             evidence,

@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Context, Finding, Severity, evidence_of, subject_id};
+use super::{Context, Finding, Severity, count, evidence_of, subject_id};
 use crate::graph::{EdgeKind, NodeKey};
 use crate::permissions::{Access, scopes_above};
 use crate::radius::Mode;
@@ -64,7 +64,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 rule: ID,
                 name: NAME,
                 severity,
-                title: format!("{name} trusts {} external subject(s)", credentials.len()),
+                title: format!("{name} trusts {}", count(credentials.len(), "external subject", "external subjects")),
                 subjects: vec![subject_id(inventory, ctx.access, node)],
                 message: format!(
                     "Whoever controls {} signs in as {name}{}.",

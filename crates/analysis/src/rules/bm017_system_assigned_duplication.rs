@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use blastmap_model::{AttachedIdentity, Key};
 
-use super::{Context, Finding, Severity, evidence_of};
+use super::{Context, Finding, Severity, count, evidence_of};
 
 /// Rule id.
 pub const ID: &str = "BM017";
@@ -44,13 +44,17 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 rule: ID,
                 name: NAME,
                 severity: Severity::Info,
-                title: format!("{} sources repeat the same {} role assignment(s)", sources.len(), roles.len()),
+                title: format!(
+                    "{} sources repeat the same {}",
+                    sources.len(),
+                    count(roles.len(), "role assignment", "role assignments")
+                ),
                 subjects: sources.iter().map(|s| inventory.text(*s).to_owned()).collect(),
                 message: format!(
-                    "{} each have a system-assigned identity with the same {} role assignment(s): one user-assigned \
+                    "{} each have a system-assigned identity with the same {}: one user-assigned \
                      identity would need {} instead of {}.",
                     names.join(", "),
-                    roles.len(),
+                    count(roles.len(), "role assignment", "role assignments"),
                     roles.len(),
                     roles.len() * sources.len()
                 ),

@@ -112,6 +112,11 @@ fn trimmed(mut finding: Finding) -> Finding {
     finding
 }
 
+/// `1 source`, `3 sources`: a count in a finding's words.
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
 /// At most [`EVIDENCE_SHOWN`] lines of `all` (made only for those shown), then how many more:
 /// every rule whose evidence is a list makes it with this, since on a large tenant a list can
 /// run to thousands of lines.
