@@ -300,6 +300,10 @@ const STACK_OFFSET: f32 = 5.0;
 
 /// Most nodes named by callouts when labels are hidden.
 const MAX_CALLOUTS: usize = 40;
+/// The font of a folded group's count when names are too small to show, and the least height
+/// (pixels) its box must have on screen for the count to be drawn.
+const COUNT_FONT: &str = "600 9px system-ui, sans-serif";
+const COUNT_MIN_HEIGHT: f64 = 9.0;
 /// The callouts' font (set before measuring, so plates fit their text).
 const CALLOUT_FONT: &str = "600 12px system-ui, sans-serif";
 
@@ -399,6 +403,28 @@ impl Renderer for Canvas2d {
             c.set_global_alpha(1.0);
             c.set_text_baseline("alphabetic");
         } else {
+            // Too far out for names, a folded group's box still says how many it holds, while it
+            // is tall enough for the digits: an overview of a tenant reads as counts, not as
+            // blank boxes.
+            let (w, h) = (f64::from(NODE_WIDTH * view.scale), f64::from(NODE_HEIGHT * view.scale));
+            if h >= COUNT_MIN_HEIGHT {
+                c.set_fill_style_str(palette.text);
+                c.set_font(COUNT_FONT);
+                c.set_text_align("center");
+                c.set_text_baseline("middle");
+                for aggregate in &aggregates {
+                    let (x, y) = view.to_screen(aggregate.x, aggregate.y);
+                    let (left, top) = (f64::from(x) - w / 2.0, f64::from(y) - h / 2.0);
+                    if !may_show(&[(left, top), (left + w, top + h)], self.width, self.height) {
+                        continue;
+                    }
+                    c.set_global_alpha(if look.is_aggregate_dimmed(aggregate) { DIMMED + 0.2 } else { 1.0 });
+                    let _ = c.fill_text(&number(aggregate.members.len()), f64::from(x), f64::from(y));
+                }
+                c.set_global_alpha(1.0);
+                c.set_text_align("start");
+                c.set_text_baseline("alphabetic");
+            }
             // Too far out for every label: the selected and focused nodes still say what they are.
             // First come, first placed: a callout that would cover one already drawn is left out.
             let named = look.highlight.marked.iter().chain(look.focused.iter()).take(MAX_CALLOUTS);
