@@ -15,7 +15,7 @@ mod radius;
 
 use blastmap_analysis::AccessGraph;
 use blastmap_analysis::rules::Severity;
-use blastmap_ingest::{Counts, DeploymentContext, FileReport, Loaded, SourceFile, load_reporting, native};
+use blastmap_ingest::{Counts, DeploymentContext, FileReport, Loaded, Loader, SourceFile, native};
 use blastmap_model::Environment;
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -130,15 +130,6 @@ fn main() -> ExitCode {
     | Command::Radius { files, .. }
     | Command::Exposure { files, .. }
     | Command::Analyze { files, .. }) = &cli.command;
-    let inputs = match read(files) {
-        Ok(inputs) => inputs,
-        Err(message) => {
-            eprintln!("blastmap: {message}");
-            return ExitCode::from(USAGE);
-        }
-    };
-    let sources: Vec<SourceFile<'_>> =
-        inputs.iter().map(|(name, bytes)| SourceFile { name: name.as_str(), bytes: bytes.as_slice() }).collect();
     let Deployment { subscription, resource_group, location, environment } = cli.deployment;
     if let Some(word) = &environment
         && Environment::from_word(word).is_none()
@@ -148,12 +139,14 @@ fn main() -> ExitCode {
     }
     let context = DeploymentContext { subscription_id: subscription, resource_group, location, environment };
     let progress = Progress::new();
-    let loaded = load_reporting(&sources, &context, |index| {
-        if let Some((name, bytes)) = inputs.get(index) {
-            let megabytes = bytes.len() as f64 / 1e6;
-            progress.say(&format!("parsing file {} of {}, {name} ({megabytes:.1} MB)", index + 1, inputs.len()));
+    let loaded = match load(files, &context, &progress) {
+        Ok(loaded) => loaded,
+        Err(message) => {
+            progress.clear();
+            eprintln!("blastmap: {message}");
+            return ExitCode::from(USAGE);
         }
-    });
+    };
     progress.clear();
     // Diagnostics go first, to standard error, except where JSON output carries them.
     let json_carries_diagnostics = matches!(cli.command, Command::Analyze { format: OutputFormat::Json, .. });
@@ -271,14 +264,45 @@ fn report_diagnostics(loaded: &Loaded) {
     }
 }
 
-fn read(paths: &[PathBuf]) -> Result<Vec<(String, Vec<u8>)>, String> {
-    paths
-        .iter()
-        .map(|path| {
-            let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            Ok((path.display().to_string(), bytes))
-        })
-        .collect()
+/// Reads and loads the files at `paths`. A thread of its own reads them from disk, in order, and
+/// hands each over as it is read, so that parsing one overlaps reading the next (the core has no
+/// threads; ingest's `Loader` takes files one at a time). A file that cannot be read stops the
+/// load: the command would otherwise answer for less than it was given.
+fn load(paths: &[PathBuf], context: &DeploymentContext, progress: &Progress) -> Result<Loaded, String> {
+    // One file read ahead at most: memory holds what is parsed and the next, not every file twice.
+    let (sender, received) = std::sync::mpsc::sync_channel::<Result<(String, Vec<u8>), String>>(1);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            for path in paths {
+                let read = std::fs::read(path)
+                    .map(|bytes| (path.display().to_string(), bytes))
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()));
+                let failed = read.is_err();
+                // The receiver hangs up only once it has given up on the load.
+                if sender.send(read).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        let say = |index: usize, name: &str, bytes: &[u8]| {
+            let megabytes = bytes.len() as f64 / 1e6;
+            progress.say(&format!("parsing file {} of {}, {name} ({megabytes:.1} MB)", index + 1, paths.len()));
+        };
+        let mut loader = Loader::new(context);
+        let mut inputs: Vec<(String, Vec<u8>)> = Vec::with_capacity(paths.len());
+        for read in received {
+            let (name, bytes) = read?;
+            loader.read(&SourceFile { name: &name, bytes: &bytes }, |index| say(index, &name, &bytes));
+            inputs.push((name, bytes));
+        }
+        let sources: Vec<SourceFile<'_>> =
+            inputs.iter().map(|(name, bytes)| SourceFile { name: name.as_str(), bytes: bytes.as_slice() }).collect();
+        Ok(loader.finish(&sources, |index| {
+            if let Some(file) = sources.get(index) {
+                say(index, file.name, file.bytes);
+            }
+        }))
+    })
 }
 
 fn inspect(loaded: &Loaded) -> String {
