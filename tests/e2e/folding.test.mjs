@@ -34,6 +34,18 @@ test("a tenant's large groups fold into aggregates that open on click and on Ent
   assert.equal(await attribute(page, "data-unfolded"), "0");
   assert.equal(await page.locator("#fold-all").count(), 0, "nothing to fold back yet");
   await screenshot(page, "folded-tenant");
+  // Fitted, the whole picture is in sight: nothing of it lies under the legend at the foot.
+  const under = await canvas(page).evaluate((element) => {
+    const legend = element.parentElement.querySelector(".legend").getBoundingClientRect();
+    const box = element.getBoundingClientRect();
+    const ratio = element.width / box.width;
+    const top = Math.ceil((legend.top - box.top) * ratio);
+    const { data } = element.getContext("2d").getImageData(0, top, element.width, element.height - top);
+    const seen = new Set();
+    for (let i = 0; i < data.length; i += 4) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+    return seen.size;
+  });
+  assert.equal(under, 1, "the strip under the legend is bare background");
   // Zoomed in, an aggregate names its group and counts its members.
   await canvas(page).focus();
   for (const key of ["+", "+", "+", "+"]) await canvas(page).press(key);
