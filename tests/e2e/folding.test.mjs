@@ -26,8 +26,16 @@ test("a tenant's large groups fold into aggregates that open on click and on Ent
   const files = await generatedTenant(20000);
   const session = await app.open();
   const { page } = session;
+  const headerHeight = () => page.locator(".header").evaluate((header) => header.getBoundingClientRect().height);
+  const sampleHeader = await headerHeight();
   await page.locator("#file-input").setInputFiles(files);
   await page.locator("#load-status").waitFor({ state: "detached", timeout: 5 * 60 * 1000 });
+  await page.locator("#findings-pending").waitFor({ state: "detached" });
+  // Five-digit counts neither grow the header nor push the page wider than the window.
+  assert.equal(await headerHeight(), sampleHeader, "the header keeps its height");
+  const toggle = await page.locator("#theme-toggle").evaluate((button) => button.getBoundingClientRect().right);
+  assert.ok(toggle <= (await page.evaluate(() => innerWidth)), `the theme toggle ends at ${toggle}, inside the window`);
+  assert.match(await page.locator("#summary").innerText(), /20,000 resources/);
   const aggregates = Number(await attribute(page, "data-aggregates"));
   const nodes = Number(await attribute(page, "data-nodes"));
   assert.ok(aggregates > 10 && aggregates * 20 < nodes, `${aggregates} aggregates for ${nodes} nodes`);
