@@ -137,3 +137,45 @@ fn a_broken_file_is_reported_and_the_rest_still_shows() {
     assert!(snapshot.files[0].diagnostics[0].message.starts_with("not valid JSON"));
     assert_eq!(snapshot.summary.user_assigned_identities, 4);
 }
+
+/// How many pixels of a `width` × `height` CSS-pixel area centred on `(x, y)` are dark (text on
+/// a light box: antialiased glyphs come in many shades, none of them light).
+fn dark_pixels(canvas: &HtmlCanvasElement, (x, y): (f32, f32), (width, height): (f32, f32)) -> usize {
+    let ratio = web_sys::window().unwrap().device_pixel_ratio();
+    let context: CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    let (left, top) = (f64::from(x - width / 2.0) * ratio, f64::from(y - height / 2.0) * ratio);
+    let data = context.get_image_data(left, top, f64::from(width) * ratio, f64::from(height) * ratio).unwrap().data();
+    data.chunks(4).filter(|p| u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2]) < 384).count()
+}
+
+#[wasm_bindgen_test]
+fn zoomed_out_past_names_a_folded_group_still_shows_its_count() {
+    use blastmap_worker::scene::{Scene, SceneAggregate};
+    let scene = Scene {
+        width: 1000.0,
+        height: 400.0,
+        aggregates: vec![SceneAggregate {
+            x: 500.0,
+            y: 200.0,
+            style: NodeStyle::Source,
+            label: "rg-orders-prod".into(),
+            members: (0..1234).collect(),
+            lane: blastmap_analysis::Environment::Prod,
+        }],
+        ..Scene::default()
+    };
+    let element = canvas(600, 300);
+    let mut renderer = Canvas2d::new(&element).unwrap();
+    let none = Highlight::none();
+    let look = Look { hidden: &[], highlight: &none, focused: None };
+    let inked = |renderer: &mut Canvas2d, scale: f32| {
+        let view = Viewport { scale, offset_x: 300.0 - 500.0 * scale, offset_y: 150.0 - 200.0 * scale };
+        assert!(!view.shows_labels(), "too far out for names at {scale}");
+        renderer.draw(&scene, &view, &look, &LIGHT);
+        // The middle of the box, clear of its border even when it is 6 px tall: where "1,234" is.
+        dark_pixels(&element, (300.0, 150.0), (24.0, 4.0))
+    };
+    assert!(inked(&mut renderer, 0.4) > 0, "a box 12 px tall shows its count");
+    assert_eq!(inked(&mut renderer, 0.2), 0, "a box 6 px tall is too small for digits");
+    element.remove();
+}
