@@ -13,7 +13,8 @@ use blastmap_worker::scene::Scene;
 use blastmap_worker::settings::Settings;
 use blastmap_worker::wire::{Finding, Load, Snapshot};
 
-/// A file handle the page keeps (a browser `File`; names in tests): the worker reads it.
+/// A file handle the page keeps (a browser `File`; names in tests): each load has the browser
+/// read it and hands the bytes to the worker.
 pub trait Named {
     /// The file's name.
     fn name(&self) -> String;
