@@ -148,6 +148,17 @@ impl Canvas2d {
     pub fn size(&self) -> (f32, f32) {
         (self.width as f32, self.height as f32)
     }
+
+    /// Where a node's box centred on world `(x, y)` lands on screen (its left edge, and its
+    /// centre), or `None` when none of it is in sight.
+    fn box_in_sight(&self, view: &Viewport, x: f32, y: f32) -> Option<(f64, f64, f64)> {
+        let scale = f64::from(view.scale);
+        let (w, h) = (f64::from(NODE_WIDTH) * scale, f64::from(NODE_HEIGHT) * scale);
+        let (x, y) = view.to_screen(x, y);
+        let (x, y) = (f64::from(x), f64::from(y));
+        let (left, top) = (x - w / 2.0, y - h / 2.0);
+        may_show(&[(left, top), (left + w, top + h)], self.width, self.height).then_some((left, x, y))
+    }
 }
 
 /// The curve of an edge, in screen pixels: start, two control points, end.
@@ -376,29 +387,20 @@ impl Renderer for Canvas2d {
             c.set_fill_style_str(palette.text);
             c.set_font(&format!("{:.0}px system-ui, sans-serif", (12.0 * scale).clamp(9.0, 16.0)));
             c.set_text_baseline("middle");
-            let h = f64::from(NODE_HEIGHT) * scale;
             for (i, node) in &shown {
-                let (x, y) = view.to_screen(node.x, node.y);
-                let (left, top) = (f64::from(x) - w / 2.0, f64::from(y) - h / 2.0);
                 // Fitting a label measures text several times: only for boxes in sight.
-                if !may_show(&[(left, top), (left + w, top + h)], self.width, self.height) {
-                    continue;
-                }
+                let Some((left, _, y)) = self.box_in_sight(view, node.x, node.y) else { continue };
                 c.set_global_alpha(if look.is_dimmed(*i) { DIMMED + 0.2 } else { 1.0 });
                 let label = fit_label(c, &node.label, w - 16.0);
-                let _ = c.fill_text(&label, left + 8.0, f64::from(y));
+                let _ = c.fill_text(&label, left + 8.0, y);
             }
             for aggregate in &aggregates {
-                let (x, y) = view.to_screen(aggregate.x, aggregate.y);
-                let (left, top) = (f64::from(x) - w / 2.0, f64::from(y) - h / 2.0);
-                if !may_show(&[(left, top), (left + w, top + h)], self.width, self.height) {
-                    continue;
-                }
+                let Some((left, _, y)) = self.box_in_sight(view, aggregate.x, aggregate.y) else { continue };
                 c.set_global_alpha(if look.is_aggregate_dimmed(aggregate) { DIMMED + 0.2 } else { 1.0 });
                 // The count first: a long name is cut short, the count never.
                 let text = format!("{} · {}", number(aggregate.members.len()), aggregate.label);
                 let label = fit_label(c, &text, w - 16.0);
-                let _ = c.fill_text(&label, left + 8.0, f64::from(y));
+                let _ = c.fill_text(&label, left + 8.0, y);
             }
             c.set_global_alpha(1.0);
             c.set_text_baseline("alphabetic");
@@ -406,20 +408,15 @@ impl Renderer for Canvas2d {
             // Too far out for names, a folded group's box still says how many it holds, while it
             // is tall enough for the digits: an overview of a tenant reads as counts, not as
             // blank boxes.
-            let (w, h) = (f64::from(NODE_WIDTH * view.scale), f64::from(NODE_HEIGHT * view.scale));
-            if h >= COUNT_MIN_HEIGHT {
+            if f64::from(NODE_HEIGHT) * f64::from(view.scale) >= COUNT_MIN_HEIGHT {
                 c.set_fill_style_str(palette.text);
                 c.set_font(COUNT_FONT);
                 c.set_text_align("center");
                 c.set_text_baseline("middle");
                 for aggregate in &aggregates {
-                    let (x, y) = view.to_screen(aggregate.x, aggregate.y);
-                    let (left, top) = (f64::from(x) - w / 2.0, f64::from(y) - h / 2.0);
-                    if !may_show(&[(left, top), (left + w, top + h)], self.width, self.height) {
-                        continue;
-                    }
+                    let Some((_, x, y)) = self.box_in_sight(view, aggregate.x, aggregate.y) else { continue };
                     c.set_global_alpha(if look.is_aggregate_dimmed(aggregate) { DIMMED + 0.2 } else { 1.0 });
-                    let _ = c.fill_text(&number(aggregate.members.len()), f64::from(x), f64::from(y));
+                    let _ = c.fill_text(&number(aggregate.members.len()), x, y);
                 }
                 c.set_global_alpha(1.0);
                 c.set_text_align("start");

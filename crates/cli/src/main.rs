@@ -269,7 +269,9 @@ fn report_diagnostics(loaded: &Loaded) {
 /// threads; ingest's `Loader` takes files one at a time). A file that cannot be read stops the
 /// load: the command would otherwise answer for less than it was given.
 fn load(paths: &[PathBuf], context: &DeploymentContext, progress: &Progress) -> Result<Loaded, String> {
-    // One file read ahead at most: memory holds what is parsed and the next, not every file twice.
+    // One file read ahead at most: reading keeps just ahead of parsing rather than competing
+    // with it for the machine to the last file. (Every file is kept to the end all the same:
+    // designs wait for `finish`.)
     let (sender, received) = std::sync::mpsc::sync_channel::<Result<(String, Vec<u8>), String>>(1);
     std::thread::scope(|scope| {
         scope.spawn(move || {

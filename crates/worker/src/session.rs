@@ -141,16 +141,11 @@ impl Loading {
     /// mapping), then builds the access graph and lays it out, telling `progress` as each
     /// waiting file's parsing and each step starts.
     ///
-    /// Files that never arrived are reported as not read.
+    /// Call it once [`Loading::is_complete`]; a file that never arrived is left out.
     pub fn finish(self, mut progress: impl FnMut(Progress)) -> Analysis {
         let Loading { loader, settings, files, .. } = self;
+        let files: Vec<OpenFile> = files.into_iter().flatten().collect();
         let total = files.len();
-        let files: Vec<OpenFile> = files
-            .into_iter()
-            .map(|file| {
-                file.unwrap_or_else(|| OpenFile { name: String::new(), bytes: Err("it never came".to_owned()) })
-            })
-            .collect();
         let mut readable: Vec<(usize, SourceFile<'_>)> = files
             .iter()
             .enumerate()

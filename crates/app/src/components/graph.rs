@@ -8,7 +8,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use blastmap_worker::scene::Hit;
+use blastmap_worker::scene::{Hit, Scene};
 use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, KeyboardEvent, MouseEvent, PointerEvent, WheelEvent};
@@ -78,6 +78,12 @@ fn fit_area(canvas: &NodeRef) -> (f32, f32) {
     (width, (height - legend).max(height / 2.0))
 }
 
+/// The view that shows all of `scene` in the canvas's `fit_area`.
+fn fitted(canvas: &NodeRef, scene: &Scene) -> Viewport {
+    let (width, height) = fit_area(canvas);
+    Viewport::fit(scene, width, height)
+}
+
 /// The graph view.
 #[component]
 pub fn GraphView(props: &GraphProps) -> Html {
@@ -113,10 +119,7 @@ pub fn GraphView(props: &GraphProps) -> Html {
             }
             let Some(at) = first.and_then(|n| analysis.scene.nodes.get(n)) else { return };
             let (width, height) = canvas_size(&canvas);
-            let current = (*view).unwrap_or_else(|| {
-                let (width, height) = fit_area(&canvas);
-                Viewport::fit(&analysis.scene, width, height)
-            });
+            let current = (*view).unwrap_or_else(|| fitted(&canvas, &analysis.scene));
             view.set(Some(current.centre_on(at.x, at.y, width, height)));
         });
     }
@@ -153,10 +156,7 @@ pub fn GraphView(props: &GraphProps) -> Html {
             let fresh = std::mem::replace(&mut *drawn_load.borrow_mut(), analysis.load) != analysis.load;
             let viewport = match current {
                 Some(viewport) if !fresh => *viewport,
-                _ => {
-                    let (width, height) = fit_area(&canvas);
-                    Viewport::fit(&analysis.scene, width, height)
-                }
+                _ => fitted(&canvas, &analysis.scene),
             };
             let look = Look { hidden, highlight: &selected.highlight, focused: *focused };
             renderer.draw(&analysis.scene, &viewport, &look, if *dark { &DARK } else { &LIGHT });
