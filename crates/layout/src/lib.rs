@@ -22,7 +22,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use blastmap_analysis::{AccessGraph, Environment, Node, NodeKey, NodeKind, scope_label};
 use blastmap_model::{Inventory, PrincipalKind, arm};
-use petgraph::Direction;
 use petgraph::graph::NodeIndex;
 use rustc_hash::FxHashMap;
 
@@ -234,7 +233,8 @@ struct Fold {
 /// Lays out the whole access graph, folding large groups as `folding` says.
 pub fn layout(inventory: &Inventory, access: &AccessGraph, folding: &Folding) -> Layout {
     let g = &access.graph;
-    let lanes = lanes(access);
+    let neighbours = Neighbours::of(access);
+    let lanes = lanes(access, &neighbours);
     // Group nodes into (lane, region, column) cells, each sorted by label first.
     let mut cells: BTreeMap<Cell<'_>, Vec<NodeIndex>> = BTreeMap::new();
     for n in g.node_indices() {
@@ -247,11 +247,14 @@ pub fn layout(inventory: &Inventory, access: &AccessGraph, folding: &Folding) ->
         .map(|group| ((group.lane, group.region.as_deref(), group.column), group.container.as_str()))
         .collect();
     let mut folds: Vec<Fold> = Vec::new();
+    // In node order, which is close to the order the ids were interned in: read in label order,
+    // each node and its id's text would be a cache miss at a tenant's size.
+    let containers: Vec<[Option<&str>; 2]> = g.node_indices().map(|n| containers(inventory, &g[n])).collect();
     let mut cells: BTreeMap<Cell<'_>, Vec<Row>> = cells
         .into_iter()
         .map(|(cell, mut members)| {
             sort_by_label(&mut members, |&n| g[n].label.as_str());
-            let rows = fold_cell(inventory, access, cell, members, folding.above, &expanded, &mut folds);
+            let rows = fold_cell(inventory, &containers, cell, members, folding.above, &expanded, &mut folds);
             (cell, rows)
         })
         .collect();
@@ -264,7 +267,6 @@ pub fn layout(inventory: &Inventory, access: &AccessGraph, folding: &Folding) ->
     }
     // Rows within each cell: barycenter sweeps over the neighbours' global row positions. A
     // folded node sits on its group's row.
-    let neighbours = Neighbours::of(access);
     let mut row_of: Vec<f32> = vec![0.0; g.node_count()];
     let assign_rows = |cells: &BTreeMap<Cell<'_>, Vec<Row>>, row_of: &mut Vec<f32>| {
         let mut base = 0.0;
@@ -331,16 +333,38 @@ struct Neighbours {
 }
 
 impl Neighbours {
+    /// Each node's neighbours in petgraph's order (its outgoing edges' targets, then its
+    /// incoming edges' sources, each newest first), read off the edge list in one sequential
+    /// pass: following petgraph's per-node edge lists is a cache miss per edge.
     fn of(access: &AccessGraph) -> Neighbours {
         let g = &access.graph;
-        let mut starts = Vec::with_capacity(g.node_count() + 1);
-        let mut nodes = Vec::with_capacity(2 * g.edge_count());
-        for n in g.node_indices() {
-            starts.push(u32::try_from(nodes.len()).unwrap_or(u32::MAX));
-            let both = g.neighbors_directed(n, Direction::Outgoing).chain(g.neighbors_directed(n, Direction::Incoming));
-            nodes.extend(both.map(|m| u32::try_from(m.index()).unwrap_or(u32::MAX)));
+        let edges = g.raw_edges();
+        let index = |n: NodeIndex| n.index();
+        // Per node: where its outgoing and its incoming neighbours are written next.
+        let mut out_at = vec![0u32; g.node_count()];
+        let mut in_at = vec![0u32; g.node_count()];
+        for edge in edges {
+            out_at[index(edge.source())] += 1;
+            in_at[index(edge.target())] += 1;
         }
-        starts.push(u32::try_from(nodes.len()).unwrap_or(u32::MAX));
+        let mut starts = Vec::with_capacity(g.node_count() + 1);
+        let mut total = 0u32;
+        for (outgoing, incoming) in out_at.iter_mut().zip(in_at.iter_mut()) {
+            starts.push(total);
+            let (out_count, in_count) = (*outgoing, *incoming);
+            *outgoing = total;
+            *incoming = total + out_count;
+            total += out_count + in_count;
+        }
+        starts.push(total);
+        let mut nodes = vec![0u32; total as usize];
+        for edge in edges.iter().rev() {
+            let (source, target) = (index(edge.source()), index(edge.target()));
+            nodes[out_at[source] as usize] = u32::try_from(target).unwrap_or(u32::MAX);
+            out_at[source] += 1;
+            nodes[in_at[target] as usize] = u32::try_from(source).unwrap_or(u32::MAX);
+            in_at[target] += 1;
+        }
         Neighbours { starts, nodes }
     }
 
@@ -408,7 +432,7 @@ fn container_label(inventory: &Inventory, container: &str) -> String {
 /// expanded subscription, by resource group).
 fn fold_cell<'a>(
     inventory: &'a Inventory,
-    access: &AccessGraph,
+    containers: &[[Option<&'a str>; 2]],
     cell: Cell<'_>,
     members: Vec<NodeIndex>,
     above: usize,
@@ -419,7 +443,7 @@ fn fold_cell<'a>(
         return members.into_iter().map(Row::Node).collect();
     }
     let (lane, region, column) = cell;
-    let chains: Vec<[Option<&'a str>; 2]> = members.iter().map(|&n| containers(inventory, &access.graph[n])).collect();
+    let chains: Vec<[Option<&'a str>; 2]> = members.iter().map(|&n| containers[n.index()]).collect();
     let grouped_at = |level: usize, expanded: &HashSet<(Cell<'_>, &str)>| {
         let mut groups: FxHashMap<&'a str, Vec<NodeIndex>> = FxHashMap::default();
         let mut single = Vec::new();
@@ -588,21 +612,27 @@ const LANE_ROUNDS: usize = 4;
 /// The lane each node is drawn in: its own environment, or, when it has none (people, groups,
 /// pipelines), the lane most of its neighbours are in, spreading a few steps. Each round reads
 /// only the previous round's lanes, so the result does not depend on node order.
-fn lanes(access: &AccessGraph) -> Vec<Environment> {
+fn lanes(access: &AccessGraph, neighbours: &Neighbours) -> Vec<Environment> {
     let g = &access.graph;
     let mut lanes: Vec<Environment> = g.node_indices().map(|n| g[n].environment).collect();
     for _ in 0..LANE_ROUNDS {
         let previous = lanes.clone();
         let mut changed = false;
         for n in g.node_indices().filter(|n| previous[n.index()] == Environment::Unknown) {
-            let mut votes: BTreeMap<Environment, usize> = BTreeMap::new();
-            for m in g.neighbors_directed(n, Direction::Outgoing).chain(g.neighbors_directed(n, Direction::Incoming)) {
-                if previous[m.index()] != Environment::Unknown {
-                    *votes.entry(previous[m.index()]).or_default() += 1;
+            let mut votes = [0usize; Environment::ALL.len()];
+            for &m in neighbours.of_node(n) {
+                let lane = previous[m as usize];
+                if lane != Environment::Unknown {
+                    votes[lane as usize] += 1;
                 }
             }
-            // Most votes; on a tie the later lane (prod over dev): the riskier reading.
-            if let Some((env, _)) = votes.into_iter().max_by_key(|&(env, count)| (count, env)) {
+            // The most votes; a tie goes to the later environment (prod over dev).
+            let winner = Environment::ALL
+                .iter()
+                .zip(votes)
+                .filter(|&(_, count)| count > 0)
+                .max_by_key(|&(&env, count)| (count, env));
+            if let Some((&env, _)) = winner {
                 lanes[n.index()] = env;
                 changed = true;
             }

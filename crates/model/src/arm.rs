@@ -69,10 +69,14 @@ pub fn subscription_scope(id: &str) -> Option<&str> {
 
 /// The resource-group scope containing `id`.
 pub fn resource_group_scope(id: &str) -> Option<&str> {
-    let sub = subscription_id(id)?;
-    let rg = resource_group(id)?;
-    let end = "/subscriptions/".len() + sub.len() + "/resourceGroups/".len() + rg.len();
-    id.get(..end)
+    // Read on from the subscription scope, rather than parsing the id again from its start.
+    let subscription = subscription_scope(id)?;
+    let (word, rest) = id.get(subscription.len()..)?.strip_prefix('/')?.split_once('/')?;
+    if !word.eq_ignore_ascii_case("resourcegroups") {
+        return None;
+    }
+    let group = rest.split('/').next().filter(|name| !name.is_empty())?;
+    id.get(..subscription.len() + 1 + word.len() + 1 + group.len())
 }
 
 /// The last segment of an id: the resource's own name.
@@ -286,6 +290,11 @@ mod tests {
         assert_eq!(resource_type(DB).as_deref(), Some("Microsoft.Sql/servers/databases"));
         assert_eq!(last_segment(DB), "b");
         assert_eq!(resource_group("/subscriptions/s"), None);
+        // A resource group's own scope is itself; ids outside a resource group have none.
+        assert_eq!(resource_group_scope("/SUBSCRIPTIONS/s/RESOURCEGROUPS/rg/"), Some("/SUBSCRIPTIONS/s/RESOURCEGROUPS/rg"));
+        for outside in ["/subscriptions/s", "/subscriptions/s/resourceGroups/", "/subscriptions/s/providers/Microsoft.Web/sites/a", "rg"] {
+            assert_eq!(resource_group_scope(outside), None, "{outside}");
+        }
         assert_eq!(subscription_id("/providers/Microsoft.Management/managementGroups/x"), None);
     }
 
