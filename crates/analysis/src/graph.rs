@@ -597,7 +597,6 @@ impl<'a> Builder<'a> {
         // Per scope (by key index), one more than the number of its facts; 0 for none yet.
         let mut slot_of: Vec<u32> = vec![0; self.inventory.keys.len()];
         let mut scopes: Vec<ScopeFacts> = Vec::new();
-        let mut chains: Vec<Key> = Vec::new();
         let mut held: Vec<Held> = Vec::with_capacity(assignments.len());
         for (at, a) in assignments.iter().enumerate() {
             let bits = *of_role
@@ -605,10 +604,9 @@ impl<'a> Builder<'a> {
                 .or_insert_with(|| actions.granted_by(self.permissions, a.role_definition));
             let Some(entry) = slot_of.get_mut(a.scope.index()) else { continue };
             if *entry == 0 {
-                let chain = self.chains.above_key(a.scope);
-                chains.extend_from_slice(chain);
                 scopes.push(ScopeFacts {
-                    chain: (chains.len() - chain.len(), chains.len()),
+                    scope: a.scope,
+                    chain: (0, 0),
                     compute: self.compute_under.get(a.scope.index()).copied().unwrap_or_default(),
                     present: self.present_under(a.scope),
                 });
@@ -617,6 +615,18 @@ impl<'a> Builder<'a> {
             let slot = *entry - 1;
             let at = u32::try_from(at).unwrap_or(u32::MAX);
             held.push(Held { holder: a.principal, at, scope: a.scope, slot, bits });
+        }
+        // The scopes above each, asked for in the order the scopes' ids were first read: a
+        // resource group's resources come together there, so most share the chain asked for just
+        // before and their texts lie side by side (in the assignments' order, each would be a
+        // lookup and a cache miss).
+        let mut by_key: Vec<usize> = (0..scopes.len()).collect();
+        by_key.sort_unstable_by_key(|&slot| scopes[slot].scope);
+        let mut chains: Vec<Key> = Vec::new();
+        for slot in by_key {
+            let chain = self.chains.above_key(scopes[slot].scope);
+            chains.extend_from_slice(chain);
+            scopes[slot].chain = (chains.len() - chain.len(), chains.len());
         }
         // By holder, each holder's in the order of the inventory.
         held.sort_unstable_by_key(|h| (h.holder, h.at));
@@ -881,6 +891,8 @@ fn policy_access(policy: &AccessPolicy) -> Option<Access> {
 
 /// What the take edges need to know of a scope roles are held on.
 struct ScopeFacts {
+    /// The scope.
+    scope: Key,
     /// Where its `scopes_above` are in the list of them all.
     chain: (usize, usize),
     /// The types of compute at or under it.
