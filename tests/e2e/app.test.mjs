@@ -2,6 +2,9 @@
 // readable errors, and a page that talks to nobody.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { appUnderTest, corpus, dropFiles, fixture, screenshot } from "./harness.mjs";
 
 const app = appUnderTest();
@@ -59,6 +62,34 @@ test("dropping several files lists each one, with a readable error for invalid J
   await page.getByRole("button", { name: "Remove invalid.json" }).click();
   await page.locator("#count-errors").waitFor({ state: "detached" });
   assert.equal(await files.count(), 1);
+});
+
+test("a file the browser cannot read says why in its card, and the others load", async () => {
+  const session = await app.open();
+  const { page } = session;
+  // What Chromium does when a chosen file changed on disk before it was read: the read fails
+  // with a NotReadableError. Only the read of this one file is made to fail.
+  await page.evaluate(() => {
+    const read = Blob.prototype.arrayBuffer;
+    Blob.prototype.arrayBuffer = function () {
+      return this.name === "changed-since.json"
+        ? Promise.reject(new DOMException("The file could not be read.", "NotReadableError"))
+        : read.call(this);
+    };
+  });
+  const unreadable = join(tmpdir(), "changed-since.json");
+  await writeFile(unreadable, "[]");
+  await dropFiles(page, [unreadable, fixture("design-small.json")]);
+  await page.locator("#summary", { hasText: "2 files" }).waitFor();
+  const files = page.locator("#file-list .file");
+  assert.match(
+    await files.nth(0).innerText(),
+    /changed-since\.json[\s\S]*the browser could not read this file: it changed or moved after it was chosen, or it may not be opened; choose it again \(NotReadableError\)/,
+  );
+  assert.match(await files.nth(1).innerText(), /design-small\.json[\s\S]*4 resources/);
+  assert.equal(await text(page, "#count-errors"), "1 error");
+  assert.equal(await page.locator("#graph-canvas").getAttribute("data-nodes"), "5");
+  await screenshot(page, "unreadable-file");
 });
 
 test("real az CLI exports are recognised by content and drawn", async () => {

@@ -455,11 +455,18 @@ pub fn use_analyst() -> Analyst {
     Analyst { state, workers: Rc::clone(&workers) }
 }
 
-/// Why the browser could not read a file, in its own words (`NotReadableError`, …).
+/// Why the browser could not read a file: what a person can do about it, then the browser's
+/// own name for the error (`NotReadableError`, …).
 fn describe(error: &wasm_bindgen::JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.name()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| "an unknown error".to_owned())
+    let name = error.dyn_ref::<js_sys::Error>().map(|e| String::from(e.name()));
+    let cause = match name.as_deref() {
+        // What Chromium and Firefox say of a file changed or removed since it was chosen, of a
+        // folder dropped as if it were a file, and of a file the system will not open.
+        Some("NotReadableError") => "it changed or moved after it was chosen, or it may not be opened; choose it again",
+        Some("NotFoundError") => "it is no longer there, or it is a folder; drop the files inside it instead",
+        Some("SecurityError") => "the browser refused to open it",
+        _ => "",
+    };
+    let name = name.or_else(|| error.as_string()).unwrap_or_else(|| "an unknown error".to_owned());
+    if cause.is_empty() { name } else { format!("{cause} ({name})") }
 }
