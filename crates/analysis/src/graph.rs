@@ -622,7 +622,7 @@ impl<'a> Builder<'a> {
         // lookup and a cache miss).
         let mut by_key: Vec<usize> = (0..scopes.len()).collect();
         by_key.sort_unstable_by_key(|&slot| scopes[slot].scope);
-        let mut chains: Vec<Key> = Vec::new();
+        let mut chains: Vec<Key> = Vec::with_capacity(4 * scopes.len());
         for slot in by_key {
             let chain = self.chains.above_key(scopes[slot].scope);
             chains.extend_from_slice(chain);
@@ -636,17 +636,21 @@ impl<'a> Builder<'a> {
         let mut parents: Vec<usize> = Vec::new();
         let mut mine: Vec<usize> = Vec::new();
         let mut given: Vec<[Takes; 4]> = Vec::new();
+        // Per holder, reused: its assignments by scope, and its scopes.
+        let mut by_scope: Vec<(Key, usize)> = Vec::new();
+        let mut held_scopes: Vec<(Key, u128, u32)> = Vec::new();
         for held in held.chunk_by(|a, b| a.holder == b.holder) {
             if held.iter().all(|h| h.bits == 0) {
                 continue;
             }
-            let mut by_scope: Vec<(Key, usize)> = held.iter().enumerate().map(|(at, h)| (h.scope, at)).collect();
+            by_scope.clear();
+            by_scope.extend(held.iter().enumerate().map(|(at, h)| (h.scope, at)));
             by_scope.sort_unstable();
-            let holding = Holding { held, by_scope };
+            let holding = Holding { held, by_scope: &by_scope };
             // Each scope the holder holds a role on, what its roles grant there, and the number
             // of its facts.
-            let mut held_scopes: Vec<(Key, u128, u32)> = Vec::new();
-            for &(scope, place) in &holding.by_scope {
+            held_scopes.clear();
+            for &(scope, place) in holding.by_scope {
                 let h = &held[place];
                 match held_scopes.last_mut() {
                     Some((last, granted, _)) if *last == scope => *granted |= h.bits,
@@ -935,7 +939,7 @@ struct Holding<'h> {
     held: &'h [Held],
     /// Each assignment's scope and place in `held`, sorted: a scope's assignments are one run,
     /// in the order held.
-    by_scope: Vec<(Key, usize)>,
+    by_scope: &'h [(Key, usize)],
 }
 
 impl Holding<'_> {
