@@ -8,7 +8,7 @@
 //! read becomes a diagnostic in its place.
 
 use std::cell::OnceCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use blastmap_analysis::permissions::Permissions;
 use blastmap_analysis::radius::{Coverage, Reach};
@@ -20,6 +20,7 @@ use blastmap_model::{Inventory, arm};
 use petgraph::Direction::{Incoming, Outgoing};
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
+use rustc_hash::FxHashMap;
 
 use crate::scene::Scene;
 use crate::selection::{self, Highlight, Row};
@@ -311,7 +312,7 @@ impl Analysis {
         };
         let subscription_ids: Vec<&str> = g.node_indices().map(|n| self.subscription_of(n)).collect();
         let subscriptions = self.subscriptions(&subscription_ids);
-        let index: HashMap<&str, u32> =
+        let index: FxHashMap<&str, u32> =
             subscriptions.iter().enumerate().map(|(i, s)| (s.id.as_str(), i as u32)).collect();
         let nodes = g
             .node_indices()
