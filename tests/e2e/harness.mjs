@@ -48,10 +48,10 @@ const TYPES = {
  * The headers `web/_headers` (copied into dist/) asks a host to send with every file: a small
  * reader of the Netlify / Cloudflare Pages format, for its one rule `/*`.
  */
-export async function hostHeaders() {
+export async function hostHeaders(dist = DIST) {
   const headers = {};
   let path;
-  for (const line of (await readFile(join(DIST, "_headers"), "utf8")).split("\n")) {
+  for (const line of (await readFile(join(dist, "_headers"), "utf8")).split("\n")) {
     if (!line.trim() || line.trimStart().startsWith("#")) continue;
     if (!/^\s/.test(line)) {
       path = line.trim();
@@ -64,11 +64,11 @@ export async function hostHeaders() {
 }
 
 /**
- * Serves dist/ at http://127.0.0.1:<port>/some/sub/path/ with the headers of `hostHeaders()`, as
- * a host configured as the README says would.
+ * Serves dist/ (or another build, `dist`) at http://127.0.0.1:<port>/some/sub/path/ with the
+ * headers of `hostHeaders()`, as a host configured as the README says would.
  */
-export async function serveDist() {
-  const headers = await hostHeaders();
+export async function serveDist(dist = DIST) {
+  const headers = await hostHeaders(dist);
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
     if (!path.startsWith(SUB_PATH)) {
@@ -81,7 +81,7 @@ export async function serveDist() {
       return;
     }
     try {
-      const body = await readFile(join(DIST, relative));
+      const body = await readFile(join(dist, relative));
       response.writeHead(200, { ...headers, "content-type": TYPES[extname(relative)] ?? "application/octet-stream" });
       response.end(body);
     } catch {

@@ -6,6 +6,8 @@
 //! - `gen`: write a deterministic synthetic tenant as az CLI export files.
 //! - `bench`: speed and memory of the core (natively) and of the app (headless Chromium),
 //!   printed next to their floors and goals.
+//! - `profile`: where one load's time goes in the app, function by function (a build that keeps
+//!   its function names, under Chromium's sampling profiler).
 //!
 //! Every install step is skipped when the exact pinned version is already there, so a second
 //! run costs seconds.
@@ -51,6 +53,20 @@ enum Task {
         #[arg(long, default_value_t = 4_000)]
         frame_resources: usize,
     },
+    /// Profile one load of a generated tenant in headless Chromium, from the drop to the first
+    /// drawn graph: the functions the worker and the page spent their time in. Builds the app
+    /// into target/profile/ with its function names kept (no wasm-opt, no stripping).
+    Profile {
+        /// How many resources the generated tenant has.
+        #[arg(long, default_value_t = 100_000)]
+        resources: usize,
+        /// Random seed of the generated tenant.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// How many functions to list per thread.
+        #[arg(long, default_value_t = 25)]
+        top: usize,
+    },
     /// Regenerate the built-in role catalog from shared/corpus/reference/azure-builtin-roles.json.
     Roles,
     /// Write a deterministic synthetic tenant as the files `az ... list` would export.
@@ -79,6 +95,7 @@ fn main() -> ExitCode {
         Task::Test => test::run(),
         Task::Roles => roles::generate(),
         Task::Bench { resources, seed, frame_resources } => bench(resources, seed, frame_resources),
+        Task::Profile { resources, seed, top } => profile(resources, seed, top),
         Task::Gen { resources, seed, out } => generate(resources, seed, &out),
     };
     match result {
@@ -101,6 +118,35 @@ fn bench(resources: usize, seed: u64, frame_resources: usize) -> Result<ExitCode
     generate(frame_resources, seed, &frame)?;
     let mut node = std::process::Command::new("node");
     node.arg("tests/bench/app.bench.mjs").arg(&large).arg(&frame).env("PATH", setup::path());
+    setup::run(&mut node)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn profile(resources: usize, seed: u64, top: usize) -> Result<ExitCode, String> {
+    setup::tools(setup::Browser::Needed)?;
+    // trunk takes each module's wasm-opt level from the page it builds, so the profiled build
+    // is made from a copy of index.html that asks for none and keeps the names; the copy lives
+    // beside the original (its links are relative) only for the build.
+    const OPTIMISED: &str = r#"data-wasm-opt="s""#;
+    let page = std::fs::read_to_string("index.html").map_err(|e| format!("cannot read index.html: {e}"))?;
+    if !page.contains(OPTIMISED) {
+        return Err(format!("index.html no longer says {OPTIMISED}; update `cargo xtask profile`"));
+    }
+    let named = "index.profile.html";
+    std::fs::write(named, page.replace(OPTIMISED, r#"data-wasm-opt="0" data-keep-debug"#))
+        .map_err(|e| format!("cannot write {named}: {e}"))?;
+    let dist = "target/profile/dist";
+    let mut build = setup::trunk(["build", "--release=true", "--dist", dist, named]);
+    // Its own target directory, so that neither build undoes the other's.
+    build.env("CARGO_TARGET_DIR", "target/profile/cargo").env("CARGO_PROFILE_RELEASE_STRIP", "none");
+    let built = setup::run(&mut build);
+    let removed = std::fs::remove_file(named);
+    built?;
+    removed.map_err(|e| format!("cannot remove {named}: {e}"))?;
+    let tenant = PathBuf::from(format!("target/bench/tenant-{resources}-{seed}"));
+    generate(resources, seed, &tenant)?;
+    let mut node = std::process::Command::new("node");
+    node.arg("tests/bench/profile.mjs").arg(dist).arg(&tenant).arg(top.to_string()).env("PATH", setup::path());
     setup::run(&mut node)?;
     Ok(ExitCode::SUCCESS)
 }
