@@ -291,8 +291,16 @@ mod tests {
         assert_eq!(last_segment(DB), "b");
         assert_eq!(resource_group("/subscriptions/s"), None);
         // A resource group's own scope is itself; ids outside a resource group have none.
-        assert_eq!(resource_group_scope("/SUBSCRIPTIONS/s/RESOURCEGROUPS/rg/"), Some("/SUBSCRIPTIONS/s/RESOURCEGROUPS/rg"));
-        for outside in ["/subscriptions/s", "/subscriptions/s/resourceGroups/", "/subscriptions/s/providers/Microsoft.Web/sites/a", "rg"] {
+        assert_eq!(
+            resource_group_scope("/SUBSCRIPTIONS/s/RESOURCEGROUPS/rg/"),
+            Some("/SUBSCRIPTIONS/s/RESOURCEGROUPS/rg")
+        );
+        for outside in [
+            "/subscriptions/s",
+            "/subscriptions/s/resourceGroups/",
+            "/subscriptions/s/providers/Microsoft.Web/sites/a",
+            "rg",
+        ] {
             assert_eq!(resource_group_scope(outside), None, "{outside}");
         }
         assert_eq!(subscription_id("/providers/Microsoft.Management/managementGroups/x"), None);

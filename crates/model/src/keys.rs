@@ -149,7 +149,8 @@ fn stored_equals(arena: &Arena, slot: &Slot, text: &str, ignore_ascii_case: bool
         return false;
     }
     let start = slot.start as usize;
-    let stored = arena.chunks.get(slot.chunk as usize).and_then(|chunk| chunk.as_bytes().get(start..start + text.len()));
+    let stored =
+        arena.chunks.get(slot.chunk as usize).and_then(|chunk| chunk.as_bytes().get(start..start + text.len()));
     let Some(stored) = stored else { return false };
     if ignore_ascii_case { stored.eq_ignore_ascii_case(text.as_bytes()) } else { stored == text.as_bytes() }
 }
@@ -162,9 +163,7 @@ impl Keys {
 
     fn find(&self, lower_ascii: bool, text: &str, hash: u32) -> Option<Key> {
         self.table
-            .find(table_hash(hash), |slot| {
-                slot.hash == hash && stored_equals(&self.arena, slot, text, lower_ascii)
-            })
+            .find(table_hash(hash), |slot| slot.hash == hash && stored_equals(&self.arena, slot, text, lower_ascii))
             .map(|slot| slot.key)
     }
 
