@@ -12,14 +12,15 @@
 //   their performance timelines, from the file drop to the first draw;
 // - the gzipped size of everything dist/ serves (goal: under 1.5 MB).
 //
-// Usage: node tests/bench/app.bench.mjs LARGE_DIR FRAME_DIR (tenants written by `cargo xtask
-// gen`); run by `cargo xtask bench`.
+// Usage: node tests/bench/app.bench.mjs LARGE_DIR FRAME_DIR [BUILD_DIR] (tenants written by
+// `cargo xtask gen`; the build measured is dist/ unless another is named, so that two builds can
+// be measured in turn); run by `cargo xtask bench`.
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { DIST, launch, openApp, serveDist } from "../e2e/harness.mjs";
 
-const [largeDir, frameDir] = process.argv.slice(2);
+const [largeDir, frameDir, build = DIST] = process.argv.slice(2);
 const files = async (dir) => (await readdir(dir)).filter((f) => f.endsWith(".json")).sort().map((f) => join(dir, f));
 const ms = (value) => `${value.toFixed(0).padStart(8)} ms`;
 /** Loads of the large tenant timed. */
@@ -120,14 +121,14 @@ async function frames(page, count) {
   return { build: script / 1000 / count, latency: latencies[latencies.length >> 1] };
 }
 
-const site = await serveDist();
+const site = await serveDist(build);
 const browser = await launch();
 try {
   let served = 0;
   const modules = [];
-  for (const name of await readdir(DIST)) {
+  for (const name of await readdir(build)) {
     if (!/\.(wasm|js|css|html|svg)$/.test(name)) continue;
-    const gzipped = gzipSync(await readFile(join(DIST, name))).length;
+    const gzipped = gzipSync(await readFile(join(build, name))).length;
     served += gzipped;
     if (name.endsWith(".wasm")) modules.push(`${name.startsWith("blastmap-worker") ? "worker" : "page"} ${(gzipped / 1e3).toFixed(0)} KB`);
   }
