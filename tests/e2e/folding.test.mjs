@@ -74,7 +74,8 @@ test("a tenant's large groups fold into aggregates that open on click and on Ent
   await page.locator("#graph-canvas[data-unfolded='0']").waitFor();
   assert.equal(await focusAnAggregate(page), label, "the same first aggregate");
   await canvas(page).press("Enter");
-  await page.locator("#graph-canvas[data-unfolded='1']").waitFor();
+  // Its group opens, and the finer groups the chosen node turns out to lie in, until it stands alone.
+  await page.locator("#graph-canvas:not([data-unfolded='0'])").waitFor();
   await page.locator("#details-name").waitFor();
 
   // "Open all" draws every node on its own; the selection stays.
@@ -86,4 +87,14 @@ test("a tenant's large groups fold into aggregates that open on click and on Ent
   await page.locator("#graph-canvas:not([data-aggregates='0'])").waitFor();
   assert.equal(Number(await attribute(page, "data-aggregates")), aggregates);
   assert.equal(await attribute(page, "data-unfolded"), "0");
+
+  // Opening the most serious finding draws its first subject on its own (its groups open, however
+  // deep it lies) and brings it into sight.
+  await page.locator(".finding-row").first().click();
+  await page.locator("#graph-canvas[data-centre-at]").waitFor();
+  await page.waitForTimeout(300);
+  const [cx, cy] = (await attribute(page, "data-centre-at")).split(",").map(Number);
+  const box = await canvas(page).boundingBox();
+  assert.ok(cx > 0 && cy > 0 && cx < box.width && cy < box.height, `the subject is drawn at ${cx},${cy}`);
+  await screenshot(page, "tenant-finding");
 });

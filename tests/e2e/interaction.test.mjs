@@ -293,6 +293,19 @@ test("a load shows its progress, and Cancel abandons it", async () => {
   assert.match(await text(page, "#summary"), /built-in sample/, "the cancelled load left the sample open");
 });
 
+test("opening a finding brings everything it lights into sight", async () => {
+  const session = await app.open();
+  const { page } = session;
+  await findingsListed(page);
+  await page.locator(".finding-row").first().click();
+  await page.locator("#graph-canvas[data-lit]").waitFor();
+  const lit = await canvas(page).getAttribute("data-lit");
+  // Brought into view once the worker has said what the finding lights.
+  await page.locator(`#graph-canvas[data-lit-in-sight="${lit}"]`).waitFor({ timeout: 5000 });
+  assert.ok(Number(lit) > 5, `${lit} nodes lit`);
+  await screenshot(page, "finding-in-sight");
+});
+
 test("long lists render only the rows in sight", async () => {
   // 2,000 user-assigned identities nobody uses: 2,000 nodes and 2,000 findings (BM009).
   const identities = Array.from({ length: 2000 }, (_, i) => {

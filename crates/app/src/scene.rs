@@ -159,6 +159,13 @@ impl Viewport {
         Viewport { scale, offset_x: width / 2.0 - x * scale, offset_y: height / 2.0 - y * scale }
     }
 
+    /// Whether the whole box of a node at world `(x, y)` lies in a `width` × `height` area.
+    pub fn shows_whole(&self, x: f32, y: f32, width: f32, height: f32) -> bool {
+        let (left, top) = self.to_screen(x - NODE_WIDTH / 2.0, y - NODE_HEIGHT / 2.0);
+        let (right, bottom) = self.to_screen(x + NODE_WIDTH / 2.0, y + NODE_HEIGHT / 2.0);
+        left >= 0.0 && top >= 0.0 && right <= width && bottom <= height
+    }
+
     /// Whether labels are legible at this zoom.
     pub fn shows_labels(&self) -> bool {
         self.scale >= LABEL_MIN_SCALE
@@ -261,6 +268,8 @@ mod tests {
         assert!(left >= 0.0 && right <= 1000.0, "{left} {right}");
         assert!((left + right - 1000.0).abs() < 0.01, "centred");
         assert_eq!(v.scale, 1.0, "no closer than 1:1");
+        assert!(s.nodes.iter().take(2).all(|n| v.shows_whole(n.x, n.y, 1000.0, 600.0)));
+        assert!(!v.shows_whole(100.0, 50.0, 300.0, 600.0), "the first box ends past a narrower area");
         assert_eq!(Viewport::fit_nodes(&s, &[], 1000.0, 600.0), None);
         assert_eq!(Viewport::fit_nodes(&s, &[7], 1000.0, 600.0), None, "indices outside the scene are ignored");
     }

@@ -57,9 +57,14 @@ impl Highlight {
         !self.nodes.is_empty()
     }
 
+    /// The nodes lit.
+    pub fn lit(&self) -> impl Iterator<Item = usize> + '_ {
+        self.nodes.iter().enumerate().filter(|(_, lit)| **lit).map(|(node, _)| node)
+    }
+
     /// How many nodes are lit.
     pub fn lit_nodes(&self) -> usize {
-        self.nodes.iter().filter(|&&lit| lit).count()
+        self.lit().count()
     }
 
     fn of(access: &AccessGraph) -> Highlight {

@@ -186,14 +186,25 @@ pub fn App() -> Html {
         }
         None => None,
     };
-    // What is newly selected, or a finding's first subject, shows on its own: its group unfolds.
-    // (Only on a new selection: "Fold groups" may fold it again.)
+    // What is newly selected, or a finding's first subject, shows on its own: its group unfolds,
+    // then the finer group it turns out to lie in, until it stands alone. (Only for a new
+    // selection: "Fold groups" may fold it again.)
+    let unfolding = use_mut_ref(|| (None::<(usize, u32)>, false));
     {
         let analyst = analyst.clone();
         let folded = centre_on.and_then(|n| analysis.scene.folded.get(n).copied().flatten());
-        use_effect_with((centre_on, analysis.load), move |_| {
-            if let Some(aggregate) = folded {
-                analyst.unfold(aggregate as usize);
+        use_effect_with((centre_on, analysis.load, folded), move |&(node, load, folded)| {
+            let (selection, active) = &mut *unfolding.borrow_mut();
+            let now = node.map(|n| (n, load));
+            if now != *selection {
+                *selection = now;
+                *active = now.is_some();
+            }
+            if *active {
+                match folded {
+                    Some(aggregate) => analyst.unfold(aggregate as usize),
+                    None => *active = false,
+                }
             }
         });
     }
@@ -229,7 +240,7 @@ pub fn App() -> Html {
                         highlight={Rc::clone(&selected)} selected={ui.node()} on_ui={on_ui.clone()} />
                 } else {
                     <GraphView analysis={Rc::clone(&analysis)} loaded={shown.is_some()} hidden={Rc::clone(&hidden)}
-                        selected={Rc::clone(&selected)} node={ui.node()} centre_on={centre_on} centre_requests={ui.centre_requests}
+                        selected={Rc::clone(&selected)} node={ui.node()} centre_on={centre_on} centre_requests={ui.centre_requests} answered={answered}
                         dark={theme.dark} on_ui={on_ui.clone()} on_sample={on_sample}
                         on_unfold={on_unfold} on_fold_all={on_fold_all} on_open_all={on_open_all} />
                 }

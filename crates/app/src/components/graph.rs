@@ -40,6 +40,8 @@ pub struct GraphProps {
     pub centre_on: Option<usize>,
     /// Bumped when `centre_on` should come to the middle.
     pub centre_requests: u32,
+    /// Whether `selected` answers the selection made now (not an earlier one).
+    pub answered: bool,
     /// Dark theme.
     pub dark: bool,
     /// Changes to the interactive state.
@@ -109,18 +111,50 @@ pub fn GraphView(props: &GraphProps) -> Html {
             focused.set(None);
         });
     }
-    // Bring the selection (the node, or a finding's first subject) to the middle when asked.
+    // Bring the selection (the node, or a finding's first subject) to the middle when asked, at
+    // once; then, once its answer has come and its node is no longer folded away (a folded
+    // node's group unfolds, which moves it), centre on the node where it now is, or, for a
+    // finding, show all it lights (its subjects and the paths between them) while that stays
+    // legible.
+    let settling = use_mut_ref(|| None::<usize>);
     {
-        let (view, canvas) = (view.clone(), canvas.clone());
+        let (view, canvas, settling) = (view.clone(), canvas.clone(), settling.clone());
         let (analysis, first) = (Rc::clone(&props.analysis), props.centre_on);
         use_effect_with(props.centre_requests, move |&requests| {
             if requests == 0 {
                 return;
             }
             let Some(at) = first.and_then(|n| analysis.scene.nodes.get(n)) else { return };
+            *settling.borrow_mut() = first;
             let (width, height) = canvas_size(&canvas);
             let current = (*view).unwrap_or_else(|| fitted(&canvas, &analysis.scene));
             view.set(Some(current.centre_on(at.x, at.y, width, height)));
+        });
+    }
+    {
+        let (view, canvas) = (view.clone(), canvas.clone());
+        let finding = props.node.is_none();
+        let deps = (Rc::clone(&props.analysis), Rc::clone(&props.selected), props.answered, props.centre_on, finding);
+        use_effect_with(deps, move |(analysis, selected, answered, first, finding)| {
+            let Some(node) = *settling.borrow() else { return };
+            if *first != Some(node) {
+                // Another selection, not asked to be brought into view, came first.
+                *settling.borrow_mut() = None;
+                return;
+            }
+            let scene = &analysis.scene;
+            let (Some(at), true) = (scene.nodes.get(node), *answered) else { return };
+            if scene.folded.get(node).copied().flatten().is_some() {
+                return;
+            }
+            *settling.borrow_mut() = None;
+            let lit: Vec<usize> = if *finding { selected.highlight.lit().collect() } else { Vec::new() };
+            let (width, height) = fit_area(&canvas);
+            let fitted_lit = Viewport::fit_nodes(scene, &lit, width, height).filter(Viewport::shows_labels);
+            let (width, height) = canvas_size(&canvas);
+            let current = (*view).unwrap_or_else(|| fitted(&canvas, scene));
+            let shown = fitted_lit.unwrap_or_else(|| current.centre_on(at.x, at.y, width, height));
+            view.set(Some(shown));
         });
     }
     // Redraw when the window changes size.
@@ -338,8 +372,7 @@ pub fn GraphView(props: &GraphProps) -> Html {
         let (view, canvas) = (view.clone(), canvas.clone());
         let (analysis, selected) = (Rc::clone(&props.analysis), Rc::clone(&props.selected));
         Callback::from(move |_: MouseEvent| {
-            let highlight = &selected.highlight;
-            let lit: Vec<usize> = (0..highlight.nodes.len()).filter(|&i| highlight.nodes[i]).collect();
+            let lit: Vec<usize> = selected.highlight.lit().collect();
             let (width, height) = fit_area(&canvas);
             if let Some(fitted) = Viewport::fit_nodes(&analysis.scene, &lit, width, height) {
                 view.set(Some(fitted));
@@ -375,6 +408,14 @@ pub fn GraphView(props: &GraphProps) -> Html {
         let (x, y) = current.to_screen(at.x, at.y);
         Some(format!("{x:.1},{y:.1}"))
     };
+    // Where the node a selection centres on is, while it is drawn on its own (not folded).
+    let centre_at = props.centre_on.filter(|&n| scene.folded.get(n).copied().flatten().is_none());
+    // Test hook: how many of the nodes a selection lights lie wholly in sight.
+    let lit_in_sight = (*view).filter(|_| props.selected.highlight.is_active()).map(|current| {
+        let (width, height) = canvas_size(&canvas);
+        let lit = props.selected.highlight.lit().filter_map(|n| scene.nodes.get(n));
+        lit.filter(|n| current.shows_whole(n.x, n.y, width, height)).count().to_string()
+    });
     // A folded node stands for its aggregate: focus and Enter open it.
     let focused_label = (*focused).and_then(|n| match scene.folded.get(n).copied().flatten() {
         Some(a) => scene.aggregates.get(a as usize).map(|a| format!("{} ({} nodes, folded)", a.label, a.members.len())),
@@ -388,7 +429,9 @@ pub fn GraphView(props: &GraphProps) -> Html {
                 data-cross-environment={scene.cross_environment_edges.to_string()}
                 data-aggregates={scene.aggregates.len().to_string()} data-unfolded={scene.unfolded.to_string()}
                 data-lit={props.selected.highlight.is_active().then(|| props.selected.highlight.lit_nodes().to_string())}
+                data-lit-in-sight={lit_in_sight}
                 data-selected-at={screen_at(props.node)} data-focused-at={screen_at(*focused)}
+                data-centre-at={screen_at(centre_at)}
                 data-focused={focused_label.clone()}
                 data-view={(*view).map(|v| format!("{:.4},{:.1},{:.1}", v.scale, v.offset_x, v.offset_y))}
                 onpointerdown={on_pointer_down} onpointermove={on_pointer_move}
