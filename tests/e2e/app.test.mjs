@@ -46,7 +46,7 @@ test("dropping several files lists each one, with a readable error for invalid J
   assert.equal(await files.count(), 2);
   assert.match(await files.nth(0).innerText(), /design-small\.json[\s\S]*4 resources · 1 user-assigned identity · 2 role assignments/);
   const invalid = await files.nth(1).innerText();
-  assert.match(invalid, /invalid\.json/);
+  assert.match(invalid, /invalid\.json\n×\nnothing read/);
   assert.match(invalid, /not valid JSON: .* at line 5 column 3/);
   assert.match(await text(page, "#summary"), /2 files/);
   assert.equal(await text(page, "#count-errors"), "1 error");
@@ -84,7 +84,7 @@ test("a file the browser cannot read says why in its card, and the others load",
   const files = page.locator("#file-list .file");
   assert.match(
     await files.nth(0).innerText(),
-    /changed-since\.json[\s\S]*the browser could not read this file: it changed or moved after it was chosen, or it may not be opened; choose it again \(NotReadableError\)/,
+    /changed-since\.json\n×\nnothing read\n[\s\S]*the browser could not read this file: it changed or moved after it was chosen, or it may not be opened; choose it again \(NotReadableError\)/,
   );
   assert.match(await files.nth(1).innerText(), /design-small\.json[\s\S]*4 resources/);
   assert.equal(await text(page, "#count-errors"), "1 error");

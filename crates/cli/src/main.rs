@@ -351,8 +351,7 @@ fn count(n: usize, one: &str, many: &str) -> String {
 }
 
 fn describe(report: &FileReport) -> String {
-    let format = report.format.map_or("not recognised", |f| f.label());
-    let mut out = format!("{}: {format}\n  {}\n", report.name, counts(&report.counts));
+    let mut out = format!("{}: {}\n  {}\n", report.name, report.read_as(), counts(&report.counts));
     for diagnostic in &report.diagnostics {
         let place = if diagnostic.path.is_empty() { String::new() } else { format!(" at {}", diagnostic.path) };
         out.push_str(&format!("  {}{place}: {}\n", diagnostic.severity.as_str(), diagnostic.message));

@@ -18,7 +18,7 @@ fn inspect_names_each_file_its_format_counts_and_diagnostics() {
     let expected = "\
 web/sample/inventory.json: Blastmap inventory (blastmap/inventory/v1)
   16 resources, 4 user-assigned identities, 6 attachments, 3 principals, 0 role definitions, 11 role assignments, 1 federated credential, 0 access policies, 0 scopes
-tests/fixtures/invalid.json: not recognised
+tests/fixtures/invalid.json: nothing read
   0 resources, 0 user-assigned identities, 0 attachments, 0 principals, 0 role definitions, 0 role assignments, 0 federated credentials, 0 access policies, 0 scopes
   error: not valid JSON: expected `,` or `}` at line 5 column 3
 merged: 16 resources, 4 user-assigned identities, 6 attachments, 7 principals, 0 role definitions, 11 role assignments, 1 federated credential, 0 access policies, 0 scopes

@@ -154,3 +154,15 @@ pub struct FileReport {
     /// Problems found.
     pub diagnostics: Vec<Diagnostic>,
 }
+
+impl FileReport {
+    /// What the file was read as, for people: its format, or, without one, whether anything
+    /// was read (a list cut short keeps what came before the cut).
+    pub fn read_as(&self) -> &'static str {
+        match self.format {
+            Some(format) => format.label(),
+            None if self.counts.total() > 0 => "read in part",
+            None => "nothing read",
+        }
+    }
+}

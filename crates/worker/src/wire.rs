@@ -195,8 +195,8 @@ pub struct Summary {
 pub struct FileReport {
     /// The file's name as given.
     pub name: String,
-    /// The format recognised, named for people; `None` when none was.
-    pub format: Option<String>,
+    /// What the file was read as, for people: its format, or "nothing read" or "read in part".
+    pub read_as: String,
     /// Objects read.
     #[serde(with = "CountsDef")]
     pub counts: Counts,
@@ -218,9 +218,10 @@ pub struct Diagnostic {
 
 impl From<blastmap_ingest::FileReport> for FileReport {
     fn from(report: blastmap_ingest::FileReport) -> FileReport {
+        let read_as = report.read_as().to_owned();
         FileReport {
             name: report.name,
-            format: report.format.map(|f| f.label().to_owned()),
+            read_as,
             counts: report.counts,
             diagnostics: report
                 .diagnostics

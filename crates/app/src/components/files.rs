@@ -81,7 +81,7 @@ fn file_item(report: &FileReport, action: Html) -> Html {
                 { action }
             </div>
             <div class="file-format">
-                { report.format.as_deref().unwrap_or("not recognised") }
+                { &report.read_as }
             </div>
             if !held.is_empty() {
                 <div class="file-counts">{ held.join(" · ") }</div>
