@@ -172,6 +172,8 @@ fn a_list_cut_short_keeps_what_came_before_the_cut() {
         ]
     );
     assert_eq!(loaded.inventory.resources().len(), 1);
+    assert_eq!(loaded.files[0].read_as(), "read in part");
+    assert_eq!(load_one("empty.json", b"").files[0].read_as(), "nothing read");
 }
 
 #[test]
