@@ -91,10 +91,11 @@ test("a tenant's large groups fold into aggregates that open on click and on Ent
   // Opening the most serious finding draws its first subject on its own (its groups open, however
   // deep it lies) and brings it into sight.
   await page.locator(".finding-row").first().click();
-  await page.locator("#graph-canvas[data-centre-at]").waitFor();
-  await page.waitForTimeout(300);
-  const [cx, cy] = (await attribute(page, "data-centre-at")).split(",").map(Number);
-  const box = await canvas(page).boundingBox();
-  assert.ok(cx > 0 && cy > 0 && cx < box.width && cy < box.height, `the subject is drawn at ${cx},${cy}`);
+  const inSight = await page.waitForFunction(() => {
+    const canvas = document.getElementById("graph-canvas");
+    const [x, y] = (canvas.dataset.centreAt ?? "-1,-1").split(",").map(Number);
+    return x > 0 && y > 0 && x < canvas.clientWidth && y < canvas.clientHeight && `${x},${y}`;
+  }, null, { timeout: 20000 });
+  assert.ok(await inSight.jsonValue(), "the first subject is drawn on its own, in sight");
   await screenshot(page, "tenant-finding");
 });
