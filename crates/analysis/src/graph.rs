@@ -120,13 +120,27 @@ pub struct Edge {
 
 /// Why an edge is there. A role assignment's sentence ("id-x holds Reader on rg") is made from
 /// the labels at the edge's ends when it is read: a tenant has hundreds of thousands of them,
-/// and making each when the graph was built was ~40% of reading the assignments.
+/// and making each when the graph was built was ~40% of reading the assignments. So is a take
+/// edge's (tens of thousands at 100,000 resources; made when built, they were a quarter of the
+/// take edges' time, natively, and more in WebAssembly, on the way to the app's first picture).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reason {
     /// The sentence.
     Text(String),
     /// "{from} holds {role} on {to}", the role by its number in [`AccessGraph::role_name`].
     Holds(u32),
+    /// A take edge's sentence, "{from} can run code on {to} ({role} on {scope} grants {actions};
+    /// ...)": what it takes comes from the edge, the roles that let it from here.
+    Takes(Box<Grants>),
+}
+
+/// The roles behind a take edge: for each assignment that grants some of the actions needed
+/// (here or above), its role (numbered as in [`AccessGraph::role_name`]), the node of its scope,
+/// and how many of `actions` it grants, in order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grants {
+    by: Box<[(u32, NodeIndex, u32)]>,
+    actions: Box<[&'static str]>,
 }
 
 /// What an edge hands over under its target scope, or what a node counts as when handed over:
@@ -234,6 +248,7 @@ impl AccessGraph {
             },
             chains: ScopeChains::new(inventory),
             role_names: Map::default(),
+            name_numbers: Map::default(),
             compute_under: vec![Takes::NOTHING; inventory.keys.len()],
             present_under: vec![Takes::NOTHING; inventory.keys.len()],
         };
@@ -258,7 +273,66 @@ impl AccessGraph {
                 let label = |node: NodeIndex| self.graph.node_weight(node).map_or("", |n| n.label.as_str());
                 Cow::Owned([label(from), " holds ", self.role_name(*role), " on ", label(to)].concat())
             }
+            Reason::Takes(grants) => Cow::Owned(self.take_reason(edge, weight, grants)),
         }
+    }
+
+    /// The sentence of take edge `edge`.
+    fn take_reason(&self, edge: EdgeIndex, weight: &Edge, grants: &Grants) -> String {
+        let (from, to) = self.graph.edge_endpoints(edge).unwrap_or((NodeIndex::end(), NodeIndex::end()));
+        let label = |node: NodeIndex| self.graph.node_weight(node).map_or("", |n| n.label.as_str());
+        let target = label(to);
+        let only_itself = match self.graph.node_weight(to).map(|n| n.key) {
+            Some(NodeKey::Arm(scope)) => self.under_scope(scope) == [to],
+            _ => false,
+        };
+        let mut reason = String::new();
+        reason.push_str(label(from));
+        reason.push(' ');
+        let what: [&str; 3] = match weight.kind {
+            EdgeKind::GrantsSelf => ["can grant itself any role on ", target, ""],
+            EdgeKind::TakesOver if only_itself => ["can add a federated credential to ", target, " and sign in as it"],
+            EdgeKind::TakesOver => [
+                "can add a federated credential to the user-assigned identities under ",
+                target,
+                " and sign in as them",
+            ],
+            EdgeKind::CanAttach if only_itself => ["can attach ", target, " to compute it may write and use it"],
+            EdgeKind::CanAttach => {
+                ["can attach the user-assigned identities under ", target, " to compute it may write and use them"]
+            }
+            _ if only_itself => ["can run code on ", target, ""],
+            _ => {
+                reason.push_str("can run code on the ");
+                for (at, row) in weight.takes.rows().enumerate() {
+                    if at > 0 {
+                        reason.push_str(", ");
+                    }
+                    reason.push_str(CODE_EXECUTION[row].noun);
+                }
+                [" under ", target, ""]
+            }
+        };
+        what.iter().for_each(|part| reason.push_str(part));
+        reason.push_str(" (");
+        let mut actions = grants.actions.iter();
+        for (at, &(role, scope, count)) in grants.by.iter().enumerate() {
+            if at > 0 {
+                reason.push_str("; ");
+            }
+            reason.push_str(self.role_name(role));
+            reason.push_str(" on ");
+            reason.push_str(label(scope));
+            reason.push_str(" grants ");
+            for (at, action) in actions.by_ref().take(count as usize).enumerate() {
+                if at > 0 {
+                    reason.push_str(", ");
+                }
+                reason.push_str(action);
+            }
+        }
+        reason.push(')');
+        reason
     }
 
     /// The name of the role numbered `role` in a [`Reason::Holds`].
@@ -327,6 +401,8 @@ struct Builder<'a> {
     chains: ScopeChains<'a>,
     /// Each role's name as its GUID decides it, once per role (`None`: the GUID does not).
     role_names: Map<Key, Option<&'a str>>,
+    /// The number of each name in [`AccessGraph::role_name`].
+    name_numbers: Map<Cow<'a, str>, u32>,
     /// For every scope (by [`Key::index`]), the types of compute (rows of the execution table)
     /// at or under it.
     compute_under: Vec<Takes>,
@@ -364,6 +440,17 @@ impl<'a> Builder<'a> {
             Some(name) => Cow::Borrowed(name),
             None => Cow::Owned(format!("role {}", inventory.text(role))),
         }
+    }
+
+    /// The number of role name `name` in [`AccessGraph::role_name`].
+    fn name_number(&mut self, name: Cow<'a, str>) -> u32 {
+        if let Some(&number) = self.name_numbers.get(&name) {
+            return number;
+        }
+        let number = u32::try_from(self.graph.role_names.len()).unwrap_or(u32::MAX);
+        self.graph.role_names.push(name.clone().into_owned());
+        self.name_numbers.insert(name, number);
+        number
     }
 
     fn add(&mut self, key: NodeKey, make: impl FnOnce(&Self) -> Node) -> NodeIndex {
@@ -465,9 +552,9 @@ impl<'a> Builder<'a> {
         at
     }
 
-    fn edge(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind, reason: String, takes: Takes) {
+    fn edge(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind, reason: Reason, takes: Takes) {
         let access = (kind == EdgeKind::GrantsSelf).then_some(Access::ControlWrite);
-        self.graph.graph.add_edge(from, to, Edge { kind, reason: Reason::Text(reason), access, takes });
+        self.graph.graph.add_edge(from, to, Edge { kind, reason, access, takes });
     }
 
     fn label(&self, at: NodeIndex) -> &str {
@@ -485,7 +572,7 @@ impl<'a> Builder<'a> {
                 let Some(&group) = self.graph.by_principal_id.get(&membership.group) else { return true };
                 let member = self.principal_node(membership.member, None);
                 let reason = [self.label(member), " is a member of ", self.label(group)].concat();
-                self.edge(member, group, EdgeKind::HasRole, reason, Takes::NOTHING);
+                self.edge(member, group, EdgeKind::HasRole, Reason::Text(reason), Takes::NOTHING);
                 false
             });
             if pending.len() == before {
@@ -722,7 +809,7 @@ impl<'a> Builder<'a> {
     fn take_edge(&mut self, holding: &Holding<'_>, here: &HeldAt<'_>, kind: EdgeKind, takes: Takes, actions: &Actions) {
         let HeldAt { scope, granted, above, .. } = *here;
         let assignments = self.inventory.role_assignments();
-        let needed: Vec<(&str, usize)> = match kind {
+        let needed: Vec<(&'static str, usize)> = match kind {
             EdgeKind::GrantsSelf => actions.numbered(ROLE_ASSIGNMENTS_WRITE),
             EdgeKind::TakesOver => actions.numbered(WRITE_FEDERATED_CREDENTIALS),
             EdgeKind::CanAttach => actions.numbered(ASSIGN_IDENTITY),
@@ -731,7 +818,7 @@ impl<'a> Builder<'a> {
         // Each action by the first assignment (here or above) that grants it, grouped by
         // assignment: "Owner on subscription 9e3b8c55 grants A, B".
         let here_and_above = holding.places_at(above);
-        let mut why: Vec<(&RoleAssignment, Vec<&str>)> = Vec::new();
+        let mut why: Vec<(&'a RoleAssignment, Vec<&'static str>)> = Vec::new();
         for (action, index) in needed {
             let first = here_and_above.iter().map(|&place| &holding.held[place]).find(|h| h.bits & (1 << index) != 0);
             let Some(assignment) = first.and_then(|h| assignments.get(h.at as usize)) else {
@@ -742,66 +829,35 @@ impl<'a> Builder<'a> {
                 None => why.push((assignment, vec![action])),
             }
         }
-        let mut because = String::new();
-        for (at, (assignment, granted)) in why.iter().enumerate() {
-            if at > 0 {
-                because.push_str("; ");
-            }
-            because.push_str(&self.role_name(assignment));
-            because.push_str(" on ");
-            match self.graph.node(NodeKey::Arm(assignment.scope)) {
-                Some(node) => because.push_str(self.label(node)),
-                None => because.push_str(&scope_label(self.inventory.text(assignment.scope))),
-            }
-            because.push_str(" grants ");
-            because.push_str(&granted.join(", "));
-        }
         let holder = holding.held.first();
         let holder_node = match holder {
             Some(h) => self.principal_node(h.holder, assignments.get(h.at as usize)),
             None => return,
         };
-        let scope_node = match self.graph.node(NodeKey::Arm(scope)) {
+        let scope_node = self.scope_node(scope);
+        // The sentence is made when it is read: most take edges are never explained.
+        let mut by = Vec::with_capacity(why.len());
+        let mut granting = Vec::new();
+        for (assignment, granted) in why {
+            let name = self.role_name(assignment);
+            let role = self.name_number(name);
+            let at = self.scope_node(assignment.scope);
+            by.push((role, at, u32::try_from(granted.len()).unwrap_or(u32::MAX)));
+            granting.extend(granted);
+        }
+        let grants = Grants { by: by.into(), actions: granting.into() };
+        self.edge(holder_node, scope_node, kind, Reason::Takes(Box::new(grants)), takes);
+    }
+
+    /// The node of `scope`, made a target node if it has none yet.
+    fn scope_node(&mut self, scope: Key) -> NodeIndex {
+        match self.graph.node(NodeKey::Arm(scope)) {
             Some(at) => at,
-            None => self.arm_node(
-                scope,
-                NodeKind::Target(arm::level(self.inventory.text(scope)).unwrap_or(arm::ScopeLevel::Resource)),
-            ),
-        };
-        let mut reason = String::new();
-        reason.push_str(self.label(holder_node));
-        reason.push(' ');
-        let target = self.label(scope_node);
-        let only_itself = self.graph.under_scope(scope) == [scope_node];
-        let what: [&str; 3] = match kind {
-            EdgeKind::GrantsSelf => ["can grant itself any role on ", target, ""],
-            EdgeKind::TakesOver if only_itself => ["can add a federated credential to ", target, " and sign in as it"],
-            EdgeKind::TakesOver => [
-                "can add a federated credential to the user-assigned identities under ",
-                target,
-                " and sign in as them",
-            ],
-            EdgeKind::CanAttach if only_itself => ["can attach ", target, " to compute it may write and use it"],
-            EdgeKind::CanAttach => {
-                ["can attach the user-assigned identities under ", target, " to compute it may write and use them"]
+            None => {
+                let level = arm::level(self.inventory.text(scope)).unwrap_or(arm::ScopeLevel::Resource);
+                self.arm_node(scope, NodeKind::Target(level))
             }
-            _ if only_itself => ["can run code on ", target, ""],
-            _ => {
-                reason.push_str("can run code on the ");
-                for (at, row) in takes.rows().enumerate() {
-                    if at > 0 {
-                        reason.push_str(", ");
-                    }
-                    reason.push_str(CODE_EXECUTION[row].noun);
-                }
-                [" under ", target, ""]
-            }
-        };
-        what.iter().for_each(|part| reason.push_str(part));
-        reason.push_str(" (");
-        reason.push_str(&because);
-        reason.push(')');
-        self.edge(holder_node, scope_node, kind, reason, takes);
+        }
     }
 
     /// Federates: each federated credential trusts an external subject to sign in as its identity.
@@ -824,7 +880,7 @@ impl<'a> Builder<'a> {
                 self.label(identity_node),
                 credential.name
             );
-            self.edge(node, identity_node, EdgeKind::Federates, reason, Takes::NOTHING);
+            self.edge(node, identity_node, EdgeKind::Federates, Reason::Text(reason), Takes::NOTHING);
         }
     }
 
@@ -833,21 +889,19 @@ impl<'a> Builder<'a> {
         let mut roles: Map<Key, (u32, Access)> = Map::default();
         for assignment in self.inventory.role_assignments() {
             let holder = self.principal_node(assignment.principal, Some(assignment));
-            let target = match self.graph.node(NodeKey::Arm(assignment.scope)) {
-                Some(at) => at,
+            let target = self.scope_node(assignment.scope);
+            let (role, access) = match roles.get(&assignment.role_definition) {
+                Some(&known) => known,
                 None => {
-                    let level = arm::level(self.inventory.text(assignment.scope)).unwrap_or(arm::ScopeLevel::Resource);
-                    self.arm_node(assignment.scope, NodeKind::Target(level))
+                    // A role nobody can look up still counts as reach: access is access.
+                    let access =
+                        role_permissions(self.inventory, assignment.role_definition).map_or(Access::Read, Access::of);
+                    let name = self.role_name(assignment);
+                    let known = (self.name_number(name), access);
+                    roles.insert(assignment.role_definition, known);
+                    known
                 }
             };
-            let role_names = &mut self.graph.role_names;
-            let (role, access) = *roles.entry(assignment.role_definition).or_insert_with(|| {
-                // A role nobody can look up still counts as reach: access is access.
-                let access =
-                    role_permissions(self.inventory, assignment.role_definition).map_or(Access::Read, Access::of);
-                role_names.push(role_name(self.inventory, assignment));
-                (u32::try_from(role_names.len() - 1).unwrap_or(u32::MAX), access)
-            });
             let edge = Edge {
                 kind: EdgeKind::HasRole,
                 reason: Reason::Holds(role),
