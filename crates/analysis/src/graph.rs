@@ -130,7 +130,7 @@ pub enum Reason {
     /// "{from} holds {role} on {to}", the role by its number in [`AccessGraph::role_name`].
     Holds(u32),
     /// A take edge's sentence, "{from} can run code on {to} ({role} on {scope} grants {actions};
-    /// ...)": what it takes comes from the edge, the roles that let it from here.
+    /// ...)": what it takes is the edge's, the roles and scopes that grant it are these.
     Takes(Box<Grants>),
 }
 

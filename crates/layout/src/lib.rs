@@ -339,13 +339,12 @@ impl Neighbours {
     fn of(access: &AccessGraph) -> Neighbours {
         let g = &access.graph;
         let edges = g.raw_edges();
-        let index = |n: NodeIndex| n.index();
         // Per node: where its outgoing and its incoming neighbours are written next.
         let mut out_at = vec![0u32; g.node_count()];
         let mut in_at = vec![0u32; g.node_count()];
         for edge in edges {
-            out_at[index(edge.source())] += 1;
-            in_at[index(edge.target())] += 1;
+            out_at[edge.source().index()] += 1;
+            in_at[edge.target().index()] += 1;
         }
         let mut starts = Vec::with_capacity(g.node_count() + 1);
         let mut total = 0u32;
@@ -359,7 +358,7 @@ impl Neighbours {
         starts.push(total);
         let mut nodes = vec![0u32; total as usize];
         for edge in edges.iter().rev() {
-            let (source, target) = (index(edge.source()), index(edge.target()));
+            let (source, target) = (edge.source().index(), edge.target().index());
             nodes[out_at[source] as usize] = u32::try_from(target).unwrap_or(u32::MAX);
             out_at[source] += 1;
             nodes[in_at[target] as usize] = u32::try_from(source).unwrap_or(u32::MAX);
@@ -626,7 +625,7 @@ fn lanes(access: &AccessGraph, neighbours: &Neighbours) -> Vec<Environment> {
                     votes[lane as usize] += 1;
                 }
             }
-            // The most votes; a tie goes to the later environment (prod over dev).
+            // The most votes; on a tie the later lane (prod over dev): the riskier reading.
             let winner = Environment::ALL
                 .iter()
                 .zip(votes)
