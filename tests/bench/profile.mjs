@@ -7,12 +7,15 @@
 // The build profiled must keep its function names (`cargo xtask profile` makes one: no
 // wasm-opt, symbols kept); without them every function is `wasm-function[N]`.
 //
-// Usage: node tests/bench/profile.mjs DIST_DIR TENANT_DIR [TOP]; run by `cargo xtask profile`.
+// - with CALLERS (names, comma-separated), who calls each of those functions, by time.
+//
+// Usage: node tests/bench/profile.mjs DIST_DIR TENANT_DIR [TOP [CALLERS]]; run by
+// `cargo xtask profile`.
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { launch, openApp, serveDist } from "../e2e/harness.mjs";
 
-const [dist, tenant, top = "25"] = process.argv.slice(2);
+const [dist, tenant, top = "25", callers = ""] = process.argv.slice(2);
 const paths = (await readdir(tenant)).filter((f) => f.endsWith(".json")).sort().map((f) => join(tenant, f));
 
 const site = await serveDist(dist);
@@ -97,6 +100,26 @@ function steps(profile) {
   }
 }
 
+/**
+ * Who calls `callee`, by the time spent in it: its nearest caller of Blastmap's own (the
+ * standard library's sort calling `memcmp` says little), else its nearest by another name.
+ */
+function callersOf(profile, callee) {
+  const by = new Map();
+  for (const [id, us] of profile.samples) {
+    const frames = stack(profile, id);
+    if (frames[0] !== callee) continue;
+    const caller =
+      frames.find((name, i) => i > 0 && name.startsWith("blastmap")) ?? frames.find((name) => name !== callee) ?? "(none)";
+    by.set(caller, (by.get(caller) ?? 0) + us);
+  }
+  if (by.size === 0) return;
+  console.log(`\ncallers of ${callee}:`);
+  for (const [name, us] of [...by].sort((a, b) => b[1] - a[1]).slice(0, Number(top))) {
+    console.log(`  ${ms(us)}  ${name}`);
+  }
+}
+
 console.log(`drop to first graph ${elapsed} ms (under the profiler, which slows it)`);
 const threads = profiles(trace.traceEvents ?? trace);
 const isWorker = (p) => [...p.nodes.values()].some((n) => nameOf(n).startsWith("blastmap_worker::main"));
@@ -104,6 +127,7 @@ for (const profile of threads) {
   if (isWorker(profile)) {
     report(profile, "worker");
     steps(profile);
+    for (const callee of callers.split(",").filter(Boolean)) callersOf(profile, callee);
   } else {
     report(profile, "page");
   }

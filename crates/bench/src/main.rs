@@ -84,14 +84,15 @@ fn main() {
     let (decoding, _) = fastest(|| sources.iter().filter(|f| blastmap_ingest::text::decode(f.bytes).is_ok()).count());
     let (reading, _) = fastest(|| blastmap_ingest::read_only(&sources));
     let diagnostics: usize = loaded.files.iter().map(|f| f.diagnostics.len()).sum();
-    // The ids importing interns, in the order it meets them: the interner's share of importing
+    // The ids importing interns, in the order it meets them (a role assignment's own id is kept as
+    // its scope and GUID, not interned): the interner's share of importing
     // (a fresh interner, so first mentions insert and later ones find).
     let inventory = &loaded.inventory;
     let ids: Vec<&str> = inventory
         .resources()
         .iter()
         .map(|r| r.id)
-        .chain(inventory.role_assignments().iter().flat_map(|a| [a.scope, a.id, a.principal, a.role_definition]))
+        .chain(inventory.role_assignments().iter().flat_map(|a| [a.scope, a.principal, a.role_definition]))
         .map(|key| inventory.text(key))
         .collect();
     let (interning, _) = fastest(|| {

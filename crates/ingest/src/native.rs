@@ -505,17 +505,7 @@ fn read_role_definition(sink: &mut Sink<'_>, _path: &str, json: RoleDefinitionJs
 fn read_role_assignment(sink: &mut Sink<'_>, path: &str, json: RoleAssignmentJson<'_>) {
     let Some(scope) = sink.scope(format_args!("{path}/scope"), &json.scope) else { return };
     let role = arm::last_segment(&json.role_definition_id).to_owned();
-    let id = match &json.id {
-        Some(id) => sink.inventory.key(id),
-        // Hand-written designs may leave the id out: one principal holds one role once per scope.
-        None => {
-            let scope_text = sink.inventory.text(scope).trim_end_matches('/').to_owned();
-            sink.inventory.key(&format!(
-                "{scope_text}/providers/Microsoft.Authorization/roleAssignments/{}:{role}",
-                json.principal_id
-            ))
-        }
-    };
+    let id = sink.assignment_id(json.id.as_deref(), scope, &json.principal_id, &role);
     let assignment = RoleAssignment {
         id,
         scope,
@@ -657,7 +647,7 @@ pub fn write(inventory: &Inventory) -> String {
         .role_assignments()
         .iter()
         .map(|a| RoleAssignmentJson {
-            id: Some(text(a.id)),
+            id: Some(inventory.assignment_id(a.id)),
             scope: text(a.scope),
             principal_id: text(a.principal),
             principal_type: a.principal_type.map(|k| Cow::Borrowed(k.as_str())),

@@ -1,8 +1,8 @@
 //! Where importers put what they read: the shared inventory, plus this file's report.
 
 use blastmap_model::{
-    AccessPolicy, Attachment, FederatedCredential, Inventory, Key, Membership, Origin, Principal, Resource,
-    RoleAssignment, RoleDefinition, Scope, UserAssignedIdentity, arm,
+    AccessPolicy, AssignmentId, Attachment, FederatedCredential, Inventory, Key, Membership, Origin, Principal,
+    Resource, RoleAssignment, RoleDefinition, Scope, UserAssignedIdentity, arm,
 };
 
 use std::fmt::Display;
@@ -78,6 +78,20 @@ impl<'a> Sink<'a> {
             None => {
                 self.error(&path.to_string(), format!("{scope:?} is not a scope; object skipped"));
                 None
+            }
+        }
+    }
+
+    /// The id of a role assignment of `principal` holding `role` at `scope`. Hand-written designs
+    /// and templates may leave the id out: one principal holds one role once per scope, so
+    /// those three name it.
+    pub fn assignment_id(&mut self, id: Option<&str>, scope: Key, principal: &str, role: &str) -> AssignmentId {
+        match id {
+            Some(id) => self.inventory.assignment_key(id, scope),
+            None => {
+                let scope = self.inventory.text(scope).trim_end_matches('/');
+                let id = format!("{scope}/providers/Microsoft.Authorization/roleAssignments/{principal}:{role}");
+                AssignmentId::Other(self.inventory.key(&id))
             }
         }
     }

@@ -76,7 +76,7 @@ fn describe(loaded: &Loaded) -> String {
         let _ = writeln!(
             out,
             "role assignment {} scope={} principal={} type={:?} name={:?} role={} label={:?} condition={:?}",
-            t(a.id),
+            inv.assignment_id(a.id),
             t(a.scope),
             t(a.principal),
             a.principal_type,

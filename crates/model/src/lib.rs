@@ -26,7 +26,7 @@ mod keys;
 pub use builtin::{BuiltinRole, builtin_role, builtin_roles};
 pub use environment::{Environment, EnvironmentMapping};
 pub use inventory::{
-    AccessPolicy, AttachedIdentity, Attachment, AttachmentRole, Conflict, FederatedCredential, Inventory,
+    AccessPolicy, AssignmentId, AttachedIdentity, Attachment, AttachmentRole, Conflict, FederatedCredential, Inventory,
     IsolationScope, JsonPath, Membership, Origin, Permission, Principal, PrincipalKind, Resource, RoleAssignment,
     RoleDefinition, Scope, Tags, UserAssignedIdentity,
 };

@@ -56,13 +56,13 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                  can {} everything there.",
                 if privileged { "change" } else { "read" }
             ),
-            evidence: vec![format!("role assignment {}", inventory.text(assignment.id))],
+            evidence: vec![format!("role assignment {}", inventory.assignment_id(assignment.id))],
             fix: format!(
                 "Grant {role} only where the workload needs it, then remove the broad assignment: \
                  `az role assignment create --assignee-object-id {principal} --assignee-principal-type ServicePrincipal \
                  --role \"{role}\" --scope <resource group or resource id>` and \
                  `az role assignment delete --ids {}`.",
-                inventory.text(assignment.id)
+                inventory.assignment_id(assignment.id)
             ),
             reach: covered,
             subjects_omitted: 0,

@@ -64,11 +64,11 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             title: format!("{who} holds {role}"),
             subjects: vec![inventory.text(subject).to_owned(), inventory.text(assignment.scope).to_owned()],
             message: format!("{who} holds {role} on {scope}: whatever can use it {power} there."),
-            evidence: vec![format!("role assignment {}", inventory.text(assignment.id))],
+            evidence: vec![format!("role assignment {}", inventory.assignment_id(assignment.id))],
             fix: format!(
                 "Replace {role} with the least-privileged role the workload needs (for secrets, Key Vault Secrets User; for \
                  blobs, Storage Blob Data Reader or Contributor): `az role assignment delete --ids {}`.",
-                inventory.text(assignment.id)
+                inventory.assignment_id(assignment.id)
             ),
             reach: ctx.coverage.count(assignment.scope),
             subjects_omitted: 0,

@@ -35,7 +35,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             } else {
                 return None;
             };
-            let id = inventory.text(a.id);
+            let id = inventory.assignment_id(a.id);
             let principal = inventory.text(a.principal);
             let role = role_name(inventory, a);
             let scope = inventory.text(a.scope);
@@ -44,7 +44,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 name: NAME,
                 severity: Severity::Medium,
                 title: format!("{role} on {} appears orphaned", blastmap_model::arm::last_segment(scope)),
-                subjects: vec![id.to_owned(), principal.to_owned()],
+                subjects: vec![id.to_string(), principal.to_owned()],
                 message: format!("The assignment of {role} to {principal} on {scope} appears orphaned: {sign}."),
                 evidence: vec![format!("role assignment {id}")],
                 fix: format!("Confirm the principal is gone (`az ad sp show --id {principal}`), then `az role assignment delete --ids {id}`."),

@@ -49,7 +49,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 title: format!("{name} is unused"),
                 subjects: vec![id.to_owned()],
                 message,
-                evidence: evidence_of(&roles, |a| format!("role assignment {}", inventory.text(a.id))),
+                evidence: evidence_of(&roles, |a| format!("role assignment {}", inventory.assignment_id(a.id))),
                 fix: format!("Delete it if nothing needs it: `az identity delete --ids {id}`."),
                 reach: roles.iter().map(|a| ctx.coverage.count(a.scope)).sum(),
                 subjects_omitted: 0,
