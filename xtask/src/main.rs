@@ -66,6 +66,9 @@ enum Task {
         /// How many functions to list per thread.
         #[arg(long, default_value_t = 25)]
         top: usize,
+        /// Also list who calls this function (as the profile names it); may be repeated.
+        #[arg(long)]
+        callers: Vec<String>,
     },
     /// Regenerate the built-in role catalog from shared/corpus/reference/azure-builtin-roles.json.
     Roles,
@@ -95,7 +98,7 @@ fn main() -> ExitCode {
         Task::Test => test::run(),
         Task::Roles => roles::generate(),
         Task::Bench { resources, seed, frame_resources } => bench(resources, seed, frame_resources),
-        Task::Profile { resources, seed, top } => profile(resources, seed, top),
+        Task::Profile { resources, seed, top, callers } => profile(resources, seed, top, &callers),
         Task::Gen { resources, seed, out } => generate(resources, seed, &out),
     };
     match result {
@@ -122,7 +125,7 @@ fn bench(resources: usize, seed: u64, frame_resources: usize) -> Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-fn profile(resources: usize, seed: u64, top: usize) -> Result<ExitCode, String> {
+fn profile(resources: usize, seed: u64, top: usize, callers: &[String]) -> Result<ExitCode, String> {
     setup::tools(setup::Browser::Needed)?;
     // trunk takes each module's wasm-opt level from the page it builds, so the profiled build
     // is made from a copy of index.html that asks for none and keeps the names; the copy lives
@@ -146,8 +149,8 @@ fn profile(resources: usize, seed: u64, top: usize) -> Result<ExitCode, String> 
     let tenant = PathBuf::from(format!("target/bench/tenant-{resources}-{seed}"));
     generate(resources, seed, &tenant)?;
     let mut node = std::process::Command::new("node");
-    node.arg("tests/bench/profile.mjs").arg(dist).arg(&tenant).arg(top.to_string()).env("PATH", setup::path());
-    setup::run(&mut node)?;
+    node.arg("tests/bench/profile.mjs").arg(dist).arg(&tenant).arg(top.to_string()).arg(callers.join(","));
+    setup::run(node.env("PATH", setup::path()))?;
     Ok(ExitCode::SUCCESS)
 }
 
