@@ -21,7 +21,7 @@ use std::collections::hash_map::Entry;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use blastmap_model::{Inventory, Key};
+use blastmap_model::{Inventory, Key, compare_texts};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
@@ -100,7 +100,7 @@ impl Coverage {
         let mut by_text: Vec<(&str, Key)> =
             inventory.resources().iter().map(|r| (inventory.text(r.id), r.id)).collect();
         // Stable: exports list resources mostly grouped, and a stable sort merges such runs.
-        by_text.sort_by(|a, b| a.0.cmp(b.0));
+        by_text.sort_by(|a, b| compare_texts(a.0, b.0));
         let order: Vec<Key> = by_text.into_iter().map(|(_, key)| key).collect();
         let keys = inventory.keys.len();
         let mut position = vec![0u32; keys];

@@ -30,4 +30,4 @@ pub use inventory::{
     IsolationScope, JsonPath, Membership, Origin, Permission, Principal, PrincipalKind, Resource, RoleAssignment,
     RoleDefinition, Scope, Tags, UserAssignedIdentity,
 };
-pub use keys::{Key, Keys};
+pub use keys::{Key, Keys, compare_texts};

@@ -4,7 +4,7 @@
 //! from), and how to fix it. A rule reads the [`Context`] and returns findings; `run` collects
 //! them, sorted so that what matters most comes first: by severity, then by reach.
 
-use blastmap_model::{AttachedIdentity, Inventory, Key, Resource, UserAssignedIdentity};
+use blastmap_model::{AttachedIdentity, Inventory, Key, Resource, UserAssignedIdentity, compare_texts};
 use petgraph::graph::NodeIndex;
 use rustc_hash::FxHashMap;
 use std::cmp::Reverse;
@@ -255,7 +255,7 @@ pub fn identities_with_sources<'a>(inventory: &'a Inventory) -> Vec<Shared<'a>> 
 
 /// Resources in the order findings list them: by id.
 pub fn in_id_order<'a>(inventory: &Inventory, mut resources: Vec<&'a Resource>) -> Vec<&'a Resource> {
-    resources.sort_by(|a, b| inventory.text(a.id).cmp(inventory.text(b.id)));
+    resources.sort_by(|a, b| compare_texts(inventory.text(a.id), inventory.text(b.id)));
     resources
 }
 
@@ -312,7 +312,14 @@ pub fn ranked(findings: Vec<Finding>) -> Vec<Finding> {
         findings.iter().enumerate().map(|(at, f)| (Reverse(f.severity), Reverse(f.reach), f.rule, at)).collect();
     order.sort_unstable();
     for ties in order.chunk_by_mut(|a, b| (a.0, a.1, a.2) == (b.0, b.1, b.2)) {
-        ties.sort_by(|a, b| findings[a.3].subjects.cmp(&findings[b.3].subjects));
+        ties.sort_by(|a, b| {
+            let (a, b) = (&findings[a.3].subjects, &findings[b.3].subjects);
+            a.iter()
+                .zip(b)
+                .map(|(x, y)| compare_texts(x, y))
+                .find(|order| order.is_ne())
+                .unwrap_or(a.len().cmp(&b.len()))
+        });
     }
     let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
     order.into_iter().filter_map(|(.., at)| slots.get_mut(at).and_then(Option::take)).collect()
