@@ -21,7 +21,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use blastmap_analysis::{AccessGraph, Environment, Node, NodeKey, NodeKind, scope_label};
-use blastmap_model::{Inventory, PrincipalKind, arm};
+use blastmap_model::{Inventory, PrincipalKind, arm, compare_texts};
 use petgraph::graph::NodeIndex;
 use rustc_hash::FxHashMap;
 
@@ -298,7 +298,9 @@ pub fn layout(inventory: &Inventory, access: &AccessGraph, folding: &Folding) ->
                 if count == 0 { row_of[members(row, &folds)[0].index()] } else { sum / count as f32 }
             };
             let mut keyed: Vec<(f32, Row)> = rows.iter().map(|row| (barycenter(row), *row)).collect();
-            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| label(&a.1).cmp(label(&b.1))).then(a.1.cmp(&b.1)));
+            keyed.sort_by(|a, b| {
+                a.0.total_cmp(&b.0).then_with(|| compare_texts(label(&a.1), label(&b.1))).then(a.1.cmp(&b.1))
+            });
             *rows = keyed.into_iter().map(|(_, row)| row).collect();
         }
         assign_rows(&cells, &mut row_of);
@@ -312,7 +314,7 @@ pub fn layout(inventory: &Inventory, access: &AccessGraph, folding: &Folding) ->
 fn sort_by_label<'a, T: Ord + Copy>(items: &mut Vec<T>, label: impl Fn(&T) -> &'a str) {
     let mut keyed: Vec<(u64, &str, T)> =
         items.iter().map(|item| (label_prefix(label(item)), label(item), *item)).collect();
-    keyed.sort_unstable();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| compare_texts(a.1, b.1)).then(a.2.cmp(&b.2)));
     *items = keyed.into_iter().map(|(_, _, item)| item).collect();
 }
 
