@@ -377,7 +377,7 @@ fn read_role_assignment(record: &Record<'_>, path: &str, sink: &mut Sink<'_>) {
     };
     let Some(scope) = sink.scope(format_args!("{path}/scope"), scope_text) else { return };
     let role = arm::last_segment(role);
-    let id = sink.assignment_id(id_text, scope, principal, role);
+    let id = sink.assignment_key(id_text, scope, principal, role);
     // Azure PowerShell says `ObjectType`, the rest `principalType`.
     let principal_type = record.principal_type.as_deref().or(record.object_type.as_deref());
     let assignment = RoleAssignment {

@@ -505,7 +505,7 @@ fn read_role_definition(sink: &mut Sink<'_>, _path: &str, json: RoleDefinitionJs
 fn read_role_assignment(sink: &mut Sink<'_>, path: &str, json: RoleAssignmentJson<'_>) {
     let Some(scope) = sink.scope(format_args!("{path}/scope"), &json.scope) else { return };
     let role = arm::last_segment(&json.role_definition_id).to_owned();
-    let id = sink.assignment_id(json.id.as_deref(), scope, &json.principal_id, &role);
+    let id = sink.assignment_key(json.id.as_deref(), scope, &json.principal_id, &role);
     let assignment = RoleAssignment {
         id,
         scope,

@@ -85,7 +85,7 @@ impl<'a> Sink<'a> {
     /// The id of a role assignment of `principal` holding `role` at `scope`. Hand-written designs
     /// and templates may leave the id out: one principal holds one role once per scope, so
     /// those three name it.
-    pub fn assignment_id(&mut self, id: Option<&str>, scope: Key, principal: &str, role: &str) -> AssignmentId {
+    pub fn assignment_key(&mut self, id: Option<&str>, scope: Key, principal: &str, role: &str) -> AssignmentId {
         match id {
             Some(id) => self.inventory.assignment_key(id, scope),
             None => {

@@ -68,7 +68,7 @@ pub struct Keys {
 struct Arena {
     chunks: Vec<String>,
     /// Bytes in all chunks.
-    bytes: usize,
+    filled: usize,
 }
 
 impl Arena {
@@ -80,7 +80,7 @@ impl Arena {
         let room = self.chunks.last().map_or(0, |chunk| chunk.capacity() - chunk.len());
         if room < text.len() || self.chunks.is_empty() {
             // Small inventories (a test, the sample) get small chunks.
-            let capacity = self.bytes.clamp(4096, Self::CHUNK).max(text.len());
+            let capacity = self.filled.clamp(4096, Self::CHUNK).max(text.len());
             self.chunks.push(String::with_capacity(capacity));
         }
         let chunk_index = u32::try_from(self.chunks.len().saturating_sub(1)).unwrap_or(u32::MAX);
@@ -91,7 +91,7 @@ impl Arena {
         if lower_ascii {
             chunk[at..].make_ascii_lowercase();
         }
-        self.bytes += text.len();
+        self.filled += text.len();
         Place { chunk: chunk_index, start: u32::try_from(at).unwrap_or(u32::MAX), len }
     }
 
