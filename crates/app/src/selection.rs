@@ -1,14 +1,14 @@
 //! What is selected, the question it puts to the worker, and what the page shows of the answer.
 //!
 //! Selecting a node asks for its blast radius or exposure (with paths and facts); selecting a
-//! finding asks what it lights. The worker answers with indices
+//! finding asks what it lights and what explains it. The worker answers with indices
 //! ([`blastmap_worker::wire::Lit`]); the page turns them into a [`Highlight`] over the scene's
 //! nodes and edges. Pure Rust, tested natively.
 
 use blastmap_analysis::radius::Mode;
 pub use blastmap_worker::selection::Highlight;
 pub use blastmap_worker::wire::Direction;
-use blastmap_worker::wire::{Answer, NodeAnswer, Question};
+use blastmap_worker::wire::{Answer, FindingAnswer, NodeAnswer, Question};
 
 /// What is selected.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -34,6 +34,8 @@ pub struct Selected {
     pub highlight: Highlight,
     /// For a node: its rows and facts.
     pub node: Option<NodeAnswer>,
+    /// For a finding: what explains it.
+    pub finding: Option<Box<FindingAnswer>>,
 }
 
 impl Selected {
@@ -41,9 +43,13 @@ impl Selected {
     pub fn of(answer: Answer, nodes: usize, edges: usize) -> Selected {
         match answer {
             Answer::Node(node) => {
-                Selected { highlight: Highlight::from_lit(&node.lit, nodes, edges), node: Some(*node) }
+                Selected { highlight: Highlight::from_lit(&node.lit, nodes, edges), node: Some(*node), finding: None }
             }
-            Answer::Finding(lit) => Selected { highlight: Highlight::from_lit(&lit, nodes, edges), node: None },
+            Answer::Finding(finding) => Selected {
+                highlight: Highlight::from_lit(&finding.lit, nodes, edges),
+                node: None,
+                finding: Some(finding),
+            },
         }
     }
 }
@@ -72,7 +78,8 @@ mod tests {
         assert_eq!(highlight.marked, [2]);
         assert!(highlight.is_active() && highlight.lit_nodes() == 2);
         assert!(!Highlight::none().is_active());
-        let selected = Selected::of(Answer::Finding(lit), 3, 2);
-        assert_eq!((selected.highlight, selected.node), (highlight, None));
+        let explained = FindingAnswer { lit, message: "why".to_owned(), ..FindingAnswer::default() };
+        let selected = Selected::of(Answer::Finding(Box::new(explained.clone())), 3, 2);
+        assert_eq!((selected.highlight, selected.node, selected.finding), (highlight, None, Some(Box::new(explained))));
     }
 }

@@ -26,7 +26,8 @@ use crate::scene::Scene;
 use crate::selection::{self, Highlight, Row};
 use crate::settings::{MAPPING_FILE_NAME, Settings};
 use crate::wire::{
-    self, Answer, Facts, Group, Lit, NodeAnswer, Progress, Question, Snapshot, Step, Subject, Subscription, Summary,
+    self, Answer, Facts, FindingAnswer, Group, Lit, NodeAnswer, Progress, Question, Snapshot, Step, Subject,
+    Subscription, Summary,
 };
 
 /// Rows of a radius or exposure sent with their paths; the groups count the rest.
@@ -353,18 +354,14 @@ impl Analysis {
                 subjects: f
                     .subjects
                     .iter()
-                    .map(|id| {
-                        let node = self.node_of_id(id);
-                        let name = match node {
-                            Some(_) => None,
-                            None => inventory.keys.get(id).and_then(|k| inventory.resource(k)).map(|r| r.name.clone()),
-                        };
-                        Subject { id: id.clone(), node: node.map(|n| n as u32), name }
+                    .map(|id| match self.node_of_id(id) {
+                        Some(node) => Subject::Node(node as u32),
+                        None => Subject::Other {
+                            id: id.clone(),
+                            name: inventory.keys.get(id).and_then(|k| inventory.resource(k)).map(|r| r.name.clone()),
+                        },
                     })
                     .collect(),
-                message: f.message.clone(),
-                evidence: f.evidence.clone(),
-                fix: f.fix.clone(),
             })
             .collect()
     }
@@ -419,9 +416,16 @@ impl Analysis {
                     facts: self.facts(node),
                 }))
             }
-            Question::Finding(at) => Answer::Finding(
-                self.findings.get(at as usize).map_or_else(Lit::default, |f| lit(&selection::finding(self, f))),
-            ),
+            Question::Finding(at) => {
+                Answer::Finding(Box::new(self.findings.get(at as usize).map_or_else(FindingAnswer::default, |f| {
+                    FindingAnswer {
+                        lit: lit(&selection::finding(self, f)),
+                        message: f.message.clone(),
+                        evidence: f.evidence.clone(),
+                        fix: f.fix.clone(),
+                    }
+                })))
+            }
         }
     }
 
@@ -529,8 +533,14 @@ mod tests {
         a.run_rules();
         let findings = a.wire_findings();
         assert!(findings.iter().any(|f| f.rule == "BM001"), "dev and uat apps share a prod identity");
+        assert!(findings.iter().flat_map(|f| &f.subjects).any(|s| matches!(s, Subject::Node(_))));
         let message = FromWorker::Findings(findings);
         assert_eq!(wire::decode::<FromWorker>(&wire::encode(&message)), Some(message));
+        // What explains a finding comes when it is opened.
+        let Answer::Finding(first) = a.answer(&Question::Finding(0)) else { panic!("a finding answer") };
+        let f = &a.findings[0];
+        assert_eq!((&first.message, &first.evidence, &first.fix), (&f.message, &f.evidence, &f.fix));
+        assert!(!first.evidence.is_empty() && !first.lit.marked.is_empty());
         let snapshot = a.snapshot();
         let s = snapshot.summary;
         assert_eq!((s.user_assigned_identities, s.sources, s.errors, s.warnings), (4, 5, 0, 0));
@@ -671,7 +681,7 @@ mod tests {
         let outside = a.answer(&Question::Node { node: 10_000, mode: Mode::Direct, direction: Direction::Exposure });
         let Answer::Node(outside) = outside else { panic!("a node answer") };
         assert_eq!((outside.total(), outside.facts), (0, Facts::default()));
-        assert_eq!(a.answer(&Question::Finding(10_000)), Answer::Finding(Lit::default()));
+        assert_eq!(a.answer(&Question::Finding(10_000)), Answer::Finding(Box::default()));
     }
 
     #[test]

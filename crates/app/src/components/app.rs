@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use blastmap_worker::settings::Settings;
-use blastmap_worker::wire::{Progress, Question, Snapshot, Step};
+use blastmap_worker::wire::{Progress, Question, Snapshot, Step, Subject};
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, KeyboardEvent};
 use yew::prelude::*;
@@ -181,9 +181,7 @@ pub fn App() -> Html {
     let empty = analysis.graph_size().0 == 0;
     let centre_on = match ui.focus {
         Some(Focus::Node(node)) => Some(node),
-        Some(Focus::Finding(at)) => {
-            analysis.findings().get(at).and_then(|f| f.subjects.iter().find_map(|s| s.node)).map(|n| n as usize)
-        }
+        Some(Focus::Finding(at)) => analysis.findings().get(at).and_then(|f| f.subjects.iter().find_map(Subject::node)),
         None => None,
     };
     // What is newly selected, or a finding's first subject, shows on its own: its group unfolds,

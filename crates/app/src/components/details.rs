@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use blastmap_analysis::radius::Mode;
 use blastmap_worker::session::ROWS_LISTED;
-use blastmap_worker::wire::{Facts, Finding, NodeAnswer, Row};
+use blastmap_worker::wire::{Facts, Finding, FindingAnswer, NodeAnswer, Row, Subject};
 use yew::prelude::*;
 
 use crate::selection::{Direction, Focus, Selected};
@@ -40,7 +40,8 @@ pub fn DetailsPanel(props: &DetailsProps) -> Html {
             <p class="muted working" id="details-working">{ "Working out the answer…" }</p>
         },
         (Some(Focus::Finding(at)), _) if at < props.analysis.findings().len() => {
-            finding_details(&props.analysis.findings()[at], &props.analysis, &props.on_ui)
+            let explained = props.selected.finding.as_deref().cloned().unwrap_or_default();
+            finding_details(&props.analysis.findings()[at], &explained, &props.analysis, &props.on_ui)
         }
         _ => nothing_selected(props),
     };
@@ -227,7 +228,12 @@ fn about(analysis: &Analysis, node: usize, facts: &Facts) -> Html {
     }
 }
 
-fn finding_details(finding: &Finding, analysis: &Analysis, on_ui: &Callback<UiAction>) -> Html {
+fn finding_details(
+    finding: &Finding,
+    explained: &FindingAnswer,
+    analysis: &Analysis,
+    on_ui: &Callback<UiAction>,
+) -> Html {
     html! {
         <div class="finding-details" id="finding-details">
             <div class="panel-head">
@@ -241,32 +247,32 @@ fn finding_details(finding: &Finding, analysis: &Analysis, on_ui: &Callback<UiAc
                 <span class="muted">{ &finding.name }</span>
             </p>
             <h3 class="details-name">{ &finding.title }</h3>
-            <p>{ &finding.message }</p>
+            <p>{ &explained.message }</p>
             <h4 class="section-title">{ "Subjects" }</h4>
             <ul class="subjects" id="finding-subjects">
-                { for finding.subjects.iter().map(|subject| match subject.node.map(|n| n as usize) {
-                    Some(node) if node < analysis.scene.nodes.len() => {
+                { for finding.subjects.iter().map(|subject| match subject {
+                    &Subject::Node(node) if (node as usize) < analysis.scene.nodes.len() => {
+                        let node = node as usize;
                         let on_ui = on_ui.clone();
                         let select = Callback::from(move |_: MouseEvent| {
                             on_ui.emit(UiAction::Select { focus: Focus::Node(node), centre: true });
                         });
                         html! {
-                            <li><button type="button" class="link" title={subject.id.clone()} onclick={select}>
+                            <li><button type="button" class="link" title={analysis.id(node).map(str::to_owned)} onclick={select}>
                                 { &analysis.scene.nodes[node].label }
                             </button></li>
                         }
                     }
+                    Subject::Node(_) => html! {},
                     // Not drawn (a resource under a scope the graph shows): its name, else its id.
-                    _ => match &subject.name {
-                        Some(name) => html! { <li><span title={subject.id.clone()}>{ name }</span></li> },
-                        None => html! { <li><code class="id">{ &subject.id }</code></li> },
-                    },
+                    Subject::Other { id, name: Some(name) } => html! { <li><span title={id.clone()}>{ name }</span></li> },
+                    Subject::Other { id, name: None } => html! { <li><code class="id">{ id }</code></li> },
                 }) }
             </ul>
             <h4 class="section-title">{ "Evidence" }</h4>
-            <ul class="evidence">{ for finding.evidence.iter().map(|e| html! { <li>{ e }</li> }) }</ul>
+            <ul class="evidence">{ for explained.evidence.iter().map(|e| html! { <li>{ e }</li> }) }</ul>
             <h4 class="section-title">{ "Fix" }</h4>
-            <p class="fix">{ for code_spans(&finding.fix).into_iter().map(|(piece, code)| {
+            <p class="fix">{ for code_spans(&explained.fix).into_iter().map(|(piece, code)| {
                 if code { html! { <code>{ piece }</code> } } else { html! { { piece } } }
             }) }</p>
         </div>
