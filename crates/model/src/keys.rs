@@ -142,13 +142,39 @@ fn table_hash(hash: u32) -> u64 {
     u64::from(hash) << 32 | u64::from(hash)
 }
 
-/// True when the text `slot` points at is `text` (ignoring ASCII case when `ignore_ascii_case`).
-fn stored_equals(arena: &Arena, slot: &Slot, text: &str, ignore_ascii_case: bool) -> bool {
+/// True when the text `slot` points at is `text`, or (when `lower_ascii`) `text` lower-cased.
+fn stored_equals(arena: &Arena, slot: &Slot, text: &str, lower_ascii: bool) -> bool {
     if slot.place.len as usize != text.len() {
         return false;
     }
     let Some(stored) = arena.bytes(slot.place) else { return false };
-    if ignore_ascii_case { stored.eq_ignore_ascii_case(text.as_bytes()) } else { stored == text.as_bytes() }
+    if lower_ascii { equals_lowered(stored, text.as_bytes()) } else { stored == text.as_bytes() }
+}
+
+/// True when `stored` is the ASCII text `ascii` lower-cased, compared eight bytes at a time (a
+/// found id is compared whole, and `eq_ignore_ascii_case` folds both sides byte by byte in
+/// WebAssembly). `stored` is lower-cased already, so only `ascii` is folded.
+fn equals_lowered(stored: &[u8], ascii: &[u8]) -> bool {
+    let (stored_words, stored_rest) = stored.as_chunks::<8>();
+    let (ascii_words, ascii_rest) = ascii.as_chunks::<8>();
+    stored.len() == ascii.len()
+        && stored_words
+            .iter()
+            .zip(ascii_words)
+            .all(|(s, a)| u64::from_le_bytes(*s) == lower_ascii_word(u64::from_le_bytes(*a)))
+        && stored_rest.iter().zip(ascii_rest).all(|(s, a)| *s == a.to_ascii_lowercase())
+}
+
+/// The eight bytes of `word` with `A`–`Z` lower-cased. Every byte must be ASCII (below 0x80):
+/// then adding to one never carries into the next.
+fn lower_ascii_word(word: u64) -> u64 {
+    const EACH: u64 = 0x0101_0101_0101_0101;
+    // The top bit of each byte: set where the byte is at least `A`, and where it is past `Z`.
+    let from_a = word + (0x80 - u64::from(b'A')) * EACH;
+    let past_z = word + (0x80 - u64::from(b'Z') - 1) * EACH;
+    let upper = from_a & !past_z & (0x80 * EACH);
+    // 0x80 >> 2 is 0x20, the bit that makes a capital small.
+    word | (upper >> 2)
 }
 
 /// Orders two texts as `str::cmp` does (by their bytes), eight bytes at a time. Sorting ids by
@@ -313,6 +339,25 @@ mod tests {
             for b in texts {
                 assert_eq!(compare_texts(a, b), a.cmp(b), "{a:?} against {b:?}");
             }
+        }
+    }
+
+    #[test]
+    fn ascii_words_lower_case_as_bytes_do() {
+        let bytes: Vec<u8> = (0..0x80).collect();
+        for window in bytes.windows(8).chain([b"/SubsCR/".as_slice(), b"@[`{AZaz".as_slice()]) {
+            let word = u64::from_le_bytes(window.try_into().expect("eight bytes"));
+            let expected = u64::from_le_bytes(window.to_ascii_lowercase().try_into().expect("eight bytes"));
+            assert_eq!(lower_ascii_word(word), expected, "{window:?}");
+        }
+        let id = b"/subscriptions/ABC/resourceGroups/RG-1/providers/Microsoft.Web/sites/App";
+        let lowered = id.to_ascii_lowercase();
+        for len in 0..id.len() {
+            assert!(equals_lowered(&lowered[..len], &id[..len]));
+            assert!(!equals_lowered(&lowered[..len], &id[..len + 1]));
+            let mut other = id[..len + 1].to_vec();
+            other[len] ^= 0x01;
+            assert!(!equals_lowered(&lowered[..len + 1], &other), "differs at {len}");
         }
     }
 
