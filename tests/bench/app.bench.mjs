@@ -78,15 +78,19 @@ async function breakdown(page) {
   });
   const timelines = [{ side: "page", ...(await page.evaluate(read)) }];
   for (const worker of page.workers()) timelines.push({ side: "worker", ...(await worker.evaluate(read)) });
-  const marks = timelines.flatMap(({ side, origin, marks }) => marks.map((m) => ({ side, name: m.name, at: origin + m.at })));
-  marks.sort((a, b) => a.at - b.at);
+  const all = timelines.flatMap(({ side, origin, marks }) => marks.map((m) => ({ side, name: m.name, at: origin + m.at })));
+  all.sort((a, b) => a.at - b.at);
+  // The worker's last mark says how large its memory grew; it is a size, not a step.
+  const memory = all.find((m) => m.name.startsWith("wasm memory "))?.name.slice("wasm memory ".length);
+  const marks = all.filter((m) => !m.name.startsWith("wasm memory "));
   // The page marks every message it receives and decodes; those that say what they decoded
   // (the snapshot, ids, findings) are kept, with the reception just before each.
   const named = (m) => m.side === "page" && m.name.startsWith("decoded ");
   const nextOnPage = (i) => marks.slice(i + 1).find((m) => m.side === "page");
   const kept = marks.filter((m, i) =>
     (m.name !== "received" && m.name !== "decoded") || (m.name === "received" && named(nextOnPage(i) ?? m)));
-  return kept.slice(1).map((m, i) => ({ step: `${kept[i].side} ${kept[i].name} → ${m.side === kept[i].side ? "" : `${m.side} `}${m.name}`, ms: m.at - kept[i].at }));
+  const steps = kept.slice(1).map((m, i) => ({ step: `${kept[i].side} ${kept[i].name} → ${m.side === kept[i].side ? "" : `${m.side} `}${m.name}`, ms: m.at - kept[i].at }));
+  return { steps, memory };
 }
 
 /**
@@ -160,7 +164,7 @@ try {
     const runs = [];
     for (let i = 0; i < LOADS; i++) {
       const { page, context } = await openApp(browser, site);
-      runs.push({ ...(await load(page, largeDir)), steps: await breakdown(page) });
+      runs.push({ ...(await load(page, largeDir)), ...(await breakdown(page)) });
       await context.close();
     }
     const sorted = [...runs].sort((a, b) => a.elapsed - b.elapsed);
@@ -171,6 +175,7 @@ try {
     console.log(`app    drop to findings listed       ${ms(listed[listed.length >> 1])}   (median of ${LOADS}: ${runs.map((r) => (r.listed / 1000).toFixed(2)).join(", ")} s; the rules run after the first picture)`);
     const longest = Math.max(...runs.map((r) => r.longestTask));
     console.log(`app    longest main-thread task      ${ms(longest)}   (during those loads, findings included; the worker does the rest)`);
+    console.log(`app    worker's wasm memory          ${(median.memory ?? "?").padStart(11)}   (after the median load, findings included; it never shrinks)`);
     console.log("app    where the median load's time goes (from mark to mark, on the page's and the worker's timelines):");
     for (const { step, ms: took } of median.steps) console.log(`app      ${step.padEnd(48)} ${ms(took)}`);
   }

@@ -127,6 +127,12 @@ impl Loader {
         self.reports.push(report(file, format, sink));
     }
 
+    /// Whether the files given from now on wait for [`Loader::finish`] (a design has come), and
+    /// so does the last one given. A file read already is not read again.
+    pub fn is_waiting(&self) -> bool {
+        self.waiting_from.is_some()
+    }
+
     /// Reads the files that waited (`files` is every file given to [`Loader::read`], in the
     /// same order), telling `reading` the index of each, and reports conflicts between files.
     pub fn finish(mut self, files: &[SourceFile<'_>], mut reading: impl FnMut(usize)) -> Loaded {

@@ -106,6 +106,10 @@ fn analyse(scope: &DedicatedWorkerGlobalScope, loading: Loading) -> Analysis {
     mark(scope, "findings");
     send(scope, &FromWorker::Findings(loaded.wire_findings()));
     mark(scope, "findings posted");
+    // WebAssembly memory only grows: its size now is the most the load took.
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let bytes = memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length();
+    mark(scope, &format!("wasm memory {:.0} MB", f64::from(bytes) / 1e6));
     loaded
 }
 

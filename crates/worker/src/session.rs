@@ -114,9 +114,9 @@ impl Loading {
         }
         self.arrived += 1;
         let total = self.files.len();
-        while let Some(Some(file)) = self.files.get(self.parsed) {
+        while let Some(Some(file)) = self.files.get_mut(self.parsed) {
             let (read, parsed) = (self.arrived, self.parsed);
-            if let Ok(bytes) = &file.bytes {
+            if let Ok(bytes) = &mut file.bytes {
                 self.loader.read(&SourceFile { name: &file.name, bytes }, |_| {
                     progress(Progress::Files {
                         read: count(read),
@@ -125,6 +125,11 @@ impl Loading {
                         parsing: true,
                     });
                 });
+                // Read, its bytes are done with: the model read from the next file can take
+                // their memory (which WebAssembly never gives back) rather than grow it.
+                if !self.loader.is_waiting() {
+                    *bytes = Vec::new();
+                }
             }
             self.parsed += 1;
         }
@@ -620,6 +625,23 @@ mod tests {
         assert_eq!(names, ["locked.json", "b.json"]);
         assert_eq!(snapshot.files[0].diagnostics[0].message, "the browser could not read this file: NotReadableError");
         assert_eq!(snapshot.summary.errors, 1);
+    }
+
+    #[test]
+    fn a_file_read_lets_its_bytes_go_and_designs_keep_theirs_for_the_end() {
+        let design = include_str!("../../ingest/tests/fixtures/arm/shared-identity-dev-prod.json");
+        let files = [OpenFile::sample(), file("design.json", design), OpenFile::sample()];
+        let mut loading = Loading::new(&Settings::default(), files.len());
+        for (index, f) in files.iter().enumerate() {
+            loading.arrive(index, f.clone(), |_| {});
+        }
+        let kept: Vec<usize> =
+            loading.files.iter().map(|f| f.as_ref().and_then(|f| f.bytes.as_ref().ok()).map_or(0, Vec::len)).collect();
+        assert_eq!(kept[0], 0, "read, so let go");
+        assert!(kept[1] > 0 && kept[2] > 0, "a design, and what follows it, wait for the end");
+        let a = loading.finish(|_| {});
+        assert!(a.files.iter().all(|f| f.format.is_some()), "every file read, each once: {:?}", a.files);
+        assert_eq!(a.files[0].counts.resources, a.files[2].counts.resources);
     }
 
     #[test]
