@@ -8,7 +8,6 @@
 //! read becomes a diagnostic in its place.
 
 use std::cell::OnceCell;
-use std::collections::BTreeSet;
 
 use blastmap_analysis::permissions::Permissions;
 use blastmap_analysis::radius::{Coverage, Reach};
@@ -316,18 +315,31 @@ impl Analysis {
             errors: diagnostics.clone().filter(|d| d.severity == Severity::Error).count(),
             warnings: diagnostics.filter(|d| d.severity == Severity::Warning).count(),
         };
-        let subscription_ids: Vec<&str> = g.node_indices().map(|n| self.subscription_of(n)).collect();
-        let subscriptions = self.subscriptions(&subscription_ids);
-        let index: FxHashMap<&str, u32> =
-            subscriptions.iter().enumerate().map(|(i, s)| (s.id.as_str(), i as u32)).collect();
+        // Each node's subscription numbered as first met (a tenant's nodes name a few
+        // subscriptions many times: one hash each), then renumbered in the order listed.
+        let mut met: FxHashMap<&str, u32> = FxHashMap::default();
+        let first_met: Vec<u32> = g
+            .node_indices()
+            .map(|n| {
+                let next = met.len() as u32;
+                *met.entry(self.subscription_of(n)).or_insert(next)
+            })
+            .collect();
+        let subscriptions = self.subscriptions(met.keys().copied());
+        let mut listed_at = vec![0u32; met.len()];
+        for (at, subscription) in subscriptions.iter().enumerate() {
+            if let Some(&first) = met.get(subscription.id.as_str()) {
+                listed_at[first as usize] = at as u32;
+            }
+        }
         let nodes = g
             .node_indices()
-            .zip(subscription_ids)
-            .map(|(n, subscription)| wire::NodeFacts {
+            .zip(first_met)
+            .map(|(n, first)| wire::NodeFacts {
                 kind: g[n].kind,
                 environment: g[n].environment,
                 region: g[n].region.clone(),
-                subscription: index.get(subscription).copied().unwrap_or(0),
+                subscription: listed_at[first as usize],
             })
             .collect();
         Snapshot {
@@ -382,14 +394,11 @@ impl Analysis {
         }
     }
 
-    /// Every subscription of `ids` with a name for people (its display name when an export
-    /// gives one), sorted by name, "no subscription" last.
-    fn subscriptions(&self, ids: &[&str]) -> Vec<Subscription> {
-        // A tenant's nodes name a few subscriptions many times: each is named once.
-        let ids: BTreeSet<&str> = ids.iter().copied().collect();
+    /// The subscriptions `ids` (each once) with a name for people (its display name when an
+    /// export gives one), sorted by name, "no subscription" last.
+    fn subscriptions<'s>(&self, ids: impl Iterator<Item = &'s str>) -> Vec<Subscription> {
         let inventory = &self.inventory;
         let mut named: Vec<Subscription> = ids
-            .into_iter()
             .map(|id| {
                 let scope = format!("/subscriptions/{id}");
                 let name = match id {
@@ -404,7 +413,7 @@ impl Analysis {
                 Subscription { id: id.to_owned(), name }
             })
             .collect();
-        named.sort_by(|a, b| (a.id.is_empty(), &a.name).cmp(&(b.id.is_empty(), &b.name)));
+        named.sort_by(|a, b| (a.id.is_empty(), &a.name, &a.id).cmp(&(b.id.is_empty(), &b.name, &b.id)));
         named
     }
 
