@@ -235,12 +235,15 @@ pub fn layout(inventory: &Inventory, access: &AccessGraph, folding: &Folding) ->
     let g = &access.graph;
     let neighbours = Neighbours::of(access);
     let lanes = lanes(access, &neighbours);
-    // Group nodes into (lane, region, column) cells, each sorted by label first.
-    let mut cells: BTreeMap<Cell<'_>, Vec<NodeIndex>> = BTreeMap::new();
+    // Group nodes into (lane, region, column) cells, each sorted by label first. Hashed, then
+    // ordered once: a tree of cells compares each node's region text on the way down, and in
+    // WebAssembly a text compares one byte at a time.
+    let mut by_cell: FxHashMap<Cell<'_>, Vec<NodeIndex>> = FxHashMap::default();
     for n in g.node_indices() {
         let node = &g[n];
-        cells.entry((lanes[n.index()], node.region.as_deref(), Column::of(node.kind))).or_default().push(n);
+        by_cell.entry((lanes[n.index()], node.region.as_deref(), Column::of(node.kind))).or_default().push(n);
     }
+    let cells: BTreeMap<Cell<'_>, Vec<NodeIndex>> = by_cell.into_iter().collect();
     let expanded: HashSet<(Cell<'_>, &str)> = folding
         .expanded
         .iter()
