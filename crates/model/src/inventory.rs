@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 use uuid::Uuid;
 
 use crate::environment::{Environment, EnvironmentMapping};
-use crate::keys::{Key, Keys};
+use crate::keys::{self, Key, Keys};
 
 /// Where an object was read: the input file and the JSON path inside it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -552,7 +552,8 @@ impl Inventory {
             .and_then(|(at, _, name)| Some((at, Uuid::try_parse(name).ok()?)));
         match named {
             Some((at, name)) => {
-                let at = if self.text(scope).eq_ignore_ascii_case(at) { scope } else { self.key(at) };
+                let same = keys::equals_lowered(self.text(scope).as_bytes(), at.as_bytes());
+                let at = if same { scope } else { self.key(at) };
                 AssignmentId::Named { at, name }
             }
             None => AssignmentId::Other(self.key(raw)),

@@ -151,28 +151,30 @@ fn stored_equals(arena: &Arena, slot: &Slot, text: &str, lower_ascii: bool) -> b
     if lower_ascii { equals_lowered(stored, text.as_bytes()) } else { stored == text.as_bytes() }
 }
 
-/// True when `stored` is the ASCII text `ascii` lower-cased, compared eight bytes at a time (a
+/// True when `lowered` is `text` with its ASCII lower-cased, compared eight bytes at a time (a
 /// found id is compared whole, and `eq_ignore_ascii_case` folds both sides byte by byte in
-/// WebAssembly). `stored` is lower-cased already, so only `ascii` is folded.
-fn equals_lowered(stored: &[u8], ascii: &[u8]) -> bool {
-    let (stored_words, stored_rest) = stored.as_chunks::<8>();
-    let (ascii_words, ascii_rest) = ascii.as_chunks::<8>();
-    stored.len() == ascii.len()
-        && stored_words
+/// WebAssembly). Only `text` needs folding: `lowered` is an interned text, lower-cased already.
+pub(crate) fn equals_lowered(lowered: &[u8], text: &[u8]) -> bool {
+    let (lowered_words, lowered_rest) = lowered.as_chunks::<8>();
+    let (text_words, text_rest) = text.as_chunks::<8>();
+    lowered.len() == text.len()
+        && lowered_words
             .iter()
-            .zip(ascii_words)
-            .all(|(s, a)| u64::from_le_bytes(*s) == lower_ascii_word(u64::from_le_bytes(*a)))
-        && stored_rest.iter().zip(ascii_rest).all(|(s, a)| *s == a.to_ascii_lowercase())
+            .zip(text_words)
+            .all(|(l, t)| u64::from_le_bytes(*l) == lower_ascii_word(u64::from_le_bytes(*t)))
+        && lowered_rest.iter().zip(text_rest).all(|(l, t)| *l == t.to_ascii_lowercase())
 }
 
-/// The eight bytes of `word` with `A`–`Z` lower-cased. Every byte must be ASCII (below 0x80):
-/// then adding to one never carries into the next.
+/// The eight bytes of `word` with `A`–`Z` lower-cased and every other byte as it was.
 fn lower_ascii_word(word: u64) -> u64 {
     const EACH: u64 = 0x0101_0101_0101_0101;
-    // The top bit of each byte: set where the byte is at least `A`, and where it is past `Z`.
-    let from_a = word + (0x80 - u64::from(b'A')) * EACH;
-    let past_z = word + (0x80 - u64::from(b'Z') - 1) * EACH;
-    let upper = from_a & !past_z & (0x80 * EACH);
+    // Each byte's low seven bits: adding to them never carries into the next byte.
+    let low = word & (0x7f * EACH);
+    // The top bit of each byte: set where those bits are at least `A`, and where past `Z`.
+    let from_a = low + (0x80 - u64::from(b'A')) * EACH;
+    let past_z = low + (0x80 - u64::from(b'Z') - 1) * EACH;
+    // Capitals: in that range, and not a byte of a multi-byte character (top bit clear).
+    let upper = from_a & !past_z & !word & (0x80 * EACH);
     // 0x80 >> 2 is 0x20, the bit that makes a capital small.
     word | (upper >> 2)
 }
@@ -343,14 +345,14 @@ mod tests {
     }
 
     #[test]
-    fn ascii_words_lower_case_as_bytes_do() {
-        let bytes: Vec<u8> = (0..0x80).collect();
+    fn words_lower_case_as_bytes_do() {
+        let bytes: Vec<u8> = (0..=0xff).collect();
         for window in bytes.windows(8).chain([b"/SubsCR/".as_slice(), b"@[`{AZaz".as_slice()]) {
             let word = u64::from_le_bytes(window.try_into().expect("eight bytes"));
             let expected = u64::from_le_bytes(window.to_ascii_lowercase().try_into().expect("eight bytes"));
             assert_eq!(lower_ascii_word(word), expected, "{window:?}");
         }
-        let id = b"/subscriptions/ABC/resourceGroups/RG-1/providers/Microsoft.Web/sites/App";
+        let id = "/subscriptions/ABC/resourceGroups/RG-Ä1/providers/Microsoft.Web/sites/App".as_bytes();
         let lowered = id.to_ascii_lowercase();
         for len in 0..id.len() {
             assert!(equals_lowered(&lowered[..len], &id[..len]));
