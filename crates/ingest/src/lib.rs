@@ -127,8 +127,8 @@ impl Loader {
         self.reports.push(report(file, format, sink));
     }
 
-    /// Whether the files given from now on wait for [`Loader::finish`] (a design has come), and
-    /// so does the last one given. A file read already is not read again.
+    /// Whether the file given last, and every one after it, waits for [`Loader::finish`] (a
+    /// design has come). A file that did not wait has been read and is not read again.
     pub fn is_waiting(&self) -> bool {
         self.waiting_from.is_some()
     }

@@ -263,7 +263,8 @@ fn finding_details(
                             </button></li>
                         }
                     }
-                    Subject::Node(_) => html! {},
+                    // A node the picture does not hold (never expected): at least its id.
+                    &Subject::Node(node) => html! { <li><code class="id">{ analysis.id(node as usize).unwrap_or_default() }</code></li> },
                     // Not drawn (a resource under a scope the graph shows): its name, else its id.
                     Subject::Other { id, name: Some(name) } => html! { <li><span title={id.clone()}>{ name }</span></li> },
                     Subject::Other { id, name: None } => html! { <li><code class="id">{ id }</code></li> },
