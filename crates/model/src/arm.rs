@@ -21,6 +21,13 @@ pub enum ScopeLevel {
     Resource,
 }
 
+/// Whether `segment` is `keyword` (written in lower case) in any ASCII case, compared eight bytes
+/// at a time: every id is walked on import, and `eq_ignore_ascii_case` folds both sides byte by
+/// byte in WebAssembly.
+fn is_keyword(segment: &str, keyword: &str) -> bool {
+    crate::keys::equals_lowered(keyword.as_bytes(), segment.as_bytes())
+}
+
 /// Every scope that contains `id`, from the outermost to `id` itself (without the root `/`).
 ///
 /// `/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/servers/a/databases/b` yields
@@ -44,17 +51,17 @@ pub fn subscription_id(id: &str) -> Option<&str> {
     let mut parts = id.split('/');
     parts.next().filter(|p| p.is_empty())?;
     let first = parts.next()?;
-    first.eq_ignore_ascii_case("subscriptions").then(|| parts.next()).flatten().filter(|s| !s.is_empty())
+    is_keyword(first, "subscriptions").then(|| parts.next()).flatten().filter(|s| !s.is_empty())
 }
 
 /// The resource-group name in `id`, if any.
 pub fn resource_group(id: &str) -> Option<&str> {
     let mut parts = id.split('/').skip(1);
-    if !parts.next()?.eq_ignore_ascii_case("subscriptions") {
+    if !is_keyword(parts.next()?, "subscriptions") {
         return None;
     }
     parts.next()?;
-    if !parts.next()?.eq_ignore_ascii_case("resourcegroups") {
+    if !is_keyword(parts.next()?, "resourcegroups") {
         return None;
     }
     parts.next().filter(|s| !s.is_empty())
@@ -72,7 +79,7 @@ pub fn resource_group_scope(id: &str) -> Option<&str> {
     // Read on from the subscription scope, rather than parsing the id again from its start.
     let subscription = subscription_scope(id)?;
     let (word, rest) = id.get(subscription.len()..)?.strip_prefix('/')?.split_once('/')?;
-    if !word.eq_ignore_ascii_case("resourcegroups") {
+    if !is_keyword(word, "resourcegroups") {
         return None;
     }
     let group = rest.split('/').next().filter(|name| !name.is_empty())?;
@@ -88,7 +95,7 @@ pub fn last_segment(id: &str) -> &str {
 /// database id. `None` for subscriptions, resource groups and non-ids.
 pub fn resource_type(id: &str) -> Option<String> {
     let parts: Vec<&str> = id.trim_end_matches('/').split('/').collect();
-    let providers = parts.iter().rposition(|p| p.eq_ignore_ascii_case("providers"))?;
+    let providers = parts.iter().rposition(|p| is_keyword(p, "providers"))?;
     let rest = parts.get(providers + 1..)?;
     let (namespace, pairs) = rest.split_first()?;
     if pairs.is_empty() || pairs.len() % 2 != 0 {
@@ -184,20 +191,20 @@ impl Walker<'_> {
                 WalkState::Done => return None,
                 WalkState::Start => {
                     let (head, _) = self.take()?;
-                    if head.eq_ignore_ascii_case("subscriptions") {
+                    if is_keyword(head, "subscriptions") {
                         let end = self.take_name()?;
                         self.state = WalkState::AfterSubscription;
                         return Some((end, ScopeLevel::Subscription));
                     }
-                    if !head.eq_ignore_ascii_case("providers") {
+                    if !is_keyword(head, "providers") {
                         return None;
                     }
                     let (namespace, _) = self.take()?;
-                    if namespace.eq_ignore_ascii_case("microsoft.management") {
+                    if is_keyword(namespace, "microsoft.management") {
                         let (kind, _) = self.take()?;
                         let end = self.take_name()?;
                         self.state = WalkState::InProvider;
-                        let level = if kind.eq_ignore_ascii_case("managementgroups") {
+                        let level = if is_keyword(kind, "managementgroups") {
                             ScopeLevel::ManagementGroup
                         } else {
                             ScopeLevel::Resource
@@ -208,13 +215,12 @@ impl Walker<'_> {
                 }
                 WalkState::AfterSubscription | WalkState::AfterResourceGroup => {
                     let (head, _) = self.take()?;
-                    if head.eq_ignore_ascii_case("resourcegroups") && matches!(self.state, WalkState::AfterSubscription)
-                    {
+                    if is_keyword(head, "resourcegroups") && matches!(self.state, WalkState::AfterSubscription) {
                         let end = self.take_name()?;
                         self.state = WalkState::AfterResourceGroup;
                         return Some((end, ScopeLevel::ResourceGroup));
                     }
-                    if !head.eq_ignore_ascii_case("providers") {
+                    if !is_keyword(head, "providers") {
                         return None;
                     }
                     self.take()?;
@@ -222,7 +228,7 @@ impl Walker<'_> {
                 }
                 WalkState::InProvider => {
                     let (head, _) = self.take()?;
-                    if head.eq_ignore_ascii_case("providers") {
+                    if is_keyword(head, "providers") {
                         self.take()?;
                         continue;
                     }
