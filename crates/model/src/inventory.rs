@@ -548,7 +548,7 @@ impl Inventory {
                     raw.get(cut + ASSIGNMENT_INFIX.len()..)?,
                 ))
             })
-            .filter(|(_, infix, _)| infix.eq_ignore_ascii_case(ASSIGNMENT_INFIX))
+            .filter(|(_, infix, _)| keys::equals_lowered(ASSIGNMENT_INFIX.as_bytes(), infix.as_bytes()))
             .and_then(|(at, _, name)| Some((at, Uuid::try_parse(name).ok()?)));
         match named {
             Some((at, name)) => {

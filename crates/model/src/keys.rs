@@ -153,7 +153,8 @@ fn stored_equals(arena: &Arena, slot: &Slot, text: &str, lower_ascii: bool) -> b
 
 /// True when `lowered` is `text` with its ASCII lower-cased, compared eight bytes at a time (a
 /// found id is compared whole, and `eq_ignore_ascii_case` folds both sides byte by byte in
-/// WebAssembly). Only `text` needs folding: `lowered` is an interned text, lower-cased already.
+/// WebAssembly). Only `text` is folded: `lowered` is in lower case already (an interned text, or
+/// a keyword written so).
 pub(crate) fn equals_lowered(lowered: &[u8], text: &[u8]) -> bool {
     let (lowered_words, lowered_rest) = lowered.as_chunks::<8>();
     let (text_words, text_rest) = text.as_chunks::<8>();

@@ -40,8 +40,9 @@ pub fn DetailsPanel(props: &DetailsProps) -> Html {
             <p class="muted working" id="details-working">{ "Working out the answer…" }</p>
         },
         (Some(Focus::Finding(at)), _) if at < props.analysis.findings().len() => {
-            let explained = props.selected.finding.as_deref().cloned().unwrap_or_default();
-            finding_details(&props.analysis.findings()[at], &explained, &props.analysis, &props.on_ui)
+            let unexplained = FindingAnswer::default();
+            let explained = props.selected.finding.as_deref().unwrap_or(&unexplained);
+            finding_details(&props.analysis.findings()[at], explained, &props.analysis, &props.on_ui)
         }
         _ => nothing_selected(props),
     };
