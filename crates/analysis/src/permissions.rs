@@ -21,7 +21,7 @@
 //! by GUID in the inventory, then in the built-in catalog. A role known by neither grants
 //! nothing (and is reported elsewhere).
 
-use std::cell::RefCell;
+use std::sync::{Mutex, PoisonError};
 use std::collections::VecDeque;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -315,7 +315,8 @@ pub struct Permissions<'a> {
     /// For each principal, every group it belongs to, transitively.
     groups: HashMap<Key, Vec<Key>>,
     /// Whether a role grants an action, remembered: tenants hold many assignments of few roles.
-    decided: RefCell<Decisions>,
+    /// Behind a lock, as rules may run on two threads.
+    decided: Mutex<Decisions>,
 }
 
 impl<'a> Permissions<'a> {
@@ -349,7 +350,7 @@ impl<'a> Permissions<'a> {
                 (member, all)
             })
             .collect();
-        Permissions { inventory, by_principal, by_scope, groups, decided: RefCell::new(HashMap::default()) }
+        Permissions { inventory, by_principal, by_scope, groups, decided: Mutex::new(HashMap::default()) }
     }
 
     /// Every group `principal` belongs to, directly or through nested groups.
@@ -385,11 +386,13 @@ impl<'a> Permissions<'a> {
 
     /// Whether the role with this GUID grants `action` (unknown roles grant nothing).
     pub fn role_grants(&self, role: Key, action: &str, plane: Plane) -> bool {
-        if let Some(&known) = self.decided.borrow().get(&(role, plane)).and_then(|m| m.get(action)) {
-            return known;
+        let mut decided = self.decided.lock().unwrap_or_else(PoisonError::into_inner);
+        let known = decided.entry((role, plane)).or_default();
+        if let Some(&granted) = known.get(action) {
+            return granted;
         }
         let granted = role_permissions(self.inventory, role).is_some_and(|p| grants(p, action, plane));
-        self.decided.borrow_mut().entry((role, plane)).or_default().insert(action.into(), granted);
+        known.insert(action.into(), granted);
         granted
     }
 

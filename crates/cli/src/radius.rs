@@ -123,11 +123,11 @@ pub fn run(
     out: &mut impl Write,
     inventory: &Inventory,
     access: &AccessGraph,
+    coverage: &Coverage,
     starts: Starts,
     list: bool,
     json: bool,
 ) -> Result<(), String> {
-    let coverage = Coverage::new(inventory);
     let names = Names::new(inventory, access);
     let (nodes, list) = match starts {
         Starts::Ids(ids) => {
@@ -147,16 +147,16 @@ pub fn run(
         }
     };
     // Counting every start is one shared pass; a few starts are cheaper one by one.
-    let all = (nodes.len() > 64).then(|| Reach::new(access, &coverage));
+    let all = (nodes.len() > 64).then(|| Reach::new(access, coverage));
     let mut entries: Vec<(Entry, Vec<Reached>)> = nodes
         .into_iter()
         .map(|node| {
             let count = |mode| match &all {
                 Some(all) => all.count(node, mode),
-                None => reach(access, &coverage, node, mode),
+                None => reach(access, coverage, node, mode),
             };
             // Paths only when they will be printed: a tenant's worth of them does not fit.
-            let reached = if list { radius(access, &coverage, node, Mode::Transitive) } else { Vec::new() };
+            let reached = if list { radius(access, coverage, node, Mode::Transitive) } else { Vec::new() };
             let entry = Entry {
                 from: names.node_id(node),
                 name: access.graph[node].label.clone(),

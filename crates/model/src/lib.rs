@@ -22,6 +22,7 @@ mod builtin;
 mod environment;
 mod inventory;
 mod keys;
+pub mod threads;
 
 pub use builtin::{BuiltinRole, builtin_role, builtin_roles};
 pub use environment::{Environment, EnvironmentMapping};

@@ -8,6 +8,7 @@ use blastmap_model::{AttachedIdentity, Inventory, Key, Resource, UserAssignedIde
 use petgraph::graph::NodeIndex;
 use rustc_hash::FxHashMap;
 use std::cmp::Reverse;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::environment::Environments;
 use crate::graph::{AccessGraph, NodeKey, NodeKind};
@@ -326,16 +327,32 @@ pub fn ranked(findings: Vec<Finding>) -> Vec<Finding> {
 }
 
 /// Runs every rule; findings [`ranked`].
+///
+/// Rules only read the context, so where there is a spare core two threads take the rules in
+/// turn, each the next one not yet taken; the findings are gathered in rule order either way.
 pub fn run(context: &Context<'_>) -> Vec<Finding> {
-    ranked(RULES.iter().flat_map(|rule| (rule.check)(context)).collect())
+    let next = AtomicUsize::new(0);
+    let take_rules = || {
+        let mut done = Vec::new();
+        while let Some(rule) = RULES.get(next.fetch_add(1, Ordering::Relaxed)) {
+            done.push((rule.id, (rule.check)(context)));
+        }
+        done
+    };
+    let (mut done, other) = blastmap_model::threads::join(take_rules, take_rules);
+    done.extend(other);
+    done.sort_unstable_by_key(|&(id, _)| id);
+    ranked(done.into_iter().flat_map(|(_, findings)| findings).collect())
 }
 
 /// Runs the rules over an inventory, building what they need.
 pub fn analyze(inventory: &Inventory) -> Vec<Finding> {
     let environments = Environments::new(inventory);
     let permissions = Permissions::new(inventory);
-    let access = AccessGraph::build_with(inventory, &environments, &permissions);
-    let coverage = Coverage::new(inventory);
+    let (access, coverage) = blastmap_model::threads::join(
+        || AccessGraph::build_with(inventory, &environments, &permissions),
+        || Coverage::new(inventory),
+    );
     let reach = Reach::new(&access, &coverage);
     run(&Context {
         inventory,
