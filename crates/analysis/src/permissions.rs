@@ -21,8 +21,8 @@
 //! by GUID in the inventory, then in the built-in catalog. A role known by neither grants
 //! nothing (and is reported elsewhere).
 
-use std::sync::{Mutex, PoisonError};
 use std::collections::VecDeque;
+use std::sync::{Mutex, PoisonError};
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 

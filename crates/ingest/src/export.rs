@@ -17,8 +17,10 @@ use serde_json::value::RawValue;
 use serde::Deserializer as _;
 use serde::de::{SeqAccess, Visitor};
 
+use crate::ByteSource;
 use crate::record::{Element, Lenient, Pairs, Record, Text, truncated_by_powershell};
 use crate::sink::Sink;
+use crate::text::TextError;
 
 const UAMI_TYPE: &str = "Microsoft.ManagedIdentity/userAssignedIdentities";
 
@@ -187,7 +189,7 @@ const BATCH: usize = 64;
 const BATCHES_IN_FLIGHT: usize = 4;
 
 /// Parses a top-level JSON array, handing each element, read into a [`Record`], to `each`.
-fn parse_list<'de>(text: &'de str, each: impl FnMut(Element<'de>)) -> Result<(), serde_json::Error> {
+pub fn parse_list<'de>(text: &'de str, each: impl FnMut(Element<'de>)) -> Result<(), serde_json::Error> {
     struct Stream<F>(F);
     impl<'de, F: FnMut(Element<'de>)> Visitor<'de> for Stream<F> {
         type Value = ();
@@ -204,6 +206,124 @@ fn parse_list<'de>(text: &'de str, each: impl FnMut(Element<'de>)) -> Result<(),
     let mut deserializer = serde_json::Deserializer::from_str(text);
     deserializer.deserialize_seq(Stream(each))?;
     deserializer.end()
+}
+
+/// Bytes [`stream_pieces`] copies out of its source at a time (more when one element is longer).
+const PIECE: usize = 1 << 22;
+
+/// Why [`stream_pieces`] stopped before the end of the list.
+#[derive(Debug, PartialEq)]
+pub enum Stop {
+    /// The bytes at this offset are not UTF-8.
+    Damaged(TextError),
+    /// The text is not a JSON array (the first error in it is where [`parse_list`] stops).
+    Invalid,
+}
+
+/// Reads a top-level JSON array of plain UTF-8 as [`stream_list`] does, copying it out of
+/// `source` a piece at a time instead of holding it whole: the same elements are imported in
+/// the same order, and where the list is not valid JSON the same ones are imported before the
+/// stop. The app's worker reads large files so, from the browser's memory into its own.
+///
+/// The array's punctuation is walked here and each element parsed on its own, so an element
+/// cut by the end of a piece is parsed again once the next piece is in.
+pub fn stream_pieces(source: &(impl ByteSource + ?Sized), sink: &mut Sink<'_>) -> (ListOutcome, Option<Stop>) {
+    stream_pieces_of(source, sink, PIECE)
+}
+
+/// [`stream_pieces`], `piece` bytes at a time.
+fn stream_pieces_of(
+    source: &(impl ByteSource + ?Sized),
+    sink: &mut Sink<'_>,
+    piece: usize,
+) -> (ListOutcome, Option<Stop>) {
+    let mut reader = ListReader::new(sink, "");
+    let stop = walk_pieces(source, piece, |element| reader.element(element)).err();
+    (reader.finish(), stop)
+}
+
+fn walk_pieces(
+    source: &(impl ByteSource + ?Sized),
+    piece: usize,
+    mut each: impl FnMut(Element<'_>),
+) -> Result<(), Stop> {
+    /// What the walk expects next.
+    #[derive(Copy, Clone, PartialEq)]
+    enum Next {
+        Open,
+        FirstOrClose,
+        Element,
+        CommaOrClose,
+        End,
+    }
+    let size = source.size();
+    let mut buffer = vec![0; piece.clamp(1, size.max(1))];
+    // The file's offset of the buffer's first byte, and how many bytes it holds.
+    let (mut start, mut filled) = (0, 0);
+    let mut next = Next::Open;
+    loop {
+        let wanted = (buffer.len() - filled).min(size - start - filled);
+        source.copy_to(start + filled, &mut buffer[filled..filled + wanted]);
+        filled += wanted;
+        let at_end = start + filled == size;
+        let (text, damage) = match std::str::from_utf8(&buffer[..filled]) {
+            Ok(text) => (text, None),
+            Err(error) => {
+                let valid = error.valid_up_to();
+                // A character cut by the end of the piece is completed by the next one.
+                let damage = (error.error_len().is_some() || at_end).then_some(start + valid);
+                (std::str::from_utf8(&buffer[..valid]).unwrap_or_default(), damage)
+            }
+        };
+        // No text follows this one.
+        let last = at_end || damage.is_some();
+        let mut at = 0;
+        let ended = loop {
+            at += text.as_bytes()[at..].iter().take_while(|b| matches!(b, b' ' | b'\n' | b'\t' | b'\r')).count();
+            let Some(&byte) = text.as_bytes().get(at) else {
+                break (last).then_some(next == Next::End);
+            };
+            match (next, byte) {
+                (Next::Open, b'[') => next = Next::FirstOrClose,
+                (Next::FirstOrClose | Next::CommaOrClose, b']') => next = Next::End,
+                (Next::CommaOrClose, b',') => next = Next::Element,
+                (Next::FirstOrClose | Next::Element, _) => {
+                    let mut values = serde_json::Deserializer::from_str(&text[at..]).into_iter::<Element<'_>>();
+                    match values.next() {
+                        Some(Ok(element)) => {
+                            let end = at + values.byte_offset();
+                            // A number or literal that ends the text may go on in the next piece.
+                            if end == text.len() && !last {
+                                break None;
+                            }
+                            each(element);
+                            at = end;
+                            next = Next::CommaOrClose;
+                            continue;
+                        }
+                        Some(Err(error)) if error.is_eof() && !last => break None,
+                        _ => break Some(false),
+                    }
+                }
+                _ => break Some(false),
+            }
+            at += 1;
+        };
+        match (ended, damage) {
+            (None, _) => {}
+            (Some(_), Some(offset)) => return Err(Stop::Damaged(TextError::DamagedUtf8 { offset })),
+            (Some(true), None) => return Ok(()),
+            (Some(false), None) => return Err(Stop::Invalid),
+        }
+        // More text is needed: keep what is not read yet at the front, and fill the rest.
+        if at == 0 && filled == buffer.len() {
+            buffer.resize(buffer.len() * 2, 0);
+        } else {
+            buffer.copy_within(at..filled, 0);
+            start += at;
+            filled -= at;
+        }
+    }
 }
 
 /// Reads a top-level JSON array into records, one element at a time, and imports nothing:
@@ -857,6 +977,69 @@ mod tests {
         let outcome = stream_list_on(text, &mut sink, two_threads).ok().map(|o| o.recognised);
         let diagnostics = sink.diagnostics.iter().map(|d| format!("{d:?}")).collect();
         (crate::native::write(&inventory), diagnostics, outcome)
+    }
+
+    /// Reads `bytes` a piece at a time: as [`streamed`] gives it, and where it stopped.
+    fn in_pieces(bytes: &[u8], piece: usize) -> ((String, Vec<String>, Option<usize>), Option<Stop>) {
+        let mut inventory = Inventory::new();
+        let mut sink = Sink::new(&mut inventory, 0, "list.json");
+        let (outcome, stop) = stream_pieces_of(bytes, &mut sink, piece);
+        let diagnostics = sink.diagnostics.iter().map(|d| format!("{d:?}")).collect();
+        let outcome = stop.is_none().then_some(outcome.recognised);
+        ((crate::native::write(&inventory), diagnostics, outcome), stop)
+    }
+
+    #[test]
+    fn a_list_read_in_pieces_is_read_as_it_is_whole() {
+        let generated = blastmap_synth::generate(&blastmap_synth::TenantSpec { resources: 300, seed: 5 });
+        // Names with characters of two to four bytes, which pieces cut in the middle.
+        let accents = r#"[{"id": "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Web/sites/café-日本-🦀", "name": "café-日本-🦀", "type": "Microsoft.Web/sites", "location": "westeurope", "tags": {"env": "prod"}},
+            {"id": "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st\u00e9", "type": "Microsoft.Storage/storageAccounts", "location": "westeurope"}, 12345, -0.5e10, true, null, "text", [1, [2]], {}]"#;
+        let mut texts: Vec<&str> = generated.files.iter().map(|f| std::str::from_utf8(&f.bytes).unwrap()).collect();
+        texts.extend(["[]", " \n[ ]\n", accents]);
+        // Values of every kind, which every small piece cuts somewhere else.
+        let values = r#"[12345, -0.5e10, true, null, "x", [1, [2]], {}, 678, false, 9]"#;
+        let whole = streamed(values, false);
+        for piece in 1..=values.len() {
+            assert_eq!(in_pieces(values.as_bytes(), piece), (whole.clone(), None), "{piece}");
+        }
+        for text in texts {
+            let whole = streamed(text, false);
+            for piece in [1, 2, 3, 7, 64, 1000, 1 << 22] {
+                assert_eq!(
+                    in_pieces(text.as_bytes(), piece),
+                    (whole.clone(), None),
+                    "{piece}: {}",
+                    &text[..text.len().min(60)]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_list_read_in_pieces_stops_where_it_does_whole() {
+        let invalid =
+            ["[{}, {} {}]", "[{}, {},]", "[{}] x", "[{}, {\"a\": 1", "[", "[1 2]", "[{} 7", "[12x]", "[tru]", "{}"];
+        for text in invalid {
+            let whole = streamed(text, false);
+            assert_eq!(whole.2, None, "{text}");
+            for piece in [1, 2, 5, 1 << 22] {
+                assert_eq!(in_pieces(text.as_bytes(), piece), (whole.clone(), Some(Stop::Invalid)), "{piece}: {text}");
+            }
+        }
+        // Damage: what comes whole before it is read, as from the valid text before it.
+        let generated = blastmap_synth::generate(&blastmap_synth::TenantSpec { resources: 100, seed: 5 });
+        let mut damaged = generated.files[1].bytes.clone();
+        let offset = damaged.len() / 3;
+        damaged[offset] = 0xFF;
+        let before = std::str::from_utf8(&damaged[..offset]).unwrap();
+        let (inventory, diagnostics, _) = streamed(before, false);
+        assert!(inventory.matches("\"id\"").count() > 10);
+        for piece in [1, 3, 4096, 1 << 22] {
+            let ((pieces_inventory, pieces_diagnostics, _), stop) = in_pieces(&damaged, piece);
+            assert_eq!(stop, Some(Stop::Damaged(TextError::DamagedUtf8 { offset })), "{piece}");
+            assert_eq!((&pieces_inventory, &pieces_diagnostics), (&inventory, &diagnostics), "{piece}");
+        }
     }
 
     #[test]

@@ -46,6 +46,33 @@ pub struct SourceFile<'a> {
     pub bytes: &'a [u8],
 }
 
+/// A file's bytes where they are kept, copied out a piece at a time (see [`Loader::read_from`]).
+pub trait ByteSource {
+    /// How many bytes the file has.
+    fn size(&self) -> usize;
+    /// Fills `into` with the file's bytes from `offset` on (never asked past the end).
+    fn copy_to(&self, offset: usize, into: &mut [u8]);
+}
+
+impl ByteSource for [u8] {
+    fn size(&self) -> usize {
+        self.len()
+    }
+
+    fn copy_to(&self, offset: usize, into: &mut [u8]) {
+        if let Some(bytes) = self.get(offset..offset + into.len()) {
+            into.copy_from_slice(bytes);
+        }
+    }
+}
+
+/// Every byte of `source`.
+fn whole(source: &(impl ByteSource + ?Sized)) -> Vec<u8> {
+    let mut bytes = vec![0; source.size()];
+    source.copy_to(0, &mut bytes);
+    bytes
+}
+
 /// The merged inventory of several files, with a report per file.
 #[derive(Debug)]
 pub struct Loaded {
@@ -127,6 +154,59 @@ impl Loader {
         self.reports.push(report(file, format, sink));
     }
 
+    /// Reads the next file as [`Loader::read`] does, from where its bytes are kept. A plain UTF-8
+    /// list that need not wait is copied out a piece at a time, so it is never held whole twice
+    /// (the app's worker reads a file so from the browser's memory into its own, which never
+    /// shrinks); it gives the same inventory and reports as `read`. Any other file is copied
+    /// whole and read; its bytes are returned, for the caller to keep while
+    /// [`Loader::is_waiting`] (they are [`Loader::finish`]'s).
+    pub fn read_from(
+        &mut self,
+        name: &str,
+        source: &(impl ByteSource + ?Sized),
+        mut reading: impl FnMut(usize),
+    ) -> Option<Vec<u8>> {
+        let mut head = vec![0; source.size().min(template::SNIFF_BYTES)];
+        source.copy_to(0, &mut head);
+        let is_list = text::is_plain_utf8(&head) && head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+        if self.waiting_from.is_some() || !is_list || template::may_be_design(&SourceFile { name, bytes: &head }) {
+            let bytes = whole(source);
+            self.read(&SourceFile { name, bytes: &bytes }, reading);
+            return Some(bytes);
+        }
+        let index = self.given;
+        self.given += 1;
+        reading(index);
+        let mut sink = Sink::new(&mut self.inventory, file_number(index), name);
+        let format = match export::stream_pieces(source, &mut sink) {
+            (outcome, None) => conclude(outcome, "", Format::JsonArray, &mut sink, || {
+                describe_list(&String::from_utf8_lossy(&whole(source)))
+            }),
+            (_, Some(export::Stop::Damaged(error))) => {
+                damaged(&error, &mut sink);
+                None
+            }
+            (_, Some(export::Stop::Invalid)) => {
+                // The message is the whole text's, with its line and column: read again whole to
+                // find it (a rare path), importing nothing this time.
+                let bytes = whole(source);
+                let error = std::str::from_utf8(&bytes).ok().and_then(|text| export::parse_list(text, |_| {}).err());
+                match error {
+                    Some(error) => invalid_json(&error, &mut sink),
+                    None => sink.error("", "not valid JSON".to_owned()),
+                }
+                None
+            }
+        };
+        self.reports.push(FileReport {
+            name: name.to_owned(),
+            format,
+            counts: sink.counts,
+            diagnostics: sink.diagnostics,
+        });
+        None
+    }
+
     /// Whether the file given last, and every one after it, waits for [`Loader::finish`] (a
     /// design has come). A file that did not wait has been read and is not read again.
     pub fn is_waiting(&self) -> bool {
@@ -192,7 +272,18 @@ fn read_file(file: &SourceFile<'_>, context: &DeploymentContext, sink: &mut Sink
     let text = match text::decode(file.bytes) {
         Ok(text) => text,
         Err(error) => {
-            sink.error("", error.to_string());
+            // A plain UTF-8 list keeps the elements whole before the damage, as a list cut
+            // short does: its text is valid up to there. (Read a piece at a time, it has
+            // imported those before it meets the damage.)
+            if let text::TextError::DamagedUtf8 { offset } = error
+                && text::is_plain_utf8(file.bytes)
+                && let Ok(before) = std::str::from_utf8(&file.bytes[..offset])
+                && before.trim_start().starts_with('[')
+            {
+                // It stops at the element the damage cuts; that is the damage's error.
+                let _ = export::stream_list(before, sink);
+            }
+            damaged(&error, sink);
             return None;
         }
     };
@@ -213,21 +304,39 @@ fn read_file(file: &SourceFile<'_>, context: &DeploymentContext, sink: &mut Sink
         }),
     };
     parsed.unwrap_or_else(|error| {
-        sink.error("", format!("not valid JSON: {error}"));
-        if sink.counts.total() > 0 {
-            // A list cut short (an interrupted download, say) keeps what came before the cut.
-            sink.warning("", "the objects before this point were read".to_owned());
-        }
+        invalid_json(&error, sink);
         None
     })
+}
+
+/// Reports a file that is not valid JSON.
+fn invalid_json(error: &serde_json::Error, sink: &mut Sink<'_>) {
+    sink.error("", format!("not valid JSON: {error}"));
+    kept_before_the_cut(sink);
+}
+
+/// Reports a file whose encoding is damaged.
+fn damaged(error: &text::TextError, sink: &mut Sink<'_>) {
+    sink.error("", error.to_string());
+    kept_before_the_cut(sink);
+}
+
+/// A list cut short (an interrupted download, a damaged byte) keeps what came before the cut.
+fn kept_before_the_cut(sink: &mut Sink<'_>) {
+    if sink.counts.total() > 0 {
+        sink.warning("", "the objects before this point were read".to_owned());
+    }
 }
 
 /// Reads a top-level JSON array in one pass.
 fn read_list(text: &str, sink: &mut Sink<'_>) -> Result<Option<Format>, serde_json::Error> {
     let outcome = export::stream_list(text, sink)?;
-    Ok(conclude(outcome, "", Format::JsonArray, sink, || {
-        serde_json::from_str::<Vec<&RawValue>>(text).map(|elements| describe_array(&elements)).unwrap_or_default()
-    }))
+    Ok(conclude(outcome, "", Format::JsonArray, sink, || describe_list(text)))
+}
+
+/// What a top-level list not recognised looks like.
+fn describe_list(text: &str) -> String {
+    serde_json::from_str::<Vec<&RawValue>>(text).map(|elements| describe_array(&elements)).unwrap_or_default()
 }
 
 /// Reads a list of ARM-shaped objects kept raw inside an envelope, found at `path`.

@@ -51,7 +51,7 @@ pub(crate) enum Role {
 }
 
 /// Bytes of a file's start searched for a template's or parameter file's `$schema`.
-const SNIFF_BYTES: usize = 4096;
+pub(crate) const SNIFF_BYTES: usize = 4096;
 
 /// Recognises templates and parameter files among `files` and pairs them. Other files get
 /// `None` and are read as before.

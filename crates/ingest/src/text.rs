@@ -39,10 +39,25 @@ pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, TextError> {
         [0xEF, 0xBB, 0xBF, rest @ ..] => utf8(rest),
         [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes),
         [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes),
-        // UTF-16 without a BOM: JSON starts with an ASCII character, so every other byte is 0.
-        [a, 0, b, 0, ..] if a.is_ascii() && b.is_ascii() && *a != 0 => utf16(bytes, u16::from_le_bytes),
-        [0, a, 0, b, ..] if a.is_ascii() && b.is_ascii() && *a != 0 => utf16(bytes, u16::from_be_bytes),
-        _ => utf8(bytes),
+        _ => match unmarked_utf16(bytes) {
+            Some(unit) => utf16(bytes, unit),
+            None => utf8(bytes),
+        },
+    }
+}
+
+/// True when `head`, a file's first bytes, says the file is UTF-8 without a byte-order mark:
+/// [`decode`] borrows such a file as it is, and a damaged byte's offset is the file's own.
+pub fn is_plain_utf8(head: &[u8]) -> bool {
+    !matches!(head, [0xEF, 0xBB, 0xBF, ..] | [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]) && unmarked_utf16(head).is_none()
+}
+
+/// UTF-16 without a BOM: JSON starts with an ASCII character, so every other byte is 0.
+fn unmarked_utf16(bytes: &[u8]) -> Option<fn([u8; 2]) -> u16> {
+    match bytes {
+        [a, 0, b, 0, ..] if a.is_ascii() && b.is_ascii() && *a != 0 => Some(u16::from_le_bytes),
+        [0, a, 0, b, ..] if a.is_ascii() && b.is_ascii() && *a != 0 => Some(u16::from_be_bytes),
+        _ => None,
     }
 }
 

@@ -8,12 +8,13 @@
 //! read becomes a diagnostic in its place.
 
 use std::cell::OnceCell;
+use std::rc::Rc;
 
 use blastmap_analysis::permissions::Permissions;
 use blastmap_analysis::radius::{Coverage, Reach};
 use blastmap_analysis::rules::{self, Context};
 use blastmap_analysis::{AccessGraph, EdgeKind, Environments, NodeKey, scope_label};
-use blastmap_ingest::{Diagnostic, FileReport, Loader, Severity, SourceFile, sample};
+use blastmap_ingest::{ByteSource, Diagnostic, FileReport, Loader, Severity, SourceFile, sample};
 use blastmap_layout::{Folding, GroupKey, layout};
 use blastmap_model::{Inventory, arm};
 use petgraph::Direction::{Incoming, Outgoing};
@@ -33,18 +34,61 @@ use crate::wire::{
 pub const ROWS_LISTED: usize = 200;
 
 /// One file of a load.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct OpenFile {
     /// Its name.
     pub name: String,
     /// Its bytes, or why they could not be read.
-    pub bytes: Result<Vec<u8>, String>,
+    pub bytes: Result<FileBytes, String>,
 }
 
 impl OpenFile {
     /// The built-in sample.
     pub fn sample() -> OpenFile {
-        OpenFile { name: sample::NAME.to_owned(), bytes: Ok(sample::JSON.as_bytes().to_vec()) }
+        OpenFile::here(sample::NAME, sample::JSON.as_bytes().to_vec())
+    }
+
+    /// A file whose bytes are in the worker's memory.
+    pub fn here(name: &str, bytes: Vec<u8>) -> OpenFile {
+        OpenFile { name: name.to_owned(), bytes: Ok(FileBytes::Here(bytes)) }
+    }
+}
+
+/// Where a file's bytes are.
+#[derive(Clone)]
+pub enum FileBytes {
+    /// In the worker's memory.
+    Here(Vec<u8>),
+    /// Elsewhere (the browser's memory, for a file the page sent): copied in as it is read,
+    /// a piece at a time where it can be (see `Loader::read_from`).
+    There(Rc<dyn ByteSource>),
+}
+
+impl FileBytes {
+    /// Copies the bytes into the worker's memory, if they are elsewhere.
+    fn bring_here(&mut self) {
+        if let FileBytes::There(source) = self {
+            let mut bytes = vec![0; source.size()];
+            source.copy_to(0, &mut bytes);
+            *self = FileBytes::Here(bytes);
+        }
+    }
+
+    /// The bytes in the worker's memory: none while they are elsewhere.
+    pub fn here(&self) -> &[u8] {
+        match self {
+            FileBytes::Here(bytes) => bytes,
+            FileBytes::There(_) => &[],
+        }
+    }
+}
+
+impl std::fmt::Debug for FileBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileBytes::Here(bytes) => write!(f, "{} bytes here", bytes.len()),
+            FileBytes::There(source) => write!(f, "{} bytes there", source.size()),
+        }
     }
 }
 
@@ -116,19 +160,28 @@ impl Loading {
         while let Some(Some(file)) = self.files.get_mut(self.parsed) {
             let (read, parsed) = (self.arrived, self.parsed);
             if let Ok(bytes) = &mut file.bytes {
-                self.loader.read(&SourceFile { name: &file.name, bytes }, |_| {
+                let reading = |_| {
                     progress(Progress::Files {
                         read: count(read),
                         parsed: count(parsed),
                         total: count(total),
                         parsing: true,
                     });
-                });
-                // Read, its bytes are done with: the model read from the next file can take
-                // their memory (which WebAssembly never gives back) rather than grow it.
-                if !self.loader.is_waiting() {
-                    *bytes = Vec::new();
-                }
+                };
+                // Once read, its bytes are done with: the model read from the next file can take
+                // their memory (which WebAssembly never gives back) rather than grow it. A file
+                // still in the browser's memory is copied in a piece at a time where it can be.
+                let kept = match bytes {
+                    FileBytes::Here(here) => {
+                        self.loader.read(&SourceFile { name: &file.name, bytes: here }, reading);
+                        std::mem::take(here)
+                    }
+                    FileBytes::There(source) => {
+                        self.loader.read_from(&file.name, source.as_ref(), reading).unwrap_or_default()
+                    }
+                };
+                // A design, and the files after it, wait for the end, with their bytes.
+                *bytes = FileBytes::Here(if self.loader.is_waiting() { kept } else { Vec::new() });
             }
             self.parsed += 1;
         }
@@ -150,12 +203,15 @@ impl Loading {
     /// Call it once [`Loading::is_complete`]; a file that never arrived is left out.
     pub fn finish(self, mut progress: impl FnMut(Progress)) -> Analysis {
         let Loading { loader, settings, files, .. } = self;
-        let files: Vec<OpenFile> = files.into_iter().flatten().collect();
+        let mut files: Vec<OpenFile> = files.into_iter().flatten().collect();
+        files.iter_mut().filter_map(|f| f.bytes.as_mut().ok()).for_each(FileBytes::bring_here);
         let total = files.len();
         let mut readable: Vec<(usize, SourceFile<'_>)> = files
             .iter()
             .enumerate()
-            .filter_map(|(at, f)| f.bytes.as_ref().ok().map(|bytes| (at, SourceFile { name: &f.name, bytes })))
+            .filter_map(|(at, f)| {
+                f.bytes.as_ref().ok().map(|bytes| (at, SourceFile { name: &f.name, bytes: bytes.here() }))
+            })
             .collect();
         // The mapping is read as one more file, as the CLI reads it, so its mistakes are
         // reported like any file's. Last, so the open files' reports keep their indices; it is
@@ -526,7 +582,7 @@ mod tests {
     use crate::wire::{Direction, FromWorker};
 
     fn file(name: &str, text: &str) -> OpenFile {
-        OpenFile { name: name.to_owned(), bytes: Ok(text.as_bytes().to_vec()) }
+        OpenFile::here(name, text.as_bytes().to_vec())
     }
 
     fn load(files: &[OpenFile]) -> Analysis {
@@ -572,8 +628,7 @@ mod tests {
     #[test]
     fn files_arriving_out_of_order_are_parsed_in_order_as_soon_as_they_can_be() {
         let tenant = blastmap_synth::generate(&blastmap_synth::TenantSpec { resources: 400, seed: 2 });
-        let files: Vec<OpenFile> =
-            tenant.files.iter().map(|f| OpenFile { name: f.name.to_owned(), bytes: Ok(f.bytes.clone()) }).collect();
+        let files: Vec<OpenFile> = tenant.files.iter().map(|f| OpenFile::here(f.name, f.bytes.clone())).collect();
         assert_eq!(files.len(), 4);
         let mut steps = Vec::new();
         let mut loading = Loading::new(&Settings::default(), files.len());
@@ -592,13 +647,51 @@ mod tests {
         assert_eq!(out_of_order.snapshot(), load(&files).snapshot());
     }
 
+    /// Files the page sent stay in the browser's memory until read, and are copied in a piece
+    /// at a time; designs are copied whole, to wait for the end. The analysis is the same.
+    #[test]
+    fn files_in_the_browsers_memory_are_read_as_files_here() {
+        struct Elsewhere(Vec<u8>);
+        impl ByteSource for Elsewhere {
+            fn size(&self) -> usize {
+                self.0.len()
+            }
+            fn copy_to(&self, offset: usize, into: &mut [u8]) {
+                into.copy_from_slice(&self.0[offset..offset + into.len()]);
+            }
+        }
+        let elsewhere = |f: &OpenFile| OpenFile {
+            name: f.name.clone(),
+            bytes: Ok(FileBytes::There(Rc::new(Elsewhere(f.bytes.as_ref().unwrap().here().to_vec())))),
+        };
+        let tenant = blastmap_synth::generate(&blastmap_synth::TenantSpec { resources: 400, seed: 2 });
+        let design = include_str!("../../ingest/tests/fixtures/arm/shared-identity-dev-prod.json");
+        let mut here: Vec<OpenFile> = tenant.files.iter().map(|f| OpenFile::here(f.name, f.bytes.clone())).collect();
+        here.extend([file("design.json", design), OpenFile::sample()]);
+        let there: Vec<OpenFile> = here.iter().map(elsewhere).collect();
+        let mut loading = Loading::new(&Settings::default(), there.len());
+        for (index, f) in there.iter().enumerate() {
+            loading.arrive(index, f.clone(), |_| {});
+        }
+        let held: Vec<usize> = loading
+            .files
+            .iter()
+            .map(|f| f.as_ref().and_then(|f| f.bytes.as_ref().ok()).map_or(0, |b| b.here().len()))
+            .collect();
+        assert_eq!(held[..4], [0; 4], "lists read, none held");
+        assert!(held[4] > 0 && held[5] > 0, "a design, and what follows it, copied in to wait for the end");
+        let a = loading.finish(|_| {});
+        let b = load(&here);
+        assert_eq!(a.snapshot(), b.snapshot());
+        assert_eq!(format!("{:?}", a.files), format!("{:?}", b.files));
+    }
+
     /// A tenant's picture folds its large groups; an aggregate opens on request (its members
     /// then show on their own or in finer groups, the graph's indices unchanged) and folds again.
     #[test]
     fn a_tenant_folds_and_an_aggregate_unfolds() {
         let tenant = blastmap_synth::generate(&blastmap_synth::TenantSpec { resources: 3000, seed: 4 });
-        let files: Vec<OpenFile> =
-            tenant.files.iter().map(|f| OpenFile { name: f.name.to_owned(), bytes: Ok(f.bytes.clone()) }).collect();
+        let files: Vec<OpenFile> = tenant.files.iter().map(|f| OpenFile::here(f.name, f.bytes.clone())).collect();
         let mut a = load(&files);
         let folded = a.scene.clone();
         assert!(!folded.aggregates.is_empty() && folded.unfolded == 0);
@@ -644,8 +737,11 @@ mod tests {
         for (index, f) in files.iter().enumerate() {
             loading.arrive(index, f.clone(), |_| {});
         }
-        let kept: Vec<usize> =
-            loading.files.iter().map(|f| f.as_ref().and_then(|f| f.bytes.as_ref().ok()).map_or(0, Vec::len)).collect();
+        let kept: Vec<usize> = loading
+            .files
+            .iter()
+            .map(|f| f.as_ref().and_then(|f| f.bytes.as_ref().ok()).map_or(0, |bytes| bytes.here().len()))
+            .collect();
         assert_eq!(kept[0], 0, "read, so let go");
         assert!(kept[1] > 0 && kept[2] > 0, "a design, and what follows it, wait for the end");
         let a = loading.finish(|_| {});
