@@ -242,6 +242,8 @@ fn stream_pieces_of(
     (reader.finish(), stop)
 }
 
+/// Hands each element of the array in `source` to `each`, in order, reading `piece` bytes at a
+/// time (more when an element is longer).
 fn walk_pieces(
     source: &(impl ByteSource + ?Sized),
     piece: usize,
@@ -255,6 +257,15 @@ fn walk_pieces(
         Element,
         CommaOrClose,
         End,
+    }
+    /// How the walk through the text in hand went.
+    enum Walked {
+        /// It needs the text that follows.
+        Short,
+        /// The array closed, and nothing but whitespace follows.
+        Closed,
+        /// The text is not an array.
+        Invalid,
     }
     let size = source.size();
     let mut buffer = vec![0; piece.clamp(1, size.max(1))];
@@ -278,10 +289,14 @@ fn walk_pieces(
         // No text follows this one.
         let last = at_end || damage.is_some();
         let mut at = 0;
-        let ended = loop {
+        let walked = loop {
             at += text.as_bytes()[at..].iter().take_while(|b| matches!(b, b' ' | b'\n' | b'\t' | b'\r')).count();
             let Some(&byte) = text.as_bytes().get(at) else {
-                break (last).then_some(next == Next::End);
+                break match (last, next) {
+                    (false, _) => Walked::Short,
+                    (true, Next::End) => Walked::Closed,
+                    (true, _) => Walked::Invalid,
+                };
             };
             match (next, byte) {
                 (Next::Open, b'[') => next = Next::FirstOrClose,
@@ -294,26 +309,26 @@ fn walk_pieces(
                             let end = at + values.byte_offset();
                             // A number or literal that ends the text may go on in the next piece.
                             if end == text.len() && !last {
-                                break None;
+                                break Walked::Short;
                             }
                             each(element);
                             at = end;
                             next = Next::CommaOrClose;
                             continue;
                         }
-                        Some(Err(error)) if error.is_eof() && !last => break None,
-                        _ => break Some(false),
+                        Some(Err(error)) if error.is_eof() && !last => break Walked::Short,
+                        _ => break Walked::Invalid,
                     }
                 }
-                _ => break Some(false),
+                _ => break Walked::Invalid,
             }
             at += 1;
         };
-        match (ended, damage) {
-            (None, _) => {}
-            (Some(_), Some(offset)) => return Err(Stop::Damaged(TextError::DamagedUtf8 { offset })),
-            (Some(true), None) => return Ok(()),
-            (Some(false), None) => return Err(Stop::Invalid),
+        match (walked, damage) {
+            (Walked::Short, _) => {}
+            (_, Some(offset)) => return Err(Stop::Damaged(TextError::DamagedUtf8 { offset })),
+            (Walked::Closed, None) => return Ok(()),
+            (Walked::Invalid, None) => return Err(Stop::Invalid),
         }
         // More text is needed: keep what is not read yet at the front, and fill the rest.
         if at == 0 && filled == buffer.len() {
