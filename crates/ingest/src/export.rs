@@ -20,7 +20,6 @@ use serde::de::{SeqAccess, Visitor};
 use crate::ByteSource;
 use crate::record::{Element, Lenient, Pairs, Record, Text, truncated_by_powershell};
 use crate::sink::Sink;
-use crate::text::TextError;
 
 const UAMI_TYPE: &str = "Microsoft.ManagedIdentity/userAssignedIdentities";
 
@@ -211,44 +210,29 @@ pub fn parse_list<'de>(text: &'de str, each: impl FnMut(Element<'de>)) -> Result
 /// Bytes [`stream_pieces`] copies out of its source at a time (more when one element is longer).
 const PIECE: usize = 1 << 22;
 
-/// Why [`stream_pieces`] stopped before the end of the list.
-#[derive(Debug, PartialEq)]
-pub enum Stop {
-    /// The bytes at this offset are not UTF-8.
-    Damaged(TextError),
-    /// The text is not a JSON array (the first error in it is where [`parse_list`] stops).
-    Invalid,
-}
-
 /// Reads a top-level JSON array of plain UTF-8 as [`stream_list`] does, copying it out of
 /// `source` a piece at a time instead of holding it whole: the same elements are imported in
-/// the same order, and where the list is not valid JSON the same ones are imported before the
-/// stop. The app's worker reads large files so, from the browser's memory into its own.
+/// the same order. Returns what it read, and whether it read the list through: where the text
+/// is not a valid JSON array, or a byte is not UTF-8, it stops, having imported what the whole
+/// text would have given before the stop (the whole text says why, for the report). The app's
+/// worker reads large files so, from the browser's memory into its own.
 ///
 /// The array's punctuation is walked here and each element parsed on its own, so an element
 /// cut by the end of a piece is parsed again once the next piece is in.
-pub fn stream_pieces(source: &(impl ByteSource + ?Sized), sink: &mut Sink<'_>) -> (ListOutcome, Option<Stop>) {
+pub fn stream_pieces(source: &(impl ByteSource + ?Sized), sink: &mut Sink<'_>) -> (ListOutcome, bool) {
     stream_pieces_of(source, sink, PIECE)
 }
 
 /// [`stream_pieces`], `piece` bytes at a time.
-fn stream_pieces_of(
-    source: &(impl ByteSource + ?Sized),
-    sink: &mut Sink<'_>,
-    piece: usize,
-) -> (ListOutcome, Option<Stop>) {
+fn stream_pieces_of(source: &(impl ByteSource + ?Sized), sink: &mut Sink<'_>, piece: usize) -> (ListOutcome, bool) {
     let mut reader = ListReader::new(sink, "");
-    let stop = walk_pieces(source, piece, |element| reader.element(element)).err();
-    (reader.finish(), stop)
+    let read_through = walk_pieces(source, piece, |element| reader.element(element));
+    (reader.finish(), read_through)
 }
 
 /// Hands each element of the array in `source` to `each`, in order, reading `piece` bytes at a
-/// time (more when an element is longer).
-fn walk_pieces(
-    source: &(impl ByteSource + ?Sized),
-    piece: usize,
-    mut each: impl FnMut(Element<'_>),
-) -> Result<(), Stop> {
+/// time (more when an element is longer); whether it read the array through.
+fn walk_pieces(source: &(impl ByteSource + ?Sized), piece: usize, mut each: impl FnMut(Element<'_>)) -> bool {
     /// What the walk expects next.
     #[derive(Copy, Clone, PartialEq)]
     enum Next {
@@ -277,17 +261,16 @@ fn walk_pieces(
         source.copy_to(start + filled, &mut buffer[filled..filled + wanted]);
         filled += wanted;
         let at_end = start + filled == size;
-        let (text, damage) = match std::str::from_utf8(&buffer[..filled]) {
-            Ok(text) => (text, None),
+        let (text, damaged) = match std::str::from_utf8(&buffer[..filled]) {
+            Ok(text) => (text, false),
             Err(error) => {
-                let valid = error.valid_up_to();
                 // A character cut by the end of the piece is completed by the next one.
-                let damage = (error.error_len().is_some() || at_end).then_some(start + valid);
-                (std::str::from_utf8(&buffer[..valid]).unwrap_or_default(), damage)
+                let damaged = error.error_len().is_some() || at_end;
+                (std::str::from_utf8(&buffer[..error.valid_up_to()]).unwrap_or_default(), damaged)
             }
         };
         // No text follows this one.
-        let last = at_end || damage.is_some();
+        let last = at_end || damaged;
         let mut at = 0;
         let walked = loop {
             at += text.as_bytes()[at..].iter().take_while(|b| matches!(b, b' ' | b'\n' | b'\t' | b'\r')).count();
@@ -317,6 +300,12 @@ fn walk_pieces(
                             continue;
                         }
                         Some(Err(error)) if error.is_eof() && !last => break Walked::Short,
+                        // A number or literal followed by what cannot follow it: read whole, the
+                        // list takes the value, then stops at what follows.
+                        Some(Err(error)) if error.to_string().starts_with("trailing characters") => {
+                            each(Element::Other);
+                            break Walked::Invalid;
+                        }
                         _ => break Walked::Invalid,
                     }
                 }
@@ -324,11 +313,10 @@ fn walk_pieces(
             }
             at += 1;
         };
-        match (walked, damage) {
-            (Walked::Short, _) => {}
-            (_, Some(offset)) => return Err(Stop::Damaged(TextError::DamagedUtf8 { offset })),
-            (Walked::Closed, None) => return Ok(()),
-            (Walked::Invalid, None) => return Err(Stop::Invalid),
+        match walked {
+            Walked::Short => {}
+            Walked::Closed => return !damaged,
+            Walked::Invalid => return false,
         }
         // More text is needed: keep what is not read yet at the front, and fill the rest.
         if at == 0 && filled == buffer.len() {
@@ -994,38 +982,46 @@ mod tests {
         (crate::native::write(&inventory), diagnostics, outcome)
     }
 
-    /// Reads `bytes` a piece at a time: as [`streamed`] gives it, and where it stopped.
-    fn in_pieces(bytes: &[u8], piece: usize) -> ((String, Vec<String>, Option<usize>), Option<Stop>) {
+    /// Reads `bytes` a piece at a time, as [`streamed`] gives it.
+    fn in_pieces(bytes: &[u8], piece: usize) -> (String, Vec<String>, Option<usize>) {
         let mut inventory = Inventory::new();
         let mut sink = Sink::new(&mut inventory, 0, "list.json");
-        let (outcome, stop) = stream_pieces_of(bytes, &mut sink, piece);
+        let (outcome, read_through) = stream_pieces_of(bytes, &mut sink, piece);
         let diagnostics = sink.diagnostics.iter().map(|d| format!("{d:?}")).collect();
-        let outcome = stop.is_none().then_some(outcome.recognised);
-        ((crate::native::write(&inventory), diagnostics, outcome), stop)
+        (crate::native::write(&inventory), diagnostics, read_through.then_some(outcome.recognised))
+    }
+
+    /// What reading `bytes` whole gives: up to a byte that is not UTF-8, what the valid text
+    /// before it gives, and never a list read through.
+    fn whole(bytes: &[u8]) -> (String, Vec<String>, Option<usize>) {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => streamed(text, false),
+            Err(error) => {
+                let before = std::str::from_utf8(&bytes[..error.valid_up_to()]).unwrap_or_default();
+                let (inventory, diagnostics, _) = streamed(before, false);
+                (inventory, diagnostics, None)
+            }
+        }
     }
 
     #[test]
     fn a_list_read_in_pieces_is_read_as_it_is_whole() {
         let generated = blastmap_synth::generate(&blastmap_synth::TenantSpec { resources: 300, seed: 5 });
-        // Names with characters of two to four bytes, which pieces cut in the middle.
-        let accents = r#"[{"id": "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Web/sites/café-日本-🦀", "name": "café-日本-🦀", "type": "Microsoft.Web/sites", "location": "westeurope", "tags": {"env": "prod"}},
-            {"id": "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st\u00e9", "type": "Microsoft.Storage/storageAccounts", "location": "westeurope"}, 12345, -0.5e10, true, null, "text", [1, [2]], {}]"#;
-        let mut texts: Vec<&str> = generated.files.iter().map(|f| std::str::from_utf8(&f.bytes).unwrap()).collect();
-        texts.extend(["[]", " \n[ ]\n", accents]);
         // Values of every kind, which every small piece cuts somewhere else.
         let values = r#"[12345, -0.5e10, true, null, "x", [1, [2]], {}, 678, false, 9]"#;
-        let whole = streamed(values, false);
         for piece in 1..=values.len() {
-            assert_eq!(in_pieces(values.as_bytes(), piece), (whole.clone(), None), "{piece}");
+            assert_eq!(in_pieces(values.as_bytes(), piece), whole(values.as_bytes()), "{piece}");
         }
+        let mut texts: Vec<&[u8]> = generated.files.iter().map(|f| f.bytes.as_slice()).collect();
+        texts.extend([b"[]".as_slice(), b" \n[ ]\n", EDITED.as_bytes()]);
         for text in texts {
-            let whole = streamed(text, false);
+            assert!(whole(text).2.is_some());
             for piece in [1, 2, 3, 7, 64, 1000, 1 << 22] {
                 assert_eq!(
-                    in_pieces(text.as_bytes(), piece),
-                    (whole.clone(), None),
+                    in_pieces(text, piece),
+                    whole(text),
                     "{piece}: {}",
-                    &text[..text.len().min(60)]
+                    String::from_utf8_lossy(&text[..60.min(text.len())])
                 );
             }
         }
@@ -1036,26 +1032,51 @@ mod tests {
         let invalid =
             ["[{}, {} {}]", "[{}, {},]", "[{}] x", "[{}, {\"a\": 1", "[", "[1 2]", "[{} 7", "[12x]", "[tru]", "{}"];
         for text in invalid {
-            let whole = streamed(text, false);
-            assert_eq!(whole.2, None, "{text}");
+            assert_eq!(whole(text.as_bytes()).2, None, "{text}");
             for piece in [1, 2, 5, 1 << 22] {
-                assert_eq!(in_pieces(text.as_bytes(), piece), (whole.clone(), Some(Stop::Invalid)), "{piece}: {text}");
+                assert_eq!(in_pieces(text.as_bytes(), piece), whole(text.as_bytes()), "{piece}: {text}");
             }
         }
         // Damage: what comes whole before it is read, as from the valid text before it.
         let generated = blastmap_synth::generate(&blastmap_synth::TenantSpec { resources: 100, seed: 5 });
         let mut damaged = generated.files[1].bytes.clone();
-        let offset = damaged.len() / 3;
-        damaged[offset] = 0xFF;
-        let before = std::str::from_utf8(&damaged[..offset]).unwrap();
-        let (inventory, diagnostics, _) = streamed(before, false);
-        assert!(inventory.matches("\"id\"").count() > 10);
+        let third = damaged.len() / 3;
+        damaged[third] = 0xFF;
+        assert!(whole(&damaged).0.matches("\"id\"").count() > 10);
         for piece in [1, 3, 4096, 1 << 22] {
-            let ((pieces_inventory, pieces_diagnostics, _), stop) = in_pieces(&damaged, piece);
-            assert_eq!(stop, Some(Stop::Damaged(TextError::DamagedUtf8 { offset })), "{piece}");
-            assert_eq!((&pieces_inventory, &pieces_diagnostics), (&inventory, &diagnostics), "{piece}");
+            assert_eq!(in_pieces(&damaged, piece), whole(&damaged), "{piece}");
         }
     }
+
+    proptest::proptest! {
+        /// Whatever the bytes (a list edited at random: bytes inserted, removed or replaced,
+        /// some of them not UTF-8), read in pieces of any size they give what they give whole.
+        #[test]
+        fn any_bytes_read_in_pieces_are_read_as_they_are_whole(
+            edits in proptest::collection::vec((0.0..1.0f64, 0u8..4, proptest::sample::select(EDIT_BYTES.to_vec())), 0..6),
+            piece in 1usize..80,
+        ) {
+            let mut bytes = EDITED.as_bytes().to_vec();
+            for (place, how, byte) in edits {
+                let at = ((bytes.len() as f64) * place) as usize;
+                match how {
+                    0 => bytes.insert(at, byte),
+                    1 if at < bytes.len() => { bytes.remove(at); }
+                    _ if at < bytes.len() => bytes[at] = byte,
+                    _ => bytes.push(byte),
+                }
+            }
+            proptest::prop_assert_eq!(in_pieces(&bytes, piece), whole(&bytes));
+        }
+    }
+
+    /// The list the property test edits: resources, an identity, values of every kind.
+    const EDITED: &str = r#"[{"id": "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Web/sites/app-é", "name": "app-é", "type": "Microsoft.Web/sites", "location": "westeurope", "tags": {"env": "dev"}, "identity": {"type": "UserAssigned", "userAssignedIdentities": {"/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-1": {"principalId": "11111111-1111-1111-1111-111111111111"}}}},
+ {"id": "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-日本", "type": "Microsoft.KeyVault/vaults", "location": "westeurope"},
+ 12, -3.5e2, true, null, "x\"y", [1, [2]], {}]"#;
+
+    /// Bytes the property test writes in: the JSON's punctuation, and bytes that break UTF-8.
+    const EDIT_BYTES: [u8; 14] = [b'[', b']', b'{', b'}', b',', b'"', b':', b' ', b'1', b'e', b'\\', 0xFF, 0xC3, 0xE6];
 
     #[test]
     fn parsing_on_a_second_thread_reads_the_same_inventory() {

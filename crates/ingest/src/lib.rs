@@ -179,21 +179,19 @@ impl Loader {
         reading(index);
         let mut sink = Sink::new(&mut self.inventory, file_number(index), name);
         let format = match export::stream_pieces(source, &mut sink) {
-            (outcome, None) => conclude(outcome, "", Format::JsonArray, &mut sink, || {
+            (outcome, true) => conclude(outcome, "", Format::JsonArray, &mut sink, || {
                 describe_list(&String::from_utf8_lossy(&whole(source)))
             }),
-            (_, Some(export::Stop::Damaged(error))) => {
-                damaged(&error, &mut sink);
-                None
-            }
-            (_, Some(export::Stop::Invalid)) => {
-                // The message is the whole text's, with its line and column: read again whole to
-                // find it (a rare path), importing nothing this time.
+            (_, false) => {
+                // Why it stopped, in the words and at the line and column of the whole text: read
+                // again whole to find it (a rare path), importing nothing this time.
                 let bytes = whole(source);
-                let error = std::str::from_utf8(&bytes).ok().and_then(|text| export::parse_list(text, |_| {}).err());
-                match error {
-                    Some(error) => invalid_json(&error, &mut sink),
-                    None => sink.error("", "not valid JSON".to_owned()),
+                match text::decode(&bytes) {
+                    Err(error) => damaged(&error, &mut sink),
+                    Ok(text) => match export::parse_list(&text, |_| {}) {
+                        Err(error) => invalid_json(&error, &mut sink),
+                        Ok(()) => sink.error("", "not valid JSON".to_owned()),
+                    },
                 }
                 None
             }

@@ -29,6 +29,8 @@ fn files_read_from_their_source_read_as_whole_files_do() {
     let utf16: Vec<u8> =
         [0xFF, 0xFE].into_iter().chain(sample::JSON.encode_utf16().flat_map(u16::to_le_bytes)).collect();
     let cut = &resources[..resources.len() * 2 / 3];
+    // A syntax error before the damage: the damage is what is reported, as for the whole file.
+    let bad_then_damaged = [b"[{} {}".as_slice(), &damaged].concat();
     let trailing = [resources.as_slice(), b" x"].concat();
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let template =
@@ -42,6 +44,7 @@ fn files_read_from_their_source_read_as_whole_files_do() {
         ("bom.json", &bom),
         ("utf16.json", &utf16),
         ("cut.json", cut),
+        ("bad-then-damaged.json", &bad_then_damaged),
         ("trailing.json", &trailing),
         ("deep.json", deep.as_bytes()),
         ("other.json", br#"[{"a": 1, "b": 2}, {"c": 3}]"#),
