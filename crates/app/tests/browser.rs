@@ -7,7 +7,7 @@ use blastmap_analysis::radius::Mode;
 use blastmap_app::render::{Canvas2d, DARK, LIGHT, Palette, Renderer};
 use blastmap_app::scene::{Look, NodeStyle, Viewport};
 use blastmap_app::selection::{Direction, Highlight, Selected};
-use blastmap_worker::session::{Analysis, OpenFile};
+use blastmap_worker::session::{Analysis, FileBytes, InBrowser, OpenFile};
 use blastmap_worker::settings::Settings;
 use blastmap_worker::wire::Question;
 use wasm_bindgen::JsCast;
@@ -131,11 +131,31 @@ fn a_click_on_screen_finds_its_node() {
 
 #[wasm_bindgen_test]
 fn a_broken_file_is_reported_and_the_rest_still_shows() {
-    let broken = OpenFile { name: "broken.json".into(), bytes: Ok(b"{\"schema\": ".to_vec()) };
+    let broken = OpenFile::here("broken.json", b"{\"schema\": ".to_vec());
     let snapshot = Analysis::load(&[broken, OpenFile::sample()], &Settings::default(), |_| {}).snapshot();
     assert_eq!(snapshot.summary.errors, 1);
     assert!(snapshot.files[0].diagnostics[0].message.starts_with("not valid JSON"));
     assert_eq!(snapshot.summary.user_assigned_identities, 4);
+}
+
+/// Files the page sends stay in the browser's memory until read: copied in a piece at a time
+/// from a real `Uint8Array`, a tenant gives the analysis it gives from the worker's own memory.
+#[wasm_bindgen_test]
+fn files_in_the_browsers_memory_load_as_files_in_the_workers() {
+    let tenant = blastmap_synth::generate(&blastmap_synth::TenantSpec { resources: 300, seed: 8 });
+    let here: Vec<OpenFile> = tenant.files.iter().map(|f| OpenFile::here(f.name, f.bytes.clone())).collect();
+    let there: Vec<OpenFile> = tenant
+        .files
+        .iter()
+        .map(|f| OpenFile {
+            name: f.name.to_owned(),
+            bytes: Ok(FileBytes::There(std::rc::Rc::new(InBrowser(js_sys::Uint8Array::from(f.bytes.as_slice()))))),
+        })
+        .collect();
+    let settings = Settings::default();
+    let from_there = Analysis::load(&there, &settings, |_| {}).snapshot();
+    assert_eq!(from_there, Analysis::load(&here, &settings, |_| {}).snapshot());
+    assert_eq!(from_there.summary.resources, tenant.counts.resources);
 }
 
 /// How many pixels of a `width` × `height` CSS-pixel area centred on `(x, y)` are dark (text on

@@ -12,8 +12,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use blastmap_ingest::ByteSource;
-use blastmap_worker::session::{Analysis, FileBytes, Loading, OpenFile};
+use blastmap_worker::session::{Analysis, FileBytes, InBrowser, Loading, OpenFile};
 use blastmap_worker::settings::Settings;
 use blastmap_worker::wire::{self, FileHeader, FromWorker, Progress, Step, ToWorker};
 use js_sys::{Array, Uint8Array};
@@ -87,22 +86,6 @@ fn main() {
     // The worker lives as long as its scope; so does its handler.
     on_message.forget();
     send(&scope, &FromWorker::Ready);
-}
-
-/// A file's bytes in the browser's memory, as the page transferred them: copied into the
-/// worker's memory only as they are read.
-struct InBrowser(Uint8Array);
-
-impl ByteSource for InBrowser {
-    fn size(&self) -> usize {
-        self.0.length() as usize
-    }
-
-    fn copy_to(&self, offset: usize, into: &mut [u8]) {
-        // Offsets within a typed array fit in u32.
-        let (from, to) = (offset as u32, (offset + into.len()) as u32);
-        self.0.subarray(from, to).copy_to(into);
-    }
 }
 
 /// Analyses the files read, sending the picture, then the ids and the findings.
