@@ -207,14 +207,38 @@ impl Canvas2d {
                 // Right of the longest lane title ("UNKNOWN").
                 let _ = c.fill_text(&band.title, 96.0, f64::from(top) + 18.0);
             }
-            c.set_font("600 12px system-ui, sans-serif");
-            for (x, title) in &scene.columns {
-                let (sx, sy) = view.to_screen(*x, 0.0);
-                c.set_text_align("center");
-                let _ = c.fill_text(&title.to_uppercase(), f64::from(sx), f64::from(sy) - 10.0);
-            }
-            c.set_text_align("start");
         }
+    }
+
+    /// The columns' titles above the picture, at any zoom: zoomed out over a tenant, they are
+    /// what says which column is which. Where the columns stand too close for a whole title,
+    /// its first word ("PEOPLE"), smaller if need be; where not even that fits, none. (Pinned
+    /// to the top of the screen, they went under the buttons there.)
+    fn column_titles(&self, scene: &Scene, view: &Viewport, palette: &Palette) {
+        let c = &self.context;
+        c.set_text_align("center");
+        c.set_line_join("round");
+        c.set_line_width(4.0);
+        c.set_stroke_style_str(palette.background);
+        c.set_fill_style_str(palette.titles);
+        let xs: Vec<f64> = scene.columns.iter().map(|(x, _)| f64::from(view.to_screen(*x, 0.0).0)).collect();
+        let y = f64::from(view.to_screen(0.0, 0.0).1) - 10.0;
+        for (at, (_, title)) in scene.columns.iter().enumerate() {
+            let gap = |other: Option<&f64>| other.map_or(f64::INFINITY, |x| (x - xs[at]).abs());
+            let room = gap(at.checked_sub(1).and_then(|before| xs.get(before))).min(gap(xs.get(at + 1))) - 8.0;
+            let whole = title.to_uppercase();
+            let first_word = whole.split(' ').next().unwrap_or_default();
+            let fits = |&(font, text): &(&str, &str)| {
+                c.set_font(font);
+                c.measure_text(text).is_ok_and(|m| m.width() <= room)
+            };
+            let candidates =
+                [(COLUMN_FONT, whole.as_str()), (COLUMN_FONT, first_word), (COLUMN_FONT_SMALL, first_word)];
+            let Some((_, text)) = candidates.into_iter().find(fits) else { continue };
+            let _ = c.stroke_text(text, xs[at], y);
+            let _ = c.fill_text(text, xs[at], y);
+        }
+        c.set_text_align("start");
     }
 
     /// Where a node's callout goes: left, top, right, bottom in pixels, beside its box.
@@ -317,6 +341,9 @@ const COUNT_FONT: &str = "600 9px system-ui, sans-serif";
 const COUNT_MIN_HEIGHT: f64 = 9.0;
 /// The callouts' font (set before measuring, so plates fit their text).
 const CALLOUT_FONT: &str = "600 12px system-ui, sans-serif";
+/// The columns' titles' font, and the smaller one for columns that stand close.
+const COLUMN_FONT: &str = "600 12px system-ui, sans-serif";
+const COLUMN_FONT_SMALL: &str = "600 10px system-ui, sans-serif";
 
 impl Renderer for Canvas2d {
     fn draw(&mut self, scene: &Scene, view: &Viewport, look: &Look<'_>, palette: &Palette) {
@@ -435,5 +462,6 @@ impl Renderer for Canvas2d {
                 }
             }
         }
+        self.column_titles(scene, view, palette);
     }
 }

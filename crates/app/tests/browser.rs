@@ -138,6 +138,39 @@ fn a_broken_file_is_reported_and_the_rest_still_shows() {
     assert_eq!(snapshot.summary.user_assigned_identities, 4);
 }
 
+/// Zoomed out past names, the columns still say what they are: in full where there is room, by
+/// their first word where they stand close, and not at all where not even that fits.
+#[wasm_bindgen_test]
+fn zoomed_out_the_columns_keep_their_titles() {
+    use blastmap_worker::scene::Scene;
+    let titles = ["people & pipelines", "sources", "identities", "targets"];
+    let scene = Scene {
+        width: 1000.0,
+        height: 400.0,
+        columns: titles.iter().enumerate().map(|(at, t)| (100.0 + 250.0 * at as f32, (*t).to_owned())).collect(),
+        ..Scene::default()
+    };
+    let element = canvas(600, 300);
+    let mut renderer = Canvas2d::new(&element).unwrap();
+    let none = Highlight::none();
+    let look = Look { hidden: &[], highlight: &none, focused: None };
+    // The titles sit 10 px above the picture's top, which this view puts 100 px down.
+    let mut inked_at = |scale: f32, x: f32, width: f32| {
+        let view = Viewport { scale, offset_x: 0.0, offset_y: 100.0 };
+        assert!(!view.shows_labels(), "too far out for names at {scale}");
+        renderer.draw(&scene, &view, &look, &LIGHT);
+        dark_pixels(&element, (x, 85.0), (width, 10.0))
+    };
+    // Columns 100 px apart: "PEOPLE & PIPELINES" does not fit, "PEOPLE" does; its right half
+    // ends before "& PIPELINES" would begin.
+    assert!(inked_at(0.4, 40.0 + 10.0, 20.0) > 0, "the first word, centred on its column");
+    assert_eq!(inked_at(0.4, 40.0 + 45.0, 20.0), 0, "not the whole title");
+    assert!(inked_at(0.4, 240.0, 30.0) > 0, "IDENTITIES");
+    // Columns 25 px apart: nothing fits.
+    assert_eq!(inked_at(0.1, 60.0, 120.0), 0);
+    element.remove();
+}
+
 /// Files the page sends stay in the browser's memory until read: copied in a piece at a time
 /// from a real `Uint8Array`, a tenant gives the analysis it gives from the worker's own memory.
 #[wasm_bindgen_test]
