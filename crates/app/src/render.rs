@@ -199,14 +199,17 @@ impl Canvas2d {
             c.set_font("600 13px system-ui, sans-serif");
             let _ = c.fill_text(&lane.title, 10.0, f64::from(top) + 18.0);
         }
-        if view.shows_labels() {
-            c.set_font("12px system-ui, sans-serif");
-            c.set_fill_style_str(palette.titles);
-            for band in &scene.bands {
-                let (_, top) = view.to_screen(0.0, band.top);
-                // Right of the longest lane title ("UNKNOWN").
-                let _ = c.fill_text(&band.title, 96.0, f64::from(top) + 18.0);
+        // Region bands say their region wherever there is height for it, names shown or not:
+        // zoomed out over a tenant, they still tell the regions apart.
+        c.set_font("12px system-ui, sans-serif");
+        c.set_fill_style_str(palette.titles);
+        for band in &scene.bands {
+            if !view.shows_labels() && f64::from(band.height * view.scale) < BAND_TITLE_LEAST_HEIGHT {
+                continue;
             }
+            let (_, top) = view.to_screen(0.0, band.top);
+            // Right of the longest lane title ("UNKNOWN").
+            let _ = c.fill_text(&band.title, 96.0, f64::from(top) + 18.0);
         }
     }
 
@@ -341,6 +344,9 @@ const COUNT_FONT: &str = "600 9px system-ui, sans-serif";
 const COUNT_MIN_HEIGHT: f64 = 9.0;
 /// The callouts' font (set before measuring, so plates fit their text).
 const CALLOUT_FONT: &str = "600 12px system-ui, sans-serif";
+/// The least height (pixels) a region band must have on screen for its title, when names are
+/// too small to show: the title's line (its baseline 18 px below the band's top) within it.
+const BAND_TITLE_LEAST_HEIGHT: f64 = 18.0;
 /// The columns' titles' font, and the smaller one for columns that stand close.
 const COLUMN_FONT: &str = "600 12px system-ui, sans-serif";
 const COLUMN_FONT_SMALL: &str = "600 10px system-ui, sans-serif";
