@@ -171,6 +171,31 @@ fn zoomed_out_the_columns_keep_their_titles() {
     element.remove();
 }
 
+/// Zoomed out past names, a region band says its region where it is tall enough for the line.
+#[wasm_bindgen_test]
+fn zoomed_out_a_tall_enough_band_keeps_its_region() {
+    use blastmap_worker::scene::{Scene, SceneBand};
+    let band = |top: f32, height: f32, title: &str| SceneBand { top, height, title: title.to_owned() };
+    // At a scale of 0.4: 40 px tall from y 0, then 16 px tall from y 40.
+    let scene = Scene {
+        width: 1000.0,
+        height: 400.0,
+        bands: vec![band(0.0, 100.0, "westeurope"), band(100.0, 40.0, "eastus")],
+        ..Scene::default()
+    };
+    let element = canvas(600, 300);
+    let mut renderer = Canvas2d::new(&element).unwrap();
+    let none = Highlight::none();
+    let look = Look { hidden: &[], highlight: &none, focused: None };
+    let view = Viewport { scale: 0.4, offset_x: 0.0, offset_y: 0.0 };
+    assert!(!view.shows_labels());
+    renderer.draw(&scene, &view, &look, &LIGHT);
+    // Titles start 96 px in, with their baseline 18 px below the band's top.
+    assert!(dark_pixels(&element, (120.0, 13.0), (40.0, 8.0)) > 0, "westeurope, 40 px tall");
+    assert_eq!(dark_pixels(&element, (120.0, 53.0), (40.0, 8.0)), 0, "eastus, 16 px tall");
+    element.remove();
+}
+
 /// Files the page sends stay in the browser's memory until read: copied in a piece at a time
 /// from a real `Uint8Array`, a tenant gives the analysis it gives from the worker's own memory.
 #[wasm_bindgen_test]
