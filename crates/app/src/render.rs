@@ -97,6 +97,8 @@ impl Palette {
 const DIMMED: f64 = 0.18;
 /// Opacity of cross-environment edges a selection dims: they stay in sight.
 const DIMMED_WARNING: f64 = 0.3;
+/// How much wider than a lit edge the halo under it is (pixels).
+const LIT_HALO: f64 = 4.0;
 
 /// `label`, cut with an ellipsis to fit `max_width` pixels in the context's current font.
 fn fit_label<'a>(c: &CanvasRenderingContext2d, label: &'a str, max_width: f64) -> std::borrow::Cow<'a, str> {
@@ -374,11 +376,17 @@ impl Renderer for Canvas2d {
                     (true, EdgeStyle::CrossEnvironment) => DIMMED_WARNING,
                     (true, _) => DIMMED,
                 };
+                let lit = !dimmed && look.highlight.is_active();
                 // Lit edges are drawn heavier than they would be with nothing selected.
-                let width = if !dimmed && look.highlight.is_active() { width + 1.0 } else { width };
+                let width = if lit { width + 1.0 } else { width };
                 c.set_global_alpha(alpha);
-                let batch = shown.iter().filter(|(i, e)| e.style == style && look.is_edge_dimmed(*i) == dimmed);
-                self.edges(scene, view, batch.map(|(_, e)| *e), colour, width);
+                let batch = || shown.iter().filter(|(i, e)| e.style == style && look.is_edge_dimmed(*i) == dimmed);
+                if lit {
+                    // On a halo of the background: over a tenant's many dimmed edges, a lit path
+                    // of the same colour would not stand out.
+                    self.edges(scene, view, batch().map(|(_, e)| *e), palette.background, width + LIT_HALO);
+                }
+                self.edges(scene, view, batch().map(|(_, e)| *e), colour, width);
             }
         }
 
