@@ -347,8 +347,8 @@ pub fn run(context: &Context<'_>) -> Vec<Finding> {
 
 /// Runs the rules over an inventory, building what they need.
 pub fn analyze(inventory: &Inventory) -> Vec<Finding> {
-    let environments = Environments::new(inventory);
-    let permissions = Permissions::new(inventory);
+    let (environments, permissions) =
+        blastmap_model::threads::join(|| Environments::new(inventory), || Permissions::new(inventory));
     let (access, coverage) = blastmap_model::threads::join(
         || AccessGraph::build_with(inventory, &environments, &permissions),
         || Coverage::new(inventory),
