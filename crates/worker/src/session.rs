@@ -601,6 +601,21 @@ mod tests {
         OpenFile::here(name, text.as_bytes().to_vec())
     }
 
+    /// A load given every file, in order, and how many bytes of each it holds in the worker's
+    /// memory after.
+    fn arrived(files: &[OpenFile]) -> (Loading, Vec<usize>) {
+        let mut loading = Loading::new(&Settings::default(), files.len());
+        for (index, f) in files.iter().enumerate() {
+            loading.arrive(index, f.clone(), |_| {});
+        }
+        let held = loading
+            .files
+            .iter()
+            .map(|f| f.as_ref().and_then(|f| f.bytes.as_ref().ok()).map_or(0, |bytes| bytes.here().len()))
+            .collect();
+        (loading, held)
+    }
+
     fn load(files: &[OpenFile]) -> Analysis {
         Analysis::load(files, &Settings::default(), |_| {})
     }
@@ -685,15 +700,7 @@ mod tests {
         let mut here: Vec<OpenFile> = tenant.files.iter().map(|f| OpenFile::here(f.name, f.bytes.clone())).collect();
         here.extend([file("design.json", design), OpenFile::sample()]);
         let there: Vec<OpenFile> = here.iter().map(elsewhere).collect();
-        let mut loading = Loading::new(&Settings::default(), there.len());
-        for (index, f) in there.iter().enumerate() {
-            loading.arrive(index, f.clone(), |_| {});
-        }
-        let held: Vec<usize> = loading
-            .files
-            .iter()
-            .map(|f| f.as_ref().and_then(|f| f.bytes.as_ref().ok()).map_or(0, |b| b.here().len()))
-            .collect();
+        let (loading, held) = arrived(&there);
         assert_eq!(held[..4], [0; 4], "lists read, none held");
         assert!(held[4] > 0 && held[5] > 0, "a design, and what follows it, copied in to wait for the end");
         let a = loading.finish(|_| {});
@@ -749,15 +756,7 @@ mod tests {
     fn a_file_read_lets_its_bytes_go_and_designs_keep_theirs_for_the_end() {
         let design = include_str!("../../ingest/tests/fixtures/arm/shared-identity-dev-prod.json");
         let files = [OpenFile::sample(), file("design.json", design), OpenFile::sample()];
-        let mut loading = Loading::new(&Settings::default(), files.len());
-        for (index, f) in files.iter().enumerate() {
-            loading.arrive(index, f.clone(), |_| {});
-        }
-        let kept: Vec<usize> = loading
-            .files
-            .iter()
-            .map(|f| f.as_ref().and_then(|f| f.bytes.as_ref().ok()).map_or(0, |bytes| bytes.here().len()))
-            .collect();
+        let (loading, kept) = arrived(&files);
         assert_eq!(kept[0], 0, "read, so let go");
         assert!(kept[1] > 0 && kept[2] > 0, "a design, and what follows it, wait for the end");
         let a = loading.finish(|_| {});
