@@ -448,16 +448,21 @@ impl Renderer for Canvas2d {
         } else {
             // Too far out for names, a folded group's box still says how many it holds, while it
             // is tall enough for the digits: an overview of a tenant reads as counts, not as
-            // blank boxes.
+            // blank boxes. A short name ("people", "groups") follows the count where it fits
+            // whole; a cut one would say nothing.
             if f64::from(NODE_HEIGHT) * f64::from(view.scale) >= COUNT_MIN_HEIGHT {
                 c.set_fill_style_str(palette.text);
                 c.set_font(COUNT_FONT);
                 c.set_text_align("center");
                 c.set_text_baseline("middle");
+                let room = f64::from(NODE_WIDTH) * f64::from(view.scale) - 6.0;
                 for aggregate in &aggregates {
                     let Some((_, x, y)) = self.box_in_sight(view, aggregate.x, aggregate.y) else { continue };
                     c.set_global_alpha(if look.is_aggregate_dimmed(aggregate) { DIMMED + 0.2 } else { 1.0 });
-                    let _ = c.fill_text(&number(aggregate.members.len()), x, y);
+                    let count = number(aggregate.members.len());
+                    let named = format!("{count} {}", aggregate.label);
+                    let fits = c.measure_text(&named).is_ok_and(|m| m.width() <= room);
+                    let _ = c.fill_text(if fits { &named } else { &count }, x, y);
                 }
                 c.set_global_alpha(1.0);
                 c.set_text_align("start");

@@ -138,6 +138,41 @@ fn a_broken_file_is_reported_and_the_rest_still_shows() {
     assert_eq!(snapshot.summary.user_assigned_identities, 4);
 }
 
+/// Zoomed out past names, a folded group with a short name says it after its count, and one
+/// whose name would be cut says only its count.
+#[wasm_bindgen_test]
+fn zoomed_out_a_short_group_name_follows_its_count() {
+    use blastmap_worker::scene::{Scene, SceneAggregate};
+    let group = |label: &str| Scene {
+        width: 1000.0,
+        height: 400.0,
+        aggregates: vec![SceneAggregate {
+            x: 500.0,
+            y: 200.0,
+            style: NodeStyle::Actor,
+            label: label.into(),
+            members: (0..12).collect(),
+            lane: blastmap_analysis::Environment::Prod,
+        }],
+        ..Scene::default()
+    };
+    let element = canvas(600, 300);
+    let mut renderer = Canvas2d::new(&element).unwrap();
+    let none = Highlight::none();
+    let look = Look { hidden: &[], highlight: &none, focused: None };
+    // At 0.4 the box is 80 px wide and 12 px tall: "12 people" fits, centred; "12" alone
+    // leaves the box's right part blank.
+    let view = Viewport { scale: 0.4, offset_x: 300.0 - 200.0, offset_y: 150.0 - 80.0 };
+    assert!(!view.shows_labels());
+    let mut right_of_count = |label: &str| {
+        renderer.draw(&group(label), &view, &look, &LIGHT);
+        dark_pixels(&element, (318.0, 150.0), (14.0, 4.0))
+    };
+    assert!(right_of_count("people") > 0, "12 people");
+    assert_eq!(right_of_count("rg-orders-prod-westeurope"), 0, "12, the name would be cut");
+    element.remove();
+}
+
 /// Zoomed out past names, the columns still say what they are: in full where there is room, by
 /// their first word where they stand close, and not at all where not even that fits.
 #[wasm_bindgen_test]
