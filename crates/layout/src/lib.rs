@@ -406,7 +406,7 @@ fn actors_of_kind(kind: PrincipalKind) -> &'static str {
         PrincipalKind::User => "people",
         PrincipalKind::Group => "groups",
         PrincipalKind::ForeignGroup => "foreign groups",
-        PrincipalKind::ServicePrincipal => "applications",
+        PrincipalKind::ServicePrincipal => "apps",
         PrincipalKind::ManagedIdentity => "managed identities",
         PrincipalKind::Device => "devices",
         PrincipalKind::Unknown => "unknown principals",
