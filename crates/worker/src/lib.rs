@@ -7,10 +7,12 @@
 //! with its paths and facts, what a finding lights). The inventory and the access graph never
 //! leave the worker.
 //!
-//! This library is pure and tested natively; the binary (`src/main.rs`) is the message loop in
-//! a `DedicatedWorkerGlobalScope`, the only code here that knows the browser. The page depends
-//! on the library for the wire types and the scene.
+//! This library is pure and tested natively, but for [`browser`], a file's bytes still in the
+//! browser's memory; the binary (`src/main.rs`) is the message loop in a
+//! `DedicatedWorkerGlobalScope`, the only other code here that knows the browser. The page
+//! depends on the library for the wire types and the scene.
 
+pub mod browser;
 pub mod scene;
 pub mod selection;
 pub mod session;

@@ -12,7 +12,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use blastmap_worker::session::{Analysis, FileBytes, InBrowser, Loading, OpenFile};
+use blastmap_worker::browser::InBrowser;
+use blastmap_worker::session::{Analysis, FileBytes, Loading, OpenFile};
 use blastmap_worker::settings::Settings;
 use blastmap_worker::wire::{self, FileHeader, FromWorker, Progress, Step, ToWorker};
 use js_sys::{Array, Uint8Array};

@@ -83,22 +83,6 @@ impl FileBytes {
     }
 }
 
-/// A file's bytes in the browser's memory, as the page transferred them: copied into the
-/// worker's memory only as they are read.
-pub struct InBrowser(pub js_sys::Uint8Array);
-
-impl ByteSource for InBrowser {
-    fn size(&self) -> usize {
-        self.0.length() as usize
-    }
-
-    fn copy_to(&self, offset: usize, into: &mut [u8]) {
-        // Offsets within a typed array fit in u32.
-        let (from, to) = (offset as u32, (offset + into.len()) as u32);
-        self.0.subarray(from, to).copy_to(into);
-    }
-}
-
 impl std::fmt::Debug for FileBytes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
