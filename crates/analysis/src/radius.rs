@@ -94,6 +94,12 @@ impl Runs {
     }
 }
 
+/// The access graph and what each scope covers, which radii read: built at once, as neither
+/// needs the other (on two threads where there is a spare core).
+pub fn graph_and_coverage(inventory: &Inventory) -> (AccessGraph, Coverage) {
+    blastmap_model::threads::join(|| AccessGraph::build(inventory), || Coverage::new(inventory))
+}
+
 impl Coverage {
     /// Indexes which resources every scope covers (management groups included).
     pub fn new(inventory: &Inventory) -> Self {

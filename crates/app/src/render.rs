@@ -221,6 +221,8 @@ impl Canvas2d {
     /// to the top of the screen, they went under the buttons there.)
     fn column_titles(&self, scene: &Scene, view: &Viewport, palette: &Palette) {
         let c = &self.context;
+        // The halo's round joins and the centring stay here: boxes are stroked with mitred ones.
+        c.save();
         c.set_text_align("center");
         c.set_line_join("round");
         c.set_line_width(4.0);
@@ -243,7 +245,7 @@ impl Canvas2d {
             let _ = c.stroke_text(text, xs[at], y);
             let _ = c.fill_text(text, xs[at], y);
         }
-        c.set_text_align("start");
+        c.restore();
     }
 
     /// Where a node's callout goes: left, top, right, bottom in pixels, beside its box.

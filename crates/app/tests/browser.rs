@@ -8,6 +8,7 @@ use blastmap_app::render::{Canvas2d, DARK, LIGHT, Palette, Renderer};
 use blastmap_app::scene::{Look, NodeStyle, Viewport};
 use blastmap_app::selection::{Direction, Highlight, Selected};
 use blastmap_worker::browser::InBrowser;
+use blastmap_worker::scene::{Scene, SceneAggregate, SceneBand};
 use blastmap_worker::session::{Analysis, FileBytes, OpenFile};
 use blastmap_worker::settings::Settings;
 use blastmap_worker::wire::Question;
@@ -139,46 +140,65 @@ fn a_broken_file_is_reported_and_the_rest_still_shows() {
     assert_eq!(snapshot.summary.user_assigned_identities, 4);
 }
 
-/// Zoomed out past names, a folded group with a short name says it after its count, and one
-/// whose name would be cut says only its count.
-#[wasm_bindgen_test]
-fn zoomed_out_a_short_group_name_follows_its_count() {
-    use blastmap_worker::scene::{Scene, SceneAggregate};
-    let group = |label: &str| Scene {
+/// A scene of one folded group of `members`, at (500, 200) of 1000 × 400.
+fn folded_group(style: NodeStyle, label: &str, members: u32) -> Scene {
+    Scene {
         width: 1000.0,
         height: 400.0,
         aggregates: vec![SceneAggregate {
             x: 500.0,
             y: 200.0,
-            style: NodeStyle::Actor,
+            style,
             label: label.into(),
-            members: (0..12).collect(),
+            members: (0..members).collect(),
             lane: blastmap_analysis::Environment::Prod,
         }],
         ..Scene::default()
-    };
+    }
+}
+
+/// How many pixels of an area (see [`dark_pixels`]) are dark once `scene` is drawn in `view`,
+/// too far out for names, with nothing selected, on a new 600 × 300 canvas.
+fn inked_zoomed_out(scene: &Scene, view: Viewport, centre: (f32, f32), size: (f32, f32)) -> usize {
+    assert!(!view.shows_labels(), "too far out for names at {}", view.scale);
     let element = canvas(600, 300);
     let mut renderer = Canvas2d::new(&element).unwrap();
     let none = Highlight::none();
-    let look = Look { hidden: &[], highlight: &none, focused: None };
+    renderer.draw(scene, &view, &Look { hidden: &[], highlight: &none, focused: None }, &LIGHT);
+    let inked = dark_pixels(&element, centre, size);
+    element.remove();
+    inked
+}
+
+#[wasm_bindgen_test]
+fn zoomed_out_past_names_a_folded_group_still_shows_its_count() {
+    let scene = folded_group(NodeStyle::Source, "rg-orders-prod", 1234);
+    let inked = |scale: f32| {
+        let view = Viewport { scale, offset_x: 300.0 - 500.0 * scale, offset_y: 150.0 - 200.0 * scale };
+        // The middle of the box, clear of its border even when it is 6 px tall: where "1,234" is.
+        inked_zoomed_out(&scene, view, (300.0, 150.0), (24.0, 4.0))
+    };
+    assert!(inked(0.4) > 0, "a box 12 px tall shows its count");
+    assert_eq!(inked(0.2), 0, "a box 6 px tall is too small for digits");
+}
+
+/// Zoomed out past names, a folded group with a short name says it after its count, and one
+/// whose name would be cut says only its count.
+#[wasm_bindgen_test]
+fn zoomed_out_a_short_group_name_follows_its_count() {
     // At 0.4 the box is 80 px wide and 12 px tall: "12 people" fits, centred; "12" alone
     // leaves the box's right part blank.
     let view = Viewport { scale: 0.4, offset_x: 300.0 - 200.0, offset_y: 150.0 - 80.0 };
-    assert!(!view.shows_labels());
-    let mut right_of_count = |label: &str| {
-        renderer.draw(&group(label), &view, &look, &LIGHT);
-        dark_pixels(&element, (318.0, 150.0), (14.0, 4.0))
-    };
+    let right_of_count =
+        |label: &str| inked_zoomed_out(&folded_group(NodeStyle::Actor, label, 12), view, (318.0, 150.0), (14.0, 4.0));
     assert!(right_of_count("people") > 0, "12 people");
     assert_eq!(right_of_count("rg-orders-prod-westeurope"), 0, "12, the name would be cut");
-    element.remove();
 }
 
 /// Zoomed out past names, the columns still say what they are: in full where there is room, by
 /// their first word where they stand close, and not at all where not even that fits.
 #[wasm_bindgen_test]
 fn zoomed_out_the_columns_keep_their_titles() {
-    use blastmap_worker::scene::Scene;
     let titles = ["people & pipelines", "sources", "identities", "targets"];
     let scene = Scene {
         width: 1000.0,
@@ -186,16 +206,9 @@ fn zoomed_out_the_columns_keep_their_titles() {
         columns: titles.iter().enumerate().map(|(at, t)| (100.0 + 250.0 * at as f32, (*t).to_owned())).collect(),
         ..Scene::default()
     };
-    let element = canvas(600, 300);
-    let mut renderer = Canvas2d::new(&element).unwrap();
-    let none = Highlight::none();
-    let look = Look { hidden: &[], highlight: &none, focused: None };
     // The titles sit 10 px above the picture's top, which this view puts 100 px down.
-    let mut inked_at = |scale: f32, x: f32, width: f32| {
-        let view = Viewport { scale, offset_x: 0.0, offset_y: 100.0 };
-        assert!(!view.shows_labels(), "too far out for names at {scale}");
-        renderer.draw(&scene, &view, &look, &LIGHT);
-        dark_pixels(&element, (x, 85.0), (width, 10.0))
+    let inked_at = |scale: f32, x: f32, width: f32| {
+        inked_zoomed_out(&scene, Viewport { scale, offset_x: 0.0, offset_y: 100.0 }, (x, 85.0), (width, 10.0))
     };
     // Columns 100 px apart: "PEOPLE & PIPELINES" does not fit, "PEOPLE" does; its right half
     // ends before "& PIPELINES" would begin.
@@ -204,13 +217,11 @@ fn zoomed_out_the_columns_keep_their_titles() {
     assert!(inked_at(0.4, 240.0, 30.0) > 0, "IDENTITIES");
     // Columns 25 px apart: nothing fits.
     assert_eq!(inked_at(0.1, 60.0, 120.0), 0);
-    element.remove();
 }
 
 /// Zoomed out past names, a region band says its region where it is tall enough for the line.
 #[wasm_bindgen_test]
 fn zoomed_out_a_tall_enough_band_keeps_its_region() {
-    use blastmap_worker::scene::{Scene, SceneBand};
     let band = |top: f32, height: f32, title: &str| SceneBand { top, height, title: title.to_owned() };
     // At a scale of 0.4: 40 px tall from y 0, then 16 px tall from y 40.
     let scene = Scene {
@@ -219,17 +230,10 @@ fn zoomed_out_a_tall_enough_band_keeps_its_region() {
         bands: vec![band(0.0, 100.0, "westeurope"), band(100.0, 40.0, "eastus")],
         ..Scene::default()
     };
-    let element = canvas(600, 300);
-    let mut renderer = Canvas2d::new(&element).unwrap();
-    let none = Highlight::none();
-    let look = Look { hidden: &[], highlight: &none, focused: None };
     let view = Viewport { scale: 0.4, offset_x: 0.0, offset_y: 0.0 };
-    assert!(!view.shows_labels());
-    renderer.draw(&scene, &view, &look, &LIGHT);
     // Titles start 96 px in, with their baseline 18 px below the band's top.
-    assert!(dark_pixels(&element, (120.0, 13.0), (40.0, 8.0)) > 0, "westeurope, 40 px tall");
-    assert_eq!(dark_pixels(&element, (120.0, 53.0), (40.0, 8.0)), 0, "eastus, 16 px tall");
-    element.remove();
+    assert!(inked_zoomed_out(&scene, view, (120.0, 13.0), (40.0, 8.0)) > 0, "westeurope, 40 px tall");
+    assert_eq!(inked_zoomed_out(&scene, view, (120.0, 53.0), (40.0, 8.0)), 0, "eastus, 16 px tall");
 }
 
 /// Files the page sends stay in the browser's memory until read: copied in a piece at a time
@@ -260,36 +264,4 @@ fn dark_pixels(canvas: &HtmlCanvasElement, (x, y): (f32, f32), (width, height): 
     let (left, top) = (f64::from(x - width / 2.0) * ratio, f64::from(y - height / 2.0) * ratio);
     let data = context.get_image_data(left, top, f64::from(width) * ratio, f64::from(height) * ratio).unwrap().data();
     data.chunks(4).filter(|p| u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2]) < 384).count()
-}
-
-#[wasm_bindgen_test]
-fn zoomed_out_past_names_a_folded_group_still_shows_its_count() {
-    use blastmap_worker::scene::{Scene, SceneAggregate};
-    let scene = Scene {
-        width: 1000.0,
-        height: 400.0,
-        aggregates: vec![SceneAggregate {
-            x: 500.0,
-            y: 200.0,
-            style: NodeStyle::Source,
-            label: "rg-orders-prod".into(),
-            members: (0..1234).collect(),
-            lane: blastmap_analysis::Environment::Prod,
-        }],
-        ..Scene::default()
-    };
-    let element = canvas(600, 300);
-    let mut renderer = Canvas2d::new(&element).unwrap();
-    let none = Highlight::none();
-    let look = Look { hidden: &[], highlight: &none, focused: None };
-    let inked = |renderer: &mut Canvas2d, scale: f32| {
-        let view = Viewport { scale, offset_x: 300.0 - 500.0 * scale, offset_y: 150.0 - 200.0 * scale };
-        assert!(!view.shows_labels(), "too far out for names at {scale}");
-        renderer.draw(&scene, &view, &look, &LIGHT);
-        // The middle of the box, clear of its border even when it is 6 px tall: where "1,234" is.
-        dark_pixels(&element, (300.0, 150.0), (24.0, 4.0))
-    };
-    assert!(inked(&mut renderer, 0.4) > 0, "a box 12 px tall shows its count");
-    assert_eq!(inked(&mut renderer, 0.2), 0, "a box 6 px tall is too small for digits");
-    element.remove();
 }

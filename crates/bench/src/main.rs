@@ -15,7 +15,7 @@
 use std::time::{Duration, Instant};
 
 use blastmap_analysis::permissions::Permissions;
-use blastmap_analysis::radius::{Coverage, Mode, Reach};
+use blastmap_analysis::radius::{Coverage, Mode, Reach, graph_and_coverage};
 use blastmap_analysis::rules::{self, Context, RULES, ranked};
 use blastmap_analysis::{AccessGraph, Environments};
 use blastmap_ingest::{SourceFile, load};
@@ -217,7 +217,7 @@ fn analysis(inventory: &blastmap_ingest::Inventory, floor: Duration, ingest: Dur
     // other overlap on two threads, so these are less than the sum of the phases above.
     let (analyzing, _) = fastest(|| rules::analyze(inventory));
     let (radii_all, _) = fastest(|| {
-        let (access, coverage) = threads::join(|| AccessGraph::build(inventory), || Coverage::new(inventory));
+        let (access, coverage) = graph_and_coverage(inventory);
         Reach::new(&access, &coverage)
     });
     for (command, total) in [("analyze", ingest + analyzing), ("radius --all", ingest + radii_all)] {

@@ -14,10 +14,10 @@ mod analyze;
 mod radius;
 
 use blastmap_analysis::AccessGraph;
-use blastmap_analysis::radius::Coverage;
+use blastmap_analysis::radius::graph_and_coverage;
 use blastmap_analysis::rules::Severity;
 use blastmap_ingest::{Counts, DeploymentContext, FileReport, Loaded, Loader, SourceFile, native};
-use blastmap_model::{Environment, threads};
+use blastmap_model::Environment;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -172,10 +172,8 @@ fn main() -> ExitCode {
         }
         Command::Radius { format, from, all, list, .. } => {
             let starts = if all { radius::Starts::All } else { radius::Starts::Ids(from) };
-            // What each scope covers does not depend on the graph: both are built at once.
             let coverage;
-            (access, coverage) =
-                threads::join(|| AccessGraph::build(&loaded.inventory), || Coverage::new(&loaded.inventory));
+            (access, coverage) = graph_and_coverage(&loaded.inventory);
             radius::run(&mut out, &loaded.inventory, &access, &coverage, starts, list, format == OutputFormat::Json)
         }
         Command::Exposure { format, to, .. } => {

@@ -300,13 +300,16 @@ fn walk_pieces(source: &(impl ByteSource + ?Sized), piece: usize, mut each: impl
                             continue;
                         }
                         Some(Err(error)) if error.is_eof() && !last => break Walked::Short,
-                        // A number or literal followed by what cannot follow it: read whole, the
-                        // list takes the value, then stops at what follows.
-                        Some(Err(error)) if error.to_string().starts_with("trailing characters") => {
-                            each(Element::Other);
+                        _ => {
+                            // A number or literal followed by what cannot follow it (which the
+                            // stream refuses, as it reads values apart): read whole, the list
+                            // takes the value, then stops at what follows.
+                            let mut alone = serde_json::Deserializer::from_str(&text[at..]);
+                            if let Ok(element) = Element::deserialize(&mut alone) {
+                                each(element);
+                            }
                             break Walked::Invalid;
                         }
-                        _ => break Walked::Invalid,
                     }
                 }
                 _ => break Walked::Invalid,

@@ -52,6 +52,13 @@ pub trait ByteSource {
     fn size(&self) -> usize;
     /// Fills `into` with the file's bytes from `offset` on (never asked past the end).
     fn copy_to(&self, offset: usize, into: &mut [u8]);
+
+    /// Every byte, copied.
+    fn to_vec(&self) -> Vec<u8> {
+        let mut bytes = vec![0; self.size()];
+        self.copy_to(0, &mut bytes);
+        bytes
+    }
 }
 
 impl ByteSource for [u8] {
@@ -64,13 +71,6 @@ impl ByteSource for [u8] {
             into.copy_from_slice(bytes);
         }
     }
-}
-
-/// Every byte of `source`.
-fn whole(source: &(impl ByteSource + ?Sized)) -> Vec<u8> {
-    let mut bytes = vec![0; source.size()];
-    source.copy_to(0, &mut bytes);
-    bytes
 }
 
 /// The merged inventory of several files, with a report per file.
@@ -151,7 +151,7 @@ impl Loader {
         reading(index);
         let mut sink = Sink::new(&mut self.inventory, file_number(index), file.name);
         let format = read_file(file, &self.context, &mut sink);
-        self.reports.push(report(file, format, sink));
+        self.reports.push(report(file.name, format, sink));
     }
 
     /// Reads the next file as [`Loader::read`] does, from where its bytes are kept. A plain UTF-8
@@ -170,7 +170,7 @@ impl Loader {
         source.copy_to(0, &mut head);
         let is_list = text::is_plain_utf8(&head) && head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
         if self.waiting_from.is_some() || !is_list || template::may_be_design(&SourceFile { name, bytes: &head }) {
-            let bytes = whole(source);
+            let bytes = source.to_vec();
             self.read(&SourceFile { name, bytes: &bytes }, reading);
             return Some(bytes);
         }
@@ -180,12 +180,12 @@ impl Loader {
         let mut sink = Sink::new(&mut self.inventory, file_number(index), name);
         let format = match export::stream_pieces(source, &mut sink) {
             (outcome, true) => conclude(outcome, "", Format::JsonArray, &mut sink, || {
-                describe_list(&String::from_utf8_lossy(&whole(source)))
+                describe_list(&String::from_utf8_lossy(&source.to_vec()))
             }),
             (_, false) => {
                 // Why it stopped, in the words and at the line and column of the whole text: read
                 // again whole to find it (a rare path), importing nothing this time.
-                let bytes = whole(source);
+                let bytes = source.to_vec();
                 match text::decode(&bytes) {
                     Err(error) => damaged(&error, &mut sink),
                     Ok(text) => match export::parse_list(&text, |_| {}) {
@@ -196,12 +196,7 @@ impl Loader {
                 None
             }
         };
-        self.reports.push(FileReport {
-            name: name.to_owned(),
-            format,
-            counts: sink.counts,
-            diagnostics: sink.diagnostics,
-        });
+        self.reports.push(report(name, format, sink));
         None
     }
 
@@ -225,7 +220,7 @@ impl Loader {
                 Some(Some(role)) => Some(template::read(role, &designs, waiting, &self.context, &mut sink)),
                 _ => read_file(file, &self.context, &mut sink),
             };
-            self.reports.push(report(file, format, sink));
+            self.reports.push(report(file.name, format, sink));
         }
         let Loader { inventory, mut reports, .. } = self;
         for conflict in inventory.conflicts() {
@@ -249,8 +244,8 @@ fn file_number(index: usize) -> u32 {
     u32::try_from(index).unwrap_or(u32::MAX)
 }
 
-fn report(file: &SourceFile<'_>, format: Option<Format>, sink: Sink<'_>) -> FileReport {
-    FileReport { name: file.name.to_owned(), format, counts: sink.counts, diagnostics: sink.diagnostics }
+fn report(name: &str, format: Option<Format>, sink: Sink<'_>) -> FileReport {
+    FileReport { name: name.to_owned(), format, counts: sink.counts, diagnostics: sink.diagnostics }
 }
 
 /// What [`load`] spends before it imports anything, for benchmarks: each file decoded to text

@@ -68,9 +68,7 @@ impl FileBytes {
     /// Copies the bytes into the worker's memory, if they are elsewhere.
     fn bring_here(&mut self) {
         if let FileBytes::There(source) = self {
-            let mut bytes = vec![0; source.size()];
-            source.copy_to(0, &mut bytes);
-            *self = FileBytes::Here(bytes);
+            *self = FileBytes::Here(source.to_vec());
         }
     }
 
@@ -666,13 +664,14 @@ mod tests {
     /// at a time; designs are copied whole, to wait for the end. The analysis is the same.
     #[test]
     fn files_in_the_browsers_memory_are_read_as_files_here() {
+        /// Bytes kept out of the load's own, as the browser keeps a file the page sent.
         struct Elsewhere(Vec<u8>);
         impl ByteSource for Elsewhere {
             fn size(&self) -> usize {
-                self.0.len()
+                self.0.as_slice().size()
             }
             fn copy_to(&self, offset: usize, into: &mut [u8]) {
-                into.copy_from_slice(&self.0[offset..offset + into.len()]);
+                self.0.as_slice().copy_to(offset, into);
             }
         }
         let elsewhere = |f: &OpenFile| OpenFile {
